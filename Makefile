@@ -1,0 +1,39 @@
+# Set-up and entry points. `make run` and `make test` install what they need into .venv first.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CORPUS ?= corpus
+OUT    ?= outputs
+ARGS   ?=
+DATA   ?= ../shared/data
+
+.PHONY: install run test train-ner bench clean-venv
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "torch==2.13.0"
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) -m pipeline run $(CORPUS) --out $(OUT) $(ARGS)
+
+test: install
+	$(PY) -m pytest -q $(ARGS)
+
+$(VENV)/.installed-train: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test,train]"
+	touch $@
+
+# Trains the NER model from the corpora in $(DATA) (default ../shared/data) into models/ner. Never run in CI.
+train-ner: $(VENV)/.installed-train
+	$(PY) scripts/train_ner.py --data $(DATA) --out models/ner
+
+bench: install
+	$(PY) bench/bench_ner.py
+
+clean-venv:
+	rm -rf $(VENV)

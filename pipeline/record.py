@@ -1,0 +1,182 @@
+"""The records that flow through the pipeline: ingest → clean → metadata → ner → events → tables.
+
+Every record is frozen. A stage returns ``dataclasses.replace(article, ...)`` and only *adds* fields.
+Offsets (``start``/``end``) always index the text of the field they name (``title``, ``body`` or
+``captions``), so ``field_text[start:end] == text``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Page:
+    """One decoded input document (a whole page dump, an HTML page or one JSON-lines record)."""
+
+    article_id: str           # stable hash of the normalised text
+    source_path: str          # relative to the input folder; "file.jsonl#3" for the 4th record
+    text: str                 # NFC, "\n" line endings; for HTML: text extracted by trafilatura
+    encoding: str             # as detected by charset-normalizer
+    input_format: str         # "txt" | "html" | "jsonl"
+    url: str | None = None
+    html_meta: dict = field(default_factory=dict)  # trafilatura/JSON metadata: title, date, author, sitename, url
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A line the cleaner dropped, and the rule that dropped it."""
+
+    line_no: int              # 0-based line number in Page.text
+    text: str
+    rule_id: str              # e.g. "kontan.ticker", "common.baca-juga", "caption"
+
+
+@dataclass(frozen=True)
+class Meta:
+    site: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published_at: datetime | None = None   # tz-aware, Asia/Jakarta
+    date_source: str | None = None          # "page" | "html-meta" | "inferred-from-text" | None
+    date_text: str | None = None            # the words the date came from
+    author: str | None = None
+    editor: str | None = None
+    wire_source: str | None = None
+    dateline: str | None = None
+    language: str | None = None             # ISO 639-1 of the body, e.g. "id", "en"
+    language_ok: bool = True                # False when the body is not Indonesian
+
+
+@dataclass(frozen=True)
+class Sentence:
+    field: str                # "title" | "body" | "captions"
+    index: int                # 0-based within the field
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RawSpan:
+    """An entity span as the NER model tagged it, before normalisation."""
+
+    field: str
+    sentence_index: int
+    start: int                # offsets into the field's text
+    end: int
+    text: str
+    label: str                # model label: PER | ORG | LOC
+
+
+@dataclass(frozen=True)
+class Mention:
+    field: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+    label: str                # PERSON | ORG | COUNTRY | LOC
+    canonical: str            # "Vladimir Putin", "SCO", "Rusia" → canonical name
+    code: str | None = None   # ISO 3166-1 alpha-3 for COUNTRY
+    source: str = "model"     # "model" | "gazetteer" | "definition" | "coreference"
+    alias_id: str | None = None   # which alias-table row / rule gave the canonical form
+    title: str | None = None      # PERSON: "Presiden Rusia", "Menteri Pertahanan Belarusia"
+    person_country: str | None = None  # PERSON: ISO3 of the country named in the title
+
+
+@dataclass(frozen=True)
+class DateRef:
+    start: date
+    end: date
+    precision: str            # "day" | "month" | "year"
+    approximate: bool
+    text: str | None          # the words it came from; None when basis == "publication"
+    basis: str                # "sentence" | "publication"
+    rule_id: str              # e.g. "date.weekday_paren_dm"
+    start_char: int | None = None   # offsets of ``text`` in the body
+    end_char: int | None = None
+
+
+@dataclass(frozen=True)
+class Participant:
+    role: str                 # attendee, host, supplier, recipient, joiner, organisation, party, ...
+    canonical: str
+    label: str
+    code: str | None = None
+    text: str | None = None   # surface form in the sentence
+    start: int | None = None  # offsets into the body
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    sentence_index: int
+    start: int                # sentence offsets into the body
+    end: int
+    sentence: str
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    event_type: str           # MEETING | ARMS_DEAL | ACCESSION | AGREEMENT | MILITARY_EXERCISE
+    subtype: str | None       # e.g. summit, video_conference; accession stage: applied, protocol, member, observer, ...
+    cameo_code: str
+    plover_type: str
+    date: DateRef
+    location: str | None
+    rule_id: str
+    confidence: float
+    evidence: tuple[Evidence, ...]          # first one is the main evidence sentence
+    participants: tuple[Participant, ...] = ()
+    weapons: tuple[str, ...] = ()           # ARMS_DEAL: named systems / weapon kinds
+    value: str | None = None                # ARMS_DEAL: "US$ 1 miliar"
+    field: str = "body"                     # field the evidence comes from
+
+
+@dataclass(frozen=True)
+class Article:
+    page: Page
+    profile_id: str | None = None
+    body: str = ""                          # paragraphs separated by "\n\n"
+    captions: str = ""                      # distinct captions separated by "\n"
+    removed: tuple[Removed, ...] = ()
+    meta: Meta = field(default_factory=Meta)
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    events: tuple[Event, ...] = ()
+
+    @property
+    def article_id(self) -> str:
+        return self.page.article_id
+
+    def field_text(self, name: str) -> str:
+        return {"title": self.meta.title or "", "body": self.body, "captions": self.captions}[name]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One input (or one article) that could not be processed; becomes a row of ``errors``."""
+
+    source_path: str
+    stage: str                # ingest | clean | metadata | ner | events | tables
+    kind: str                 # empty, binary, decode, too-large, no-article, not-indonesian, internal, ...
+    message: str
+    article_id: str | None = None
+
+
+class PipelineError(Exception):
+    """Raised by a stage for bad input; ``run`` turns it into a Problem row and goes on."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+replace = dataclasses.replace
