@@ -7,7 +7,7 @@ OUT    ?= outputs
 ARGS   ?=
 DATA   ?= ../shared/data
 
-.PHONY: install run test train-ner bench clean-venv
+.PHONY: install run report test train-ner bench clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ install: $(VENV)/.installed
 
 run: install
 	$(PY) -m pipeline run $(CORPUS) --out $(OUT) $(ARGS)
+
+# Static HTML report of the tables in $(OUT): $(OUT)/report/index.html (run `make run` first).
+report: install
+	$(PY) -m pipeline.report $(OUT)
 
 test: install
 	$(PY) -m pytest -q $(ARGS)

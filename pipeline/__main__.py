@@ -6,8 +6,11 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.datapackage import write_datapackage
 from pipeline.knowledge import KnowledgeError, load_knowledge
 from pipeline.manifest import write_manifest
+from pipeline.profiles import load_profiles
+from pipeline.partition import update_partitioned
 from pipeline.run import load_tagger, process_folder, write_outputs
 from pipeline.settings import Settings
 
@@ -22,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
                               description="Read every .txt/.html/.htm/.json/.jsonl file below INPUT (recursively), "
                                           "and write articles, removed_lines, mentions, entities, events, "
                                           "event_evidence, event_participants, inputs and errors tables "
-                                          "as CSV and Parquet into --out, plus manifest.json.")
+                                          "as CSV and Parquet into --out, plus datapackage.json (Frictionless Data "
+                                          "Package describing the CSVs) and manifest.json.")
     run.add_argument("input", type=Path, help="folder of scraped pages (searched recursively)")
     run.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
     run.add_argument("--model-dir", type=Path, default=Settings.model_dir,
@@ -33,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="inputs larger than this are reported in errors instead of read (default: %(default)s)")
     run.add_argument("--csv-bom", action="store_true",
                      help="start CSV files with a UTF-8 byte-order mark (helps Excel detect UTF-8)")
+    run.add_argument("--partition-by-year", action="store_true",
+                     help="also write OUT/by_year/TABLE/year=YYYY/part-0.parquet, Hive-partitioned by the "
+                          "article's publication year (WIB)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return parser
 
@@ -49,6 +56,7 @@ def run_command(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     try:
         knowledge = load_knowledge()
+        load_profiles(knowledge)          # a broken site profile stops the run before any page is read
         tagger = load_tagger(settings)
     except (KnowledgeError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -56,6 +64,8 @@ def run_command(args: argparse.Namespace) -> int:
     result = process_folder(args.input, settings, knowledge, tagger)
     try:
         write_outputs(result, args.out, csv_bom=args.csv_bom)
+        write_datapackage(args.out)
+        update_partitioned(args.out, args.partition_by_year)
         write_manifest(result, args, settings, knowledge)
     except OSError as exc:
         print(f"error: cannot write outputs to {args.out}: {exc.strerror or exc}; "

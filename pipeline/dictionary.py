@@ -6,6 +6,7 @@ import sys
 import pyarrow as pa
 
 from pipeline import schema
+from pipeline.datapackage import ALLOWED_VALUES
 
 HEADER = """# Data dictionary
 
@@ -18,6 +19,9 @@ Asia/Jakarta time zone, dates are Arrow `date32`, categorical strings are dictio
 `true`/`false` booleans, empty cell for a missing value; `--csv-bom` adds a byte-order mark for Excel).
 Character offsets (`start`, `end`, `*_start`, `*_end`) index Python strings (Unicode code points) of the
 field named in the row, so `field_text[start:end] == text`.
+
+The same types, required columns, allowed values and keys are in `datapackage.json` in every output folder (a
+Frictionless Data Package; check a folder with `frictionless validate OUT/datapackage.json`).
 """
 
 
@@ -29,6 +33,11 @@ def type_name(type_: pa.DataType) -> str:
     return str(type_)
 
 
+def allowed_values(table: schema.Table, column: schema.Column) -> str:
+    allowed = ALLOWED_VALUES.get((table.name, column.name))
+    return " Allowed: " + ", ".join(f"`{v}`" for v in allowed) + "." if allowed else ""
+
+
 def render_table(table: schema.Table) -> list[str]:
     lines = [f"## {table.name}", "", table.description, "",
              f"Primary key: `{', '.join(table.primary_key)}`. Rows sorted by `{', '.join(table.sort_by)}`.", "",
@@ -36,7 +45,7 @@ def render_table(table: schema.Table) -> list[str]:
     for c in table.columns:
         example = f"`{c.example}`" if c.example else ""
         lines.append(f"| `{c.name}` | {type_name(c.type)} | {'yes' if not c.nullable else ''} | "
-                     f"{c.description} | {example} |")
+                     f"{c.description}{allowed_values(table, c)} | {example} |")
     return lines + [""]
 
 

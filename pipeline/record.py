@@ -97,6 +97,7 @@ class DateRef:
     rule_id: str              # e.g. "date.weekday_paren_dm"
     start_char: int | None = None   # offsets of ``text`` in the body
     end_char: int | None = None
+    weekday_ok: bool | None = None  # a weekday beside the date agrees with it (None: no weekday given)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ class Evidence:
     trigger: str
     trigger_start: int
     trigger_end: int
+    field: str = "body"       # field the sentence comes from (merged events may span body and captions)
+    rule_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import time
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -70,12 +71,12 @@ class _Stages:
         self.result.inputs[source_path] = InputStatus(source_path, "error", before.article_id)
 
 
-def read_inputs(input_dir: Path, settings: Settings, result: RunResult) -> list[Page]:
+def read_inputs(input_dir: Path, settings: Settings, knowledge: Knowledge, result: RunResult) -> list[Page]:
     """Ingest and deduplicate: the first page (in path order) with a given article_id is processed."""
     started = time.perf_counter()
     first_path: dict[str, str] = {}
     pages = []
-    for item in ingest.iter_pages(input_dir, settings):
+    for item in ingest.iter_pages(input_dir, settings, knowledge):
         if isinstance(item, Problem):
             result.problems.append(item)
             result.inputs[item.source_path] = InputStatus(item.source_path, "error", item.article_id)
@@ -117,9 +118,15 @@ def _add_mentions_batch(batch: list[Article], knowledge: Knowledge, tagger, stag
 
 
 def load_tagger(settings: Settings):
+    """The NER tagger, loaded once per process and model folder (None when NER is switched off)."""
     if not settings.use_ner:
         return None
-    return ner.load_tagger(settings.model_dir)
+    return _cached_tagger(Path(settings.model_dir).resolve())
+
+
+@lru_cache(maxsize=2)
+def _cached_tagger(model_dir: Path):
+    return ner.load_tagger(model_dir)
 
 
 def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: Knowledge | None = None,
@@ -128,7 +135,7 @@ def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: 
     if tagger is None:
         tagger = load_tagger(settings)
     result = RunResult()
-    pages = read_inputs(Path(input_dir), settings, result)
+    pages = read_inputs(Path(input_dir), settings, knowledge, result)
     result.articles = annotate(pages, knowledge, tagger, result)
     return result
 

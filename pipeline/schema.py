@@ -67,7 +67,7 @@ ARTICLES = Table(
         _c("url", pa.string(), "Page URL when known."),
         _c("title", pa.string(), "Article headline."),
         _c("published_at", TIMESTAMP_WIB, "Publication date and time, Asia/Jakarta (WIB, UTC+7).",
-           "2020-11-11 11:40:00+07:00"),
+           "2020-11-11T11:40:00+07:00"),
         _c("date_source", CATEGORY, "Where published_at came from: page, html-meta, inferred-from-text; "
            "empty when unknown.", "page"),
         _c("date_text", pa.string(), "The words published_at was read from."),

@@ -1,0 +1,333 @@
+"""Date expressions in an Indonesian sentence → DateRef, resolved against the publication date.
+
+Month and weekday names come from dateparser's Indonesian data; the cue words around dates (lalu,
+pertengahan, hingga, number words) come from ``lexicons/dates_id.toml``.  Every DateRef carries the
+rule that read it (``date.weekday_paren_dm`` …) and the offsets of its words.
+"""
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+import dateparser
+from dateparser.languages import default_loader
+
+from pipeline.record import DateRef, PipelineError
+
+MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+              "october", "november", "december")
+WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+NOT_AFTER_NUMBER = r"(?<![\w/.,])"   # "31/2 Juli", "9,16 juta": the number is not a day
+Build = Callable[[int], tuple[date, date]]   # year -> (start, end)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What one rule read from a match, before the year of a year-less date is chosen."""
+
+    build: Build
+    year: int | None            # None: year-less, chosen against the publication date
+    precision: str
+    approximate: bool = False
+    weekday: int | None = None  # weekday written beside the date (0 = Monday)
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _dateparser_names(keys: tuple[str, ...], min_len: int) -> dict[str, int]:
+    info = default_loader.get_locale("id").info
+    return {name.lower(): number for number, key in enumerate(keys)
+            for name in info.get(key, []) if len(name) >= min_len and name.isalpha()}
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    lexicon: Mapping[str, Any]
+    months: Mapping[str, int]       # lower-case name -> 1..12
+    weekdays: Mapping[str, int]     # lower-case name -> 0..6
+    patterns: tuple[tuple[str, re.Pattern], ...]   # (rule id, regex), most specific first
+    future: re.Pattern
+    range_gap: re.Pattern
+
+
+# Rule id → pattern; <NAME> stands for a word list (see _slots). Longer matches win over shorter overlapping ones.
+PATTERNS = {
+    "date.weekday_paren_dmy": r"\b(?:hari\s+)?(?P<wd><WEEKDAY>)\s*,?\s*"
+                              r"\(\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*\)",
+    "date.weekday_paren_dm": r"\b(?:hari\s+)?(?P<wd><WEEKDAY>)\s*,?\s*\(\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})\s*\)",
+    "date.day_range_month": r"<NOT_AFTER_NUMBER>(?P<d>\d{1,2})\s*[-–]\s*(?P<d2>\d{1,2})\s+(?P<mon><MONTH>)\b"
+                            r"(?:\s+(?P<y>\d{4}))?(?:\s+(?P<past><PAST>)\b)?",
+    "date.day_month_year": r"<NOT_AFTER_NUMBER>(?P<d>\d{1,2})\s+(?P<mon><MONTH>)\s+(?P<y>\d{4})\b",
+    "date.day_month": r"<NOT_AFTER_NUMBER>(?P<d>\d{1,2})\s+(?P<mon><MONTH>)\b(?:\s+(?P<past><PAST>)\b)?",
+    "date.part_month": r"\b(?P<part><MONTH_PART>)\s+(?:bulan\s+)?(?P<mon><MONTH>)\b"
+                       r"(?:\s+(?P<y>\d{4}))?(?:\s+(?P<past><PAST>)\b)?",
+    "date.part_year": r"\b(?P<part><YEAR_PART>)\s+(?:<YEAR_WORD>)\s+(?P<y>\d{4})\b",
+    "date.month_year": r"\b(?:bulan\s+)?(?P<mon><MONTH_CAP>)\s+(?P<y>\d{4})\b",
+    "date.month": r"\b(?:(?P<mark><MONTH_MARKER>)\s+)?(?P<mon><MONTH_CAP>)\b(?:\s+(?P<past><PAST>)\b)?",
+    "date.month_relative_year": r"\b(?:(?P<part><MONTH_PART>)\s+)?(?:bulan\s+)?(?P<mon><MONTH>)\s+(?:<YEAR_WORD>)"
+                                r"\s+(?P<rel><RELATIVE>)\b",
+    "date.relative_year": r"\b(?:(?P<part><YEAR_PART>)\s+)?(?:<YEAR_WORD>)\s+(?P<rel><RELATIVE>)\b",
+    "date.relative_month": r"\b(?:(?P<part><MONTH_PART>)\s+)?bulan\s+(?P<rel><RELATIVE>)\b",
+    "date.since_year": r"\b(?:<SINCE>)\s+(?:(?:<YEAR_WORD>)\s+)?(?P<y>\d{4})\b",
+    "date.year": r"\b(?:<YEAR_WORD>)\s+(?P<y>\d{4})\b",
+    "date.ago": r"\b(?P<n>\d{1,3}|<NUMBER>)\s+(?P<unit><UNIT>)\s+(?P<past><PAST>)\b",
+    "date.weekday": r"\b(?:<WEEKDAY_MARKER>)\s+(?P<wd><WEEKDAY_CAP>)\b",
+}
+
+
+def _capitalised(words) -> str:
+    """Only capitalised names: "pada minggu ini" is a week, "pada Minggu" a Sunday; "Juni" needs its capital."""
+    return "(?-i:" + _alt(w[0].upper() + w[1:] for w in words if len(w) >= 3) + ")"
+
+
+def _slots(lex, months, weekdays) -> dict[str, str]:
+    return {
+        "WEEKDAY": _alt(weekdays), "WEEKDAY_CAP": _capitalised(weekdays), "MONTH": _alt(months),
+        "MONTH_CAP": _capitalised(months), "PAST": _alt(lex["past"]), "YEAR_WORD": _alt(lex["year_words"]),
+        "NUMBER": _alt(lex["numbers"]), "RELATIVE": _alt(lex["relative"]), "UNIT": _alt(lex["units"]),
+        "MONTH_PART": _alt(lex["month_parts"]), "YEAR_PART": _alt(lex["year_parts"]),
+        "MONTH_MARKER": _alt(lex["month_markers"]), "WEEKDAY_MARKER": _alt(lex["weekday_markers"]),
+        "SINCE": _alt(lex["since"]), "NOT_AFTER_NUMBER": NOT_AFTER_NUMBER,
+    }
+
+
+def _patterns(lex, months, weekdays) -> tuple[tuple[str, re.Pattern], ...]:
+    slots = _slots(lex, months, weekdays)
+    fill = re.compile(r"<([A-Z_]+)>")
+    return tuple((rule, re.compile(fill.sub(lambda m: slots[m.group(1)], template), re.IGNORECASE))
+                 for rule, template in PATTERNS.items())
+
+
+def _compile(lex: Mapping[str, Any]) -> _Grammar:
+    months = {name: n + 1 for name, n in _dateparser_names(MONTH_KEYS, 3).items()}
+    months.update(lex.get("extra_months", {}))
+    weekdays = _dateparser_names(WEEKDAY_KEYS, 4)
+    weekdays.update(lex.get("extra_weekdays", {}))
+    return _Grammar(
+        lexicon=lex, months=months, weekdays=weekdays, patterns=_patterns(lex, months, weekdays),
+        future=re.compile(rf"\b(?:{_alt(lex['future'])})\b", re.IGNORECASE),
+        range_gap=re.compile(rf"^\s*(?:{_alt(lex['range_to'])})\s*$", re.IGNORECASE),
+    )
+
+
+@lru_cache(maxsize=8)
+def _grammar_from_json(lexicon_json: str) -> _Grammar:
+    return _compile(json.loads(lexicon_json))
+
+
+def grammar(lexicon: Mapping[str, Any]) -> _Grammar:
+    try:
+        return _grammar_from_json(json.dumps(lexicon, sort_keys=True, ensure_ascii=False))
+    except KeyError as exc:
+        raise PipelineError("knowledge", f"dates_id lexicon lacks key {exc}; see pipeline/lexicons/dates_id.toml")
+
+
+def _month_end(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _whole_month(month: int) -> Build:
+    return lambda y: (date(y, month, 1), date(y, month, _month_end(y, month)))
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The groups every reader needs, already looked up."""
+
+    lexicon: Mapping[str, Any]
+    pub: date
+    year: int | None
+    month: int | None
+    weekday: int | None
+
+
+def _read_day(g: dict, r: _Parts) -> _Reading:
+    day = int(g["d"])
+    return _Reading(lambda y: (date(y, r.month, day),) * 2, r.year, "day", weekday=r.weekday)
+
+
+def _read_day_range(g: dict, r: _Parts) -> _Reading:
+    first, last = int(g["d"]), int(g["d2"])
+    return _Reading(lambda y: (date(y, r.month, first), date(y, r.month, last)), r.year, "day")
+
+
+def _read_part_month(g: dict, r: _Parts) -> _Reading:
+    lo, hi = r.lexicon["month_parts"][g["part"].lower()]
+    return _Reading(lambda y: (date(y, r.month, lo), date(y, r.month, min(hi, _month_end(y, r.month)))),
+                    r.year, "month", approximate=True)
+
+
+def _read_part_year(g: dict, r: _Parts) -> _Reading:
+    lo, hi = r.lexicon["year_parts"][g["part"].lower()]
+    return _Reading(lambda y: (date(y, lo, 1), date(y, hi, _month_end(y, hi))), r.year, "year", approximate=True)
+
+
+def _read_month(g: dict, r: _Parts) -> _Reading | None:
+    if g.get("y") is None and not (g.get("mark") or g.get("past")):
+        return None   # a bare capitalised month name without a cue may be a name ("Juni")
+    return _Reading(_whole_month(r.month), r.year, "month")
+
+
+READERS: dict[str, Callable[[dict, _Parts], _Reading | None]] = {
+    "date.weekday_paren_dmy": _read_day, "date.weekday_paren_dm": _read_day, "date.day_month_year": _read_day,
+    "date.day_month": _read_day, "date.day_range_month": _read_day_range, "date.part_month": _read_part_month,
+    "date.part_year": _read_part_year, "date.month_year": _read_month, "date.month": _read_month,
+    "date.since_year": lambda g, r: _Reading(lambda y: (date(y, 1, 1), max(r.pub, date(y, 1, 1))), r.year, "year"),
+    "date.year": lambda g, r: _Reading(lambda y: (date(y, 1, 1), date(y, 12, 31)), r.year, "year"),
+    "date.ago": lambda g, r: _read_ago(g, r.lexicon, r.pub),
+    "date.month_relative_year": lambda g, r: _read_relative("month_year", g, r),
+    "date.relative_year": lambda g, r: _read_relative("year", g, r),
+    "date.relative_month": lambda g, r: _read_relative("month", g, r),
+    # the weekday's date is found from the publication day in _to_dateref
+    "date.weekday": lambda g, r: _Reading(lambda y: (r.pub, r.pub), r.pub.year, "day", weekday=r.weekday),
+}
+
+
+def _read(rule: str, g: dict, gr: _Grammar, pub: date) -> _Reading | None:
+    """Turn one match's groups into a _Reading; None when the match is not a date after all."""
+    month = gr.months.get((g.get("mon") or "").lower()) or (int(g["m"]) if g.get("m") else None)
+    parts = _Parts(gr.lexicon, pub, int(g["y"]) if g.get("y") else None, month,
+                   gr.weekdays.get((g.get("wd") or "").lower()))
+    return READERS[rule](g, parts)
+
+
+def _read_ago(g: dict, lex: Mapping[str, Any], pub: date) -> _Reading | None:
+    n = g["n"].lower()
+    count = int(n) if n.isdigit() else lex["numbers"][n]
+    unit = lex["units"][g["unit"].lower()]
+    base = datetime(pub.year, pub.month, pub.day)
+    when = dateparser.parse(f"{count} {unit['dateparser']} lalu", languages=["id"],
+                            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"})
+    if when is None:
+        return None
+    day = when.date()
+    if unit["precision"] == "year":
+        return _Reading(lambda y: (date(day.year, 1, 1), date(day.year, 12, 31)), day.year, "year", True)
+    if unit["precision"] == "month":
+        return _Reading(lambda y: _whole_month(day.month)(day.year), day.year, "month", True)
+    return _Reading(lambda y: (day, day), day.year, "day")
+
+
+def _read_relative(kind: str, g: dict, r: _Parts) -> _Reading:
+    """'Juni tahun lalu', 'akhir tahun ini', 'bulan lalu': counted from the publication year or month."""
+    step, part = r.lexicon["relative"][g["rel"].lower()], (g.get("part") or "").lower()
+    year, month = r.pub.year + step, r.month
+    if kind == "month":
+        year, month = divmod(r.pub.year * 12 + r.pub.month - 1 + step, 12)
+        month += 1
+    if kind == "year":
+        lo, hi = r.lexicon["year_parts"][part] if part else (1, 12)
+        return _Reading(lambda y: (date(y, lo, 1), date(y, hi, _month_end(y, hi))), year, "year", bool(part))
+    lo, hi = r.lexicon["month_parts"][part] if part else (1, 31)
+    return _Reading(lambda y: (date(y, month, lo), date(y, month, min(hi, _month_end(y, month)))), year, "month",
+                    bool(part))
+
+
+def _choose_year(reading: _Reading, pub: date, future: bool) -> tuple[date, date]:
+    """Year-less dates take the latest year not after publication (the next one if the sentence speaks of the future)."""
+    if reading.year is not None:
+        return reading.build(reading.year)
+    start, end = reading.build(pub.year)
+    if future and end < pub:
+        return reading.build(pub.year + 1)
+    if not future and start > pub:
+        return reading.build(pub.year - 1)
+    return start, end
+
+
+def _weekday_date(weekday: int, pub: date, future: bool) -> date:
+    if future:
+        return pub + timedelta(days=(weekday - pub.weekday()) % 7 or 7)
+    return pub - timedelta(days=(pub.weekday() - weekday) % 7)
+
+
+def _to_dateref(rule: str, m: re.Match, gr: _Grammar, pub: date, future: bool, offset: int) -> DateRef | None:
+    try:
+        reading = _read(rule, m.groupdict(), gr, pub)
+        if reading is None:
+            return None
+        if rule == "date.weekday":
+            start = end = _weekday_date(reading.weekday, pub, future)
+        else:
+            start, end = _choose_year(reading, pub, future)
+    except (ValueError, TypeError, KeyError):   # 31/2, month 13, …: not a date
+        return None
+    weekday_ok = None if reading.weekday is None or rule == "date.weekday" else start.weekday() == reading.weekday
+    return DateRef(start=start, end=end, precision=reading.precision, approximate=reading.approximate,
+                   text=m.group(0), basis="sentence", rule_id=rule, start_char=offset + m.start(),
+                   end_char=offset + m.end(), weekday_ok=weekday_ok)
+
+
+def _non_overlapping(found: list[tuple[int, re.Match, str]]) -> list[tuple[int, re.Match, str]]:
+    """Longest match first (then rule order); a match overlapping a chosen one is dropped."""
+    chosen: list[tuple[int, re.Match, str]] = []
+    for item in sorted(found, key=lambda f: (-(f[1].end() - f[1].start()), f[0], f[1].start())):
+        m = item[1]
+        if all(m.end() <= c.start() or m.start() >= c.end() for _, c, _ in chosen):
+            chosen.append(item)
+    return sorted(chosen, key=lambda f: f[1].start())
+
+
+def _join_ranges(refs: list[DateRef], text: str, offset: int, gr: _Grammar) -> list[DateRef]:
+    """'Rabu (25/6) hingga Kamis (26/6)' → one DateRef from the first day to the last."""
+    joined: list[DateRef] = []
+    for ref in refs:
+        prev = joined[-1] if joined else None
+        gap = text[prev.end_char - offset:ref.start_char - offset] if prev else ""
+        if prev and gr.range_gap.match(gap) and prev.start <= ref.end:
+            oks = {prev.weekday_ok, ref.weekday_ok} - {None}
+            joined[-1] = DateRef(
+                start=prev.start, end=ref.end, precision=max(prev.precision, ref.precision, key=PRECISION_ORDER.index),
+                approximate=prev.approximate or ref.approximate, text=text[prev.start_char - offset:ref.end_char - offset],
+                basis="sentence", rule_id="date.range", start_char=prev.start_char, end_char=ref.end_char,
+                weekday_ok=(False not in oks) if oks else None)
+        else:
+            joined.append(ref)
+    return joined
+
+
+PRECISION_ORDER = ("day", "month", "year")
+
+
+def speaks_of_future(text: str, lexicon: Mapping[str, Any]) -> bool:
+    return bool(grammar(lexicon).future.search(text))
+
+
+def find_dates(text: str, published_at: datetime | None, lexicon: Mapping[str, Any], offset: int = 0) -> list[DateRef]:
+    """Every date expression in ``text`` (one sentence), resolved against ``published_at``.
+
+    ``offset`` is added to the character offsets, so passing the sentence's start gives offsets into the field.
+    """
+    if published_at is None:
+        raise PipelineError("no-publication-date", "dates cannot be resolved without the article's publication "
+                            "date; check the site profile's date rule or the input's metadata")
+    gr, pub = grammar(lexicon), published_at.date()
+    future = bool(gr.future.search(text))
+    found = [(i, m, rule) for i, (rule, rx) in enumerate(gr.patterns) for m in rx.finditer(text)]
+    refs = [ref for _, m, rule in _non_overlapping(found)
+            if (ref := _to_dateref(rule, m, gr, pub, future, offset)) is not None]
+    return _join_ranges(refs, text, offset, gr)
+
+
+def publication_date(published_at: datetime) -> DateRef:
+    """The fallback when a sentence has no date: the publication day, marked as such."""
+    day = published_at.date()
+    return DateRef(start=day, end=day, precision="day", approximate=False, text=None, basis="publication",
+                   rule_id="date.publication")
+
+
+def choose_date(refs: list[DateRef], start: int, end: int, published_at: datetime) -> DateRef:
+    """The date nearest to the span [start, end) (a trigger), or the publication date when there is none."""
+    def distance(ref: DateRef) -> int:
+        return max(0, ref.start_char - end, start - ref.end_char)
+    if not refs:
+        return publication_date(published_at)
+    return min(refs, key=lambda ref: (distance(ref), ref.start_char))

@@ -1,0 +1,145 @@
+"""Who and where of one event: participants with roles, the place, weapons and value, from one sentence.
+
+Works on the sentence's mentions and the field text; every cue word comes from the compiled rulebook.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.event_rules import Cues, Rule, RoleSpec, Weapon
+from pipeline.record import Mention, Participant, Sentence
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A trigger inside its sentence, with the text of the field the offsets index."""
+
+    text: str                 # the whole field text
+    sentence: Sentence
+    trigger_start: int        # offsets into the field
+    trigger_end: int
+
+    def before(self, offset: int) -> str:
+        return self.text[self.sentence.start:offset]
+
+    def after(self, offset: int) -> str:
+        return self.text[offset:self.sentence.end]
+
+
+def scope_end(clause: Clause, cues: Cues) -> int:
+    """Participants stop at the first clause break after the trigger ("… di sela-sela KTT …", "saat …")."""
+    found = cues.clause_break.search(clause.after(clause.trigger_end))
+    return clause.trigger_end + found.start() if found else clause.sentence.end
+
+
+def is_location(m: Mention, clause: Clause, cues: Cues) -> bool:
+    return m.label == "LOC" or (m.label == "COUNTRY" and bool(cues.location.search(clause.before(m.start))))
+
+
+def _excluded(m: Mention, clause: Clause, cues: Cues) -> bool:
+    """Places, news sources and speakers ("Putin bilang, …") are not participants."""
+    return (is_location(m, clause, cues)
+            or m.canonical.lower() in cues.non_participants or m.text.lower() in cues.non_participants
+            or bool(cues.attribution.search(clause.before(m.start)))
+            or bool(cues.speech.search(clause.after(m.end))))
+
+
+def _code(m: Mention) -> str | None:
+    return m.person_country if m.label == "PERSON" else m.code
+
+
+def _side_ok(spec: RoleSpec, m: Mention, clause: Clause) -> bool:
+    if spec.side == "before":
+        return m.end <= clause.trigger_start
+    if spec.side == "after":
+        return m.start >= clause.trigger_end
+    return True
+
+
+def _assign(mentions: list[Mention], specs: list[RoleSpec], clause: Clause, cues: Cues,
+            roles: dict[int, str], marked: bool) -> None:
+    """Give each mention without a role the first fitting role; a coordinated mention shares its neighbour's."""
+    previous: Mention | None = None
+    for i, m in enumerate(mentions):
+        if i not in roles:
+            for spec in specs:
+                fits = m.label in spec.labels and _side_ok(spec, m, clause)
+                if marked:
+                    fits = fits and bool(spec.markers.search(clause.before(m.start)))
+                if fits and spec.with_role and spec.with_role not in roles.values():
+                    fits = False
+                if fits:
+                    roles[i] = spec.role
+                    break
+            else:
+                joined = previous is not None and cues.coordination.match(clause.text[previous.end:m.start])
+                if joined and (i - 1) in roles and m.label in _labels_of(specs, roles[i - 1]):
+                    roles[i] = roles[i - 1]
+        previous = m
+
+
+def _labels_of(specs: list[RoleSpec], role: str) -> set[str]:
+    return {label for spec in specs if spec.role == role for label in spec.labels}
+
+
+def participants(rule: Rule, clause: Clause, mentions: list[Mention], cues: Cues) -> list[Participant]:
+    """Participants of the trigger's clause, each with the role its rule gives it."""
+    end = scope_end(clause, cues)
+    candidates = [m for m in mentions if m.end <= end]
+    keep = [not _excluded(m, clause, cues) for m in candidates]
+    roles: dict[int, str] = {}
+    _assign(candidates, [s for s in rule.roles if s.markers], clause, cues, roles, marked=True)
+    _assign(candidates, [s for s in rule.roles if not s.markers], clause, cues, roles, marked=False)
+    chosen = [Participant(roles[i], m.canonical, m.label, _code(m), m.text, m.start, m.end)
+              for i, m in enumerate(candidates) if keep[i] and i in roles]
+    return deduplicate(chosen, cues)
+
+
+def deduplicate(found: list[Participant], cues: Cues) -> list[Participant]:
+    """One participant per (role, name); a country also named through a person's title is the person's;
+    a generic role ("party") gives way to a specific one for the same name."""
+    person_codes = {p.code for p in found if p.label == "PERSON" and p.code}
+    specific = {p.canonical for p in found if p.role not in cues.generic_roles}
+    seen, kept = set(), []
+    for p in found:
+        key = (p.role, p.canonical)
+        if key in seen or (p.label == "COUNTRY" and p.code in person_codes) or (
+                p.role in cues.generic_roles and p.canonical in specific):
+            continue
+        seen.add(key)
+        kept.append(p)
+    return kept
+
+
+def location(clause: Clause, mentions: list[Mention], cues: Cues) -> str | None:
+    """The place of the event as written: a place after "di" (a mention, else capitalised words) nearest the
+    trigger; failing that, the nearest place mention without "di"."""
+    def rank(start: int, end: int) -> tuple[int, int]:
+        marked = bool(cues.location.search(clause.before(start)))
+        return (0 if marked else 1), max(0, start - clause.trigger_end, clause.trigger_start - end)
+    places = [(rank(m.start, m.end), m.text) for m in mentions if is_location(m, clause, cues)]
+    taken = [(m.start, m.end) for m in mentions if not is_location(m, clause, cues)]
+    for found in cues.place.finditer(clause.before(clause.sentence.end)):
+        start, end = (clause.sentence.start + i for i in found.span("place"))
+        if not any(s < end and start < e for s, e in taken):
+            places.append((rank(start, end), found.group("place")))
+    return cues.place_word.sub("", min(places)[1]) if places else None
+
+
+def weapons(sentence_text: str, lexicon: tuple[Weapon, ...]) -> tuple[str, ...]:
+    """Weapon names in text order, each once."""
+    found = sorted((m.start(), w.name) for w in lexicon for p in w.patterns for m in p.finditer(sentence_text))
+    return tuple(dict.fromkeys(name for _, name in found))
+
+
+def specific_weapons(names: tuple[str, ...], lexicon: tuple[Weapon, ...]) -> set[str]:
+    generic = {w.name for w in lexicon if not w.specific}
+    return set(names) - generic
+
+
+def value(rule: Rule, sentence_text: str) -> str | None:
+    for pattern in rule.value_patterns:
+        found = pattern.search(sentence_text)
+        if found:
+            return found.group("value")
+    return None

@@ -1,0 +1,236 @@
+"""Event rules and cue lexicons compiled from ``rules/*.toml`` and ``lexicons/*.toml``, checked once.
+
+A rule file names its ``event_type``, a ``[defaults]`` table and ``[[rule]]`` entries; every key a rule may
+carry is listed in RULE_KEYS, so a typo in a data file is reported instead of silently ignored.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from pipeline.knowledge import Knowledge, KnowledgeError
+
+EVENT_TYPES = ("MEETING", "ARMS_DEAL", "ACCESSION", "AGREEMENT", "MILITARY_EXERCISE")
+LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
+RULE_KEYS = {"id", "subtype", "triggers", "confidence", "roles", "min_participants", "require_roles",
+             "require_weapon", "location_counts_as_participant", "blockers", "overridden_by", "yield_to",
+             "subtype_cues", "value_patterns", "examples", "counter_examples"}
+ROLE_KEYS = {"role", "labels", "markers", "side", "with_role"}
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    role: str
+    labels: frozenset[str]
+    markers: re.Pattern | None = None    # matches the text before a mention that ends with a marker
+    side: str | None = None              # "before" | "after": where the mention stands relative to the trigger
+    with_role: str | None = None         # only when another participant already has this role
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    event_type: str
+    subtype: str | None
+    triggers: tuple[re.Pattern, ...]
+    confidence: float
+    roles: tuple[RoleSpec, ...]
+    min_participants: int = 1
+    require_roles: tuple[str, ...] = ()
+    require_weapon: bool = False
+    location_counts_as_participant: bool = False
+    blockers: tuple[re.Pattern, ...] = ()
+    overridden_by: tuple[str, ...] = ()
+    yield_to: tuple[str, ...] = ()
+    subtype_cues: tuple[tuple[re.Pattern, str], ...] = ()
+    value_patterns: tuple[re.Pattern, ...] = ()
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Weapon:
+    name: str
+    patterns: tuple[re.Pattern, ...]
+    specific: bool
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    rules: tuple[Rule, ...]
+    cues: "Cues"
+    weapons: tuple[Weapon, ...]
+    codes: Mapping[str, Any]                 # cameo_plover lexicon as parsed
+    dates_lexicon: Mapping[str, Any]         # dates_id lexicon, for pipeline.dates
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+
+def words_pattern(words, suffix: str = "") -> re.Pattern:
+    """One regex matching any of the phrases as whole words (longest first)."""
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w){suffix}", re.IGNORECASE)
+
+
+def _regexes(values, where: str, problems: list[str]) -> tuple[re.Pattern, ...]:
+    compiled = []
+    for value in values:
+        try:
+            compiled.append(re.compile(value, re.IGNORECASE))
+        except (re.error, TypeError) as exc:
+            problems.append(f"{where}: bad pattern {value!r} ({exc})")
+    return tuple(compiled)
+
+
+def left_context_pattern(words, gap_words: int) -> re.Pattern:
+    """Text ending with one of the phrases and at most ``gap_words`` further words (not across , . ; :)."""
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?:[^\w.,;:]+\w+){{0,{gap_words}}}[^\w.,;:]*$", re.IGNORECASE)
+
+
+def _role(spec: Mapping[str, Any], gap: int, where: str, problems: list[str]) -> RoleSpec | None:
+    unknown = set(spec) - ROLE_KEYS
+    labels = set(spec.get("labels", LABELS))
+    if unknown or "role" not in spec or not labels <= set(LABELS) or spec.get("side") not in (None, "before", "after"):
+        problems.append(f"{where}: role entry {dict(spec)} needs 'role', labels from {LABELS}, side before/after"
+                        + (f"; unknown keys {sorted(unknown)}" if unknown else ""))
+        return None
+    markers = left_context_pattern(spec["markers"], gap) if spec.get("markers") else None
+    return RoleSpec(spec["role"], frozenset(labels), markers, spec.get("side"), spec.get("with_role"))
+
+
+def _rule(raw: Mapping[str, Any], event_type: str, gap: int, where: str, problems: list[str]) -> Rule | None:
+    unknown = set(raw) - RULE_KEYS
+    missing = {"id", "triggers", "confidence", "roles"} - set(raw)
+    if unknown or missing:
+        problems.append(f"{where}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}")
+        return None
+    roles = tuple(r for r in (_role(s, gap, where, problems) for s in raw["roles"]) if r is not None)
+    cues = tuple((p, c["subtype"]) for c in raw.get("subtype_cues", ())
+                 for p in _regexes([c.get("pattern", "(")], where, problems))
+    return Rule(
+        id=raw["id"], event_type=event_type, subtype=raw.get("subtype"),
+        triggers=_regexes(raw["triggers"], where, problems), confidence=float(raw["confidence"]), roles=roles,
+        min_participants=int(raw.get("min_participants", 1)), require_roles=tuple(raw.get("require_roles", ())),
+        require_weapon=bool(raw.get("require_weapon", False)),
+        location_counts_as_participant=bool(raw.get("location_counts_as_participant", False)),
+        blockers=_regexes(raw.get("blockers", ()), where, problems),
+        overridden_by=tuple(raw.get("overridden_by", ())), yield_to=tuple(raw.get("yield_to", ())),
+        subtype_cues=cues, value_patterns=_regexes(raw.get("value_patterns", ()), where, problems),
+        examples=tuple(raw.get("examples", ())), counter_examples=tuple(raw.get("counter_examples", ())))
+
+
+def _rules_of_file(data: Mapping[str, Any], gap: int, problems: list[str]) -> list[Rule]:
+    where = f"rules/{data['file']}.toml"
+    event_type = data.get("event_type")
+    if event_type not in EVENT_TYPES:
+        problems.append(f"{where}: event_type {event_type!r} is not one of {EVENT_TYPES}")
+        return []
+    defaults = dict(data.get("defaults", {}))
+    rules = [_rule({**defaults, **raw}, event_type, gap, f"{where} rule {raw.get('id', i)}", problems)
+             for i, raw in enumerate(data.get("rule", ()))]
+    return [r for r in rules if r is not None]
+
+
+def _weapons(lexicon: Mapping[str, Any], problems: list[str]) -> tuple[Weapon, ...]:
+    return tuple(Weapon(w["name"], _regexes(w["patterns"], f"weapons_id {w['name']}", problems),
+                        bool(w.get("specific", True))) for w in lexicon.get("weapon", ()))
+
+
+def _check_references(rules: list[Rule], codes: Mapping[str, Any], problems: list[str]) -> None:
+    ids = [r.id for r in rules]
+    problems += [f"rule id {i!r} is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    for rule in rules:
+        problems += [f"rule {rule.id}: overridden_by names unknown rule {o!r}" for o in rule.overridden_by
+                     if o not in ids]
+        problems += [f"rule {rule.id}: yield_to names unknown type {t!r}" for t in rule.yield_to
+                     if t not in EVENT_TYPES]
+        if rule.event_type not in codes:
+            problems.append(f"lexicons/cameo_plover.toml has no entry for {rule.event_type}")
+
+
+@dataclass(frozen=True)
+class Continuation:
+    pattern: re.Pattern
+    role: str
+    labels: frozenset[str]
+    event_types: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The shared cue words of lexicons/events_id.toml, compiled."""
+
+    headline: tuple[re.Pattern, ...]
+    doubt: re.Pattern                   # negation and hypothetical words
+    window_words: int
+    after_trigger: re.Pattern           # calling off or future words just after a trigger
+    after_window_words: int
+    keep_future_events: bool
+    anaphora: re.Pattern                # matched right after a trigger (one word may stand between)
+    clause_break: re.Pattern
+    coordination: re.Pattern            # the whole gap between two coordinated mentions
+    attribution: re.Pattern             # left context of a source mention
+    speech: re.Pattern                  # right context of a speaker mention
+    location: re.Pattern                # left context of a place mention
+    place: re.Pattern                   # capitalised place words after a location marker
+    place_word: re.Pattern              # a leading "Kota", "Provinsi", … to strip from a place
+    non_participants: frozenset[str]
+    generic_roles: frozenset[str]
+    weekday_penalty: float
+    continuations: tuple[Continuation, ...]
+
+
+def _cues(lex: Mapping[str, Any], problems: list[str]) -> Cues | None:
+    try:
+        places = "|".join(re.escape(w) for w in lex["place_words"])
+        markers = "|".join(re.escape(w) for w in lex["location_markers"])
+        joints = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in lex["coordinators"])
+        return Cues(
+            headline=_regexes(lex["headline_lines"], "events_id headline_lines", problems),
+            doubt=words_pattern([*lex["negation"], *lex["hypothetical"]]),
+            window_words=int(lex["cue_window_words"]),
+            after_trigger=words_pattern(lex["after_trigger"]),
+            after_window_words=int(lex["after_window_words"]),
+            keep_future_events=bool(lex["keep_future_events"]),
+            anaphora=re.compile(rf"^\s*(?:\w+\s+)?{words_pattern(lex['anaphora']).pattern}", re.IGNORECASE),
+            clause_break=re.compile("|".join(lex["clause_breaks"]), re.IGNORECASE),
+            coordination=re.compile(rf"^\s*(?:{joints})\s*$", re.IGNORECASE),
+            attribution=left_context_pattern(lex["attribution"], int(lex["attribution_gap_words"])),
+            speech=re.compile(rf"^[\s,]*{words_pattern(lex['speech_verbs']).pattern}", re.IGNORECASE),
+            location=re.compile(rf"(?<!\w)(?:{markers})\s+(?:(?:{places})\s+)?$", re.IGNORECASE),
+            place=re.compile(rf"(?<!\w)(?:{markers})\s+(?:(?:{places})\s+)?"
+                             r"(?P<place>(?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}))", re.IGNORECASE),
+            place_word=re.compile(rf"^(?:{places})\s+"),
+            non_participants=frozenset(n.lower() for n in lex["non_participants"]),
+            generic_roles=frozenset(lex["generic_roles"]),
+            weekday_penalty=float(lex["weekday_mismatch_penalty"]),
+            continuations=tuple(Continuation(re.compile(c["pattern"], re.IGNORECASE), c["role"],
+                                             frozenset(c["labels"]), frozenset(c["event_types"]))
+                                for c in lex.get("continuation", ())))
+    except (KeyError, re.error) as exc:
+        problems.append(f"lexicons/events_id.toml: missing key or bad pattern ({exc})")
+        return None
+
+
+_CACHE: dict[str, Rulebook] = {}
+
+
+def rulebook(knowledge: Knowledge) -> Rulebook:
+    """The compiled rules for this knowledge (cached by its digest); every broken entry is listed at once."""
+    if knowledge.digest in _CACHE:
+        return _CACHE[knowledge.digest]
+    problems: list[str] = []
+    cues = _cues(knowledge.lexicon("events_id"), problems)
+    gap = int(knowledge.lexicon("events_id").get("marker_gap_words", 2))
+    rules = [rule for data in knowledge.rules for rule in _rules_of_file(data, gap, problems)]
+    codes = knowledge.lexicon("cameo_plover")
+    _check_references(rules, codes, problems)
+    weapons = _weapons(knowledge.lexicon("weapons_id"), problems)
+    if problems:
+        raise KnowledgeError("broken event rules:\n  " + "\n  ".join(problems))
+    book = Rulebook(tuple(rules), cues, weapons, codes, knowledge.lexicon("dates_id"))
+    _CACHE[knowledge.digest] = book
+    return book

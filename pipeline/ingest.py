@@ -1,0 +1,206 @@
+"""Ingest: walk the input folder, decode every file, and yield one Page per article or one Problem.
+
+Every file is accounted for: a file that cannot be read yields a Problem (stage "ingest") with a kind
+(empty, whitespace-only, binary, decode, too-large, unreadable, unsupported-format, invalid-json,
+no-article) and a message that says what to do.  Order is deterministic: files by relative POSIX path,
+JSON records in file order ("batch.jsonl#0" is the first non-blank line; a .json file holding a list gives
+"x.json#N", one holding a single object gives "x.json").  Hidden files and folders (".git", ".DS_Store")
+are not inputs.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterator
+
+import charset_normalizer
+
+from pipeline import html_extract
+from pipeline.knowledge import Knowledge, load_knowledge
+from pipeline.record import Page, PipelineError, Problem
+from pipeline.settings import Settings
+
+FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".json": "json"}
+# The encodings scraped Indonesian news arrives in.  Restricting charset-normalizer to them matters: left
+# free it reads a cp1252 page full of ticker symbols as cp775, a DOS code page no news site uses.
+CANDIDATE_ENCODINGS = ["utf_8", "utf_16", "utf_16_le", "utf_16_be", "utf_32", "cp1252", "latin_1"]
+_SINGLE_BYTE = ("cp1252", "latin_1")
+# Highest "mess" ratio accepted.  charset-normalizer's default 0.2 rejects a genuine cp1252 Kontan dump
+# (seed 000 re-encoded scores 0.33), while random bytes, a PNG and an ELF binary find no match even at 0.5.
+MAX_MESS = 0.5
+# Share of C0 control characters (other than tab/newline) above which decoded text is binary data.
+MAX_CONTROL_SHARE = 0.01
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A well-formed UTF-8 multi-byte sequence.  Finding one in a file charset-normalizer reads as a single-byte
+# code page means the file is UTF-8 with damaged bytes: decoding it as cp1252 would turn every “ into â€œ.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HASH_HEX = 16
+
+
+def iter_pages(input_dir: Path, settings: Settings, knowledge: Knowledge | None = None) -> Iterator[Page | Problem]:
+    input_dir = Path(input_dir)
+    if not input_dir.exists():
+        raise PipelineError("missing-input", f"input folder {input_dir} does not exist")
+    knowledge = knowledge or load_knowledge()
+    for path, rel in _input_files(input_dir):
+        try:
+            yield from _read_file(path, rel, settings, knowledge)
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
+            yield _problem(rel, exc)
+
+
+def _problem(source_path: str, exc: Exception) -> Problem:
+    if isinstance(exc, PipelineError):
+        return Problem(source_path, "ingest", exc.kind, exc.message)
+    return Problem(source_path, "ingest", "internal", f"unexpected error ({type(exc).__name__}: {exc}); "
+                                                      "please report it with the file")
+
+
+def _input_files(input_dir: Path) -> list[tuple[Path, str]]:
+    if input_dir.is_file():
+        return [(input_dir, input_dir.name)]
+    files = []
+    for path in input_dir.rglob("*"):
+        rel = path.relative_to(input_dir)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            files.append((path, rel.as_posix()))
+    return sorted(files, key=lambda f: f[1])
+
+
+def _read_file(path: Path, rel: str, settings: Settings, knowledge: Knowledge) -> Iterator[Page | Problem]:
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise PipelineError("unsupported-format", f"'{path.suffix or path.name}' files are not read; "
+                                                  f"supported: {', '.join(sorted(FORMATS))}")
+    size = path.stat().st_size
+    if size > settings.max_input_bytes:
+        raise PipelineError("too-large", f"{size:,} bytes is over the {settings.max_input_bytes:,}-byte limit; split "
+                                         "the file or raise the limit (--max-input-mb, Settings.max_input_bytes)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise PipelineError("unreadable", f"cannot read the file ({reason}); check its permissions") from None
+    text, encoding = decode(data)
+    if kind == "txt":
+        yield _page(rel, text, encoding, "txt")
+    elif kind == "html":
+        yield _html_page(rel, text, encoding, "html", None, knowledge)
+    else:
+        yield from _json_pages(rel, text, encoding, kind, knowledge)
+
+
+# ---------------------------------------------------------------- decoding
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes → (NFC text with '\\n' line endings, encoding name), or PipelineError saying why not."""
+    if not data:
+        raise PipelineError("empty", "the file is empty (0 bytes)")
+    best = charset_normalizer.from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS, threshold=MAX_MESS).best()
+    if best is None:
+        raise _undecodable(data)
+    if b"\x00" in data and not best.encoding.startswith(("utf_16", "utf_32")):
+        raise PipelineError("binary", "the file holds NUL bytes: it is binary data, not a text or HTML page")
+    if best.encoding in _SINGLE_BYTE and _UTF8_SEQUENCE.search(data):
+        raise _undecodable(data)
+    text = normalise_text(str(best))
+    if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
+        raise PipelineError("binary", "the file is mostly control characters: binary data, not a page")
+    if not text.strip():
+        raise PipelineError("whitespace-only", "the file holds only whitespace")
+    return text, best.encoding
+
+
+def _undecodable(data: bytes) -> PipelineError:
+    head = data[:4096].decode("latin_1")
+    if b"\x00" in data or len(_CONTROL.findall(head)) > MAX_CONTROL_SHARE * len(head):
+        return PipelineError("binary", "the file is binary data (an image, archive or executable?), not a page")
+    try:
+        data.decode("utf_8")
+    except UnicodeDecodeError as exc:
+        return PipelineError("decode", f"invalid UTF-8 at byte {exc.start} and no other encoding "
+                                       f"({', '.join(_SINGLE_BYTE)}) reads it cleanly; re-save it as UTF-8")
+    return PipelineError("decode", "no supported encoding reads the file cleanly; re-save it as UTF-8")
+
+
+def normalise_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    return unicodedata.normalize("NFC", text)
+
+
+def article_id(text: str) -> str:
+    """Hash of the text with blank lines and spacing folded, so re-saved copies of a page share an id."""
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    canonical = "\n".join(line for line in lines if line)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:_HASH_HEX]
+
+
+# ---------------------------------------------------------------- pages
+
+def _page(rel: str, text: str, encoding: str, input_format: str, url: str | None = None,
+          html_meta: dict | None = None) -> Page:
+    if not text.strip():
+        raise PipelineError("whitespace-only", "no text: the page or record holds only whitespace")
+    return Page(article_id(text), rel, text, encoding, input_format, url, dict(html_meta or {}))
+
+
+def _html_page(rel: str, html: str, encoding: str, input_format: str, url: str | None,
+               knowledge: Knowledge, extra_meta: dict | None = None) -> Page:
+    text, meta = html_extract.extract(html, url, knowledge)
+    meta = {**meta, **{k: v for k, v in (extra_meta or {}).items() if v}}
+    return _page(rel, text, encoding, input_format, url or meta.get("url"), meta)
+
+
+def _json_pages(rel: str, text: str, encoding: str, kind: str, knowledge: Knowledge) -> Iterator[Page | Problem]:
+    records = list(_json_records(rel, text, kind))
+    if not records:
+        raise PipelineError("empty", "no JSON records in the file")
+    for record_path, record in records:
+        try:
+            yield _record_page(record_path, record, encoding, knowledge)
+        except Exception as exc:  # noqa: BLE001 - one bad record never stops the file
+            yield _problem(record_path, exc)
+
+
+def _json_records(rel: str, text: str, kind: str) -> Iterator[tuple[str, Any]]:
+    if kind == "jsonl":
+        lines = [line for line in text.split("\n") if line.strip()]
+        for n, line in enumerate(lines):
+            yield f"{rel}#{n}", _loads(line, f"record {n}")
+        return
+    data = _loads(text, "the file")
+    if isinstance(data, list):
+        yield from ((f"{rel}#{n}", item) for n, item in enumerate(data))
+    else:
+        yield rel, data
+
+
+def _loads(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return PipelineError("invalid-json", f"{what} is not valid JSON ({exc.msg} at line {exc.lineno} "
+                                             f"column {exc.colno})")
+
+
+_RECORD_META = ("title", "date", "published_at", "author", "editor", "sitename")
+
+
+def _record_page(record_path: str, record: Any, encoding: str, knowledge: Knowledge) -> Page:
+    if isinstance(record, PipelineError):
+        raise record
+    if not isinstance(record, dict):
+        raise PipelineError("invalid-json", "a record must be a JSON object with url/html/text, "
+                                            f"not {type(record).__name__}")
+    url = record.get("url") if isinstance(record.get("url"), str) else None
+    meta = {k: str(record[k]) for k in _RECORD_META if record.get(k)}
+    if "published_at" in meta:
+        meta["date"] = meta.pop("published_at")
+    if isinstance(record.get("html"), str) and record["html"].strip():
+        return _html_page(record_path, normalise_text(record["html"]), encoding, "jsonl", url, knowledge, meta)
+    if isinstance(record.get("text"), str):
+        return _page(record_path, normalise_text(record["text"]), encoding, "jsonl", url, meta)
+    raise PipelineError("empty", "the record has no 'html' or 'text' field with content")

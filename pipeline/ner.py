@@ -1,0 +1,154 @@
+"""NER stage: split title/body/captions into sentences, tag them with the project's Stanza model, and
+hand the raw PER/ORG/LOC spans to ``pipeline.normalise`` for canonical names and country codes.
+
+The model is loaded from local files only (``models/ner``: model, pretrain, resources.json) with
+``download_method=None``; Stanza is imported lazily so that ``--no-ner`` runs never import torch.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from pipeline.knowledge import Knowledge
+from pipeline.record import Article, Mention, PipelineError, RawSpan, Sentence, replace
+from pipeline.tokenize import LEXICON, Token, tokenizer_for
+
+FIELDS = ("title", "body", "captions")
+MODEL_FILE = "id_nertagger.pt"
+PRETRAIN_FILE = "id_pretrain.pt"
+RESOURCES_FILE = "resources.json"
+# Sentences per Stanza call; the BiLSTM pads a batch to its longest sentence, and 256 sentences
+# kept a 2-core run near its best tokens/second (bench/bench_ner.py) at modest memory.
+BATCH_SENTENCES = 256
+MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+
+
+@dataclass
+class Tagger:
+    """Stanza NER over pre-tokenised sentences; ``tag`` returns BIO labels (B-PER, I-ORG, O, ...)."""
+
+    pipeline: Any
+    model_name: str
+    digest: str                      # sha256 prefix of the model file, for provenance
+    batch_size: int = BATCH_SENTENCES
+
+    def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        labels: list[list[str]] = [[] for _ in sentences]
+        todo = [i for i, tokens in enumerate(sentences) if tokens]
+        for begin in range(0, len(todo), self.batch_size):
+            chunk = todo[begin:begin + self.batch_size]
+            doc = self.pipeline([list(sentences[i]) for i in chunk])
+            for i, sentence in zip(chunk, doc.sentences):
+                labels[i] = to_bio([token.ner for token in sentence.tokens])
+        return labels
+
+
+def to_bio(tags: Sequence[str]) -> list[str]:
+    """Stanza's BIOES tags → BIO (S- → B-, E- → I-)."""
+    return ["B-" + t[2:] if t.startswith("S-") else "I-" + t[2:] if t.startswith("E-") else t for t in tags]
+
+
+def load_tagger(model_dir: Path, batch_size: int = BATCH_SENTENCES) -> Tagger:
+    """Load the shipped model once; nothing is downloaded (raises PipelineError if files are missing)."""
+    model_dir = Path(model_dir)
+    missing = [n for n in (MODEL_FILE, PRETRAIN_FILE, RESOURCES_FILE) if not (model_dir / n).is_file()]
+    if missing:
+        raise PipelineError("model-missing", f"NER model files {missing} not found in {model_dir}; "
+                                             "run `make train-ner` or pass --no-ner")
+    import stanza  # lazy: torch is heavy and unneeded when NER is off
+
+    logging.getLogger("stanza").setLevel(logging.WARNING)
+    pipeline = stanza.Pipeline(
+        lang="id", dir=str(model_dir), processors="tokenize,ner", tokenize_pretokenized=True,
+        ner_model_path=str(model_dir / MODEL_FILE), ner_pretrain_path=str(model_dir / PRETRAIN_FILE),
+        ner_batch_size=batch_size, download_method=None, use_gpu=False, logging_level="WARN",
+    )
+    digest = hashlib.sha256((model_dir / MODEL_FILE).read_bytes()).hexdigest()[:12]
+    return Tagger(pipeline, MODEL_FILE, digest, batch_size)
+
+
+@dataclass
+class _Split:
+    """One article's sentences and their tokens, in field order."""
+
+    sentences: list[Sentence] = field(default_factory=list)
+    tokens: list[list[Token]] = field(default_factory=list)   # offsets into the field's text
+
+
+def split_article(article: Article, tokenizer) -> _Split:
+    split = _Split()
+    for name in FIELDS:
+        text = article.field_text(name)
+        if not isinstance(text, str):
+            raise PipelineError("bad-field", f"article field {name!r} is {type(text).__name__}, not text")
+        for index, span in enumerate(tokenizer.split(text)):
+            split.sentences.append(Sentence(name, index, span.start, span.end, text[span.start:span.end]))
+            split.tokens.append(list(span.tokens))
+    return split
+
+
+def spans_from_bio(article: Article, sentence: Sentence, tokens: list[Token], labels: list[str]) -> list[RawSpan]:
+    """Entity spans from BIO labels; an I- tag that does not continue its type starts a new span."""
+    if len(labels) != len(tokens):
+        raise PipelineError("ner-mismatch", f"tagger returned {len(labels)} labels for {len(tokens)} tokens")
+    text = article.field_text(sentence.field)
+    spans, current = [], None   # current = [kind, first token index, last token index]
+    for i, label in enumerate(labels + ["O"]):
+        kind = label[2:] if label[:2] in ("B-", "I-") else None
+        if current and (kind != current[0] or label.startswith("B-")):
+            start, end = tokens[current[1]].start, tokens[current[2]].end
+            spans.append(RawSpan(sentence.field, sentence.index, start, end, text[start:end], current[0]))
+            current = None
+        if kind and current:
+            current[2] = i
+        elif kind:
+            current = [kind, i, i]
+    return spans
+
+
+def tag_articles(articles: Sequence[Article], tagger: Tagger | None,
+                 knowledge: Knowledge) -> list[tuple[tuple[Sentence, ...], tuple[RawSpan, ...]]]:
+    """(sentences, raw model spans) per article; all sentences of the batch are tagged together."""
+    tokenizer = tokenizer_for(knowledge.lexicon(LEXICON))
+    splits = [split_article(article, tokenizer) for article in articles]
+    flat = [[t.text for t in tokens] for split in splits for tokens in split.tokens]
+    labels = tagger.tag(flat) if tagger is not None else [["O"] * len(tokens) for tokens in flat]
+    if len(labels) != len(flat):
+        raise PipelineError("ner-mismatch", f"tagger returned {len(labels)} sentences for {len(flat)}")
+    results, position = [], 0
+    for article, split in zip(articles, splits):
+        raw = []
+        for sentence, tokens in zip(split.sentences, split.tokens):
+            raw += spans_from_bio(article, sentence, tokens, labels[position])
+            position += 1
+        results.append((tuple(split.sentences), tuple(raw)))
+    return results
+
+
+def add_mentions(articles: list[Article], tagger: Tagger | None, knowledge: Knowledge) -> list[Article]:
+    """Stage function: + sentences and normalised mentions (tagger None: gazetteer mentions only)."""
+    normalise = _normaliser()
+    done = []
+    for article, (sentences, raw) in zip(articles, tag_articles(articles, tagger, knowledge)):
+        mentions = normalise(article, raw, knowledge)
+        done.append(replace(article, sentences=sentences, mentions=tuple(mentions)))
+    return done
+
+
+def _normaliser():
+    try:
+        from pipeline.normalise import normalise
+    except ModuleNotFoundError as exc:
+        if exc.name != "pipeline.normalise":
+            raise
+        return _unnormalised
+    return normalise
+
+
+def _unnormalised(article: Article, raw_spans: tuple[RawSpan, ...], knowledge: Knowledge) -> tuple[Mention, ...]:
+    """Stand-in while pipeline/normalise.py does not exist: model spans with their surface text."""
+    return tuple(Mention(s.field, s.sentence_index, s.start, s.end, s.text, MODEL_LABELS[s.label], s.text)
+                 for s in raw_spans)

@@ -1,0 +1,73 @@
+"""Hand-built articles for the event tests: sentences and mentions without the NER model.
+
+A tiny gazetteer (surface → label, canonical, code) stands in for NER + normalise, so the event rules are
+tested on their own; the golden tests run the real chain.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pipeline.record import Article, Meta, Mention, Page, Sentence
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+COUNTRIES = {
+    "Rusia": "RUS", "China": "CHN", "Tiongkok": "CHN", "Kyrgyzstan": "KGZ", "Kazakhstan": "KAZ", "Iran": "IRN",
+    "Argentina": "ARG", "Belarus": "BLR", "Belarusia": "BLR", "India": "IND", "Turki": "TUR", "Mesir": "EGY",
+    "Arab Saudi": "SAU", "Afghanistan": "AFG", "Mongolia": "MNG", "Ukraina": "UKR", "Suriah": "SYR",
+    "Singapura": "SGP", "Uzbekistan": "UZB", "Tajikistan": "TJK", "Pakistan": "PAK",
+}
+ORGS = {"SCO": "SCO", "Organisasi Kerja Sama Shanghai": "SCO", "Asean": "ASEAN", "BRICS": "BRICS",
+        "CSTO": "CSTO", "CIS": "CIS", "NATO": "NATO", "TASS": "TASS", "Organisasi Perjanjian Keamanan Kolektif": "CSTO"}
+PEOPLE = {  # name → (title, person_country)
+    "Vladimir Putin": ("Presiden Rusia", "RUS"), "Putin": ("Presiden Rusia", "RUS"),
+    "Xi Jinping": ("Presiden China", "CHN"), "Sadyr Zhaparov": ("Presiden Kyrgyzstan", "KGZ"),
+    "Viktor Khrenin": ("Menteri Pertahanan Belarusia", "BLR"), "Khrenin": ("Menteri Pertahanan Belarusia", "BLR"),
+    "Dong Jun": ("Menteri Pertahanan Tiongkok", "CHN"), "Baiterek": (None, None), "Zhang Ming": (None, None),
+}
+PLACES = ("Moskow", "Samarkand", "Qingdao", "Beijing", "Astana", "Jakarta")
+
+
+def _entries() -> list[tuple[str, str, str, str | None]]:
+    rows = [(s, "COUNTRY", s, c) for s, c in COUNTRIES.items()]
+    rows += [(s, "ORG", canonical, None) for s, canonical in ORGS.items()]
+    rows += [(s, "PERSON", s, None) for s in PEOPLE]
+    rows += [(s, "LOC", s, None) for s in PLACES]
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+def split_sentences(field: str, text: str) -> list[Sentence]:
+    sentences = []
+    for m in re.finditer(r"[^\n]+?(?:[.!?](?=\s|$)|$)", text, re.MULTILINE):
+        if m.group().strip():
+            start = m.start() + len(m.group()) - len(m.group().lstrip())
+            sentences.append(Sentence(field, len(sentences), start, m.end(), text[start:m.end()]))
+    return sentences
+
+
+def find_mentions(field: str, text: str, sentences: list[Sentence]) -> list[Mention]:
+    taken: list[tuple[int, int]] = []
+    mentions = []
+    for surface, label, canonical, code in _entries():
+        for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append(m.span())
+            index = next(s.index for s in sentences if s.start <= m.start() < s.end)
+            title, country = PEOPLE.get(surface, (None, None)) if label == "PERSON" else (None, None)
+            mentions.append(Mention(field, index, m.start(), m.end(), surface, label, canonical, code,
+                                    source="gazetteer", title=title, person_country=country))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def article(body: str, published: datetime | None = datetime(2022, 9, 16, 10, 0, tzinfo=WIB),
+            captions: str = "", article_id: str = "test-article") -> Article:
+    sentences, mentions = [], []
+    for field, text in (("body", body), ("captions", captions)):
+        found = split_sentences(field, text)
+        sentences += found
+        mentions += find_mentions(field, text, found)
+    return Article(page=Page(article_id, "test.txt", body, "utf-8", "txt"), body=body, captions=captions,
+                   meta=Meta(published_at=published), sentences=tuple(sentences), mentions=tuple(mentions))

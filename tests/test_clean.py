@@ -1,0 +1,205 @@
+"""Boilerplate stripping: profile choice, line rules with ids, captions, title repeats, failure paths."""
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+import pytest
+
+from pipeline import clean
+from pipeline.knowledge import Knowledge, KnowledgeError
+from pipeline.profiles import load_profiles, pick_profile
+from pipeline.record import Page, PipelineError
+
+SEEDS = {
+    "000_65dd71f6f6c36440.txt": "kontan",
+    "001_1fd5a1f09d60b45e.txt": "kontan",
+    "002_7e5438359328dd56.txt": "bharata",
+    "003_d729a6d4d0e3f12b.txt": "bisnis",
+    "004_1bd30c3a12de523b.txt": "indopos",
+}
+
+
+def page(text: str, url: str | None = None, **meta) -> Page:
+    return Page("id0", "test.txt", text, "utf_8", "txt", url, dict(meta))
+
+
+@pytest.fixture(scope="module")
+def articles(corpus_pages, knowledge):
+    return {path: clean.clean(p, knowledge) for path, p in corpus_pages.items()}
+
+
+@pytest.mark.parametrize("path,profile", sorted(SEEDS.items()))
+def test_seed_profile_is_picked_by_markers(articles, path, profile):
+    assert articles[path].profile_id == profile
+
+
+@pytest.mark.parametrize("url,profile", [
+    ("https://internasional.kontan.co.id/news/x", "kontan"),
+    ("https://ekonomi.bisnis.com/read/20241104/1/x", "bisnis"),
+    ("https://www.indopos.co.id/internasional/x", "indopos"),
+    ("https://bharataonline.com/x", "bharata"),
+    ("https://notkontan.co.id.example/x", "generic"),
+    (None, "generic"),
+])
+def test_profile_is_picked_by_url(knowledge, url, profile):
+    assert pick_profile(page("Judul\n\nIsi.", url), load_profiles(knowledge)).id == profile
+
+
+def test_kontan_header_and_ticker_lines_are_removed_with_their_rule(articles):
+    removed = {(r.rule_id, r.text) for r in articles["000_65dd71f6f6c36440.txt"].removed}
+    assert ("kontan.ticker", "• LQ45935,51 7,16 0.77%") in removed
+    assert ("kontan.ticker", "• RD.PENDAPATAN TETAP 0.00%") in removed
+    assert ("kontan.indikator", "| : WIB | INDIKATOR |") in removed
+    assert ("common.baca-juga", "Baca Juga: Sekelompok kapal perang NATO memasuki Laut Hitam, Rusia siaga") in removed
+    assert ("kontan.dateline", "KONTAN.CO.ID - SOCHI.") in removed
+
+
+def test_removed_lines_point_at_the_page(articles, corpus_pages):
+    for path, article in articles.items():
+        lines = corpus_pages[path].text.split("\n")
+        for r in article.removed:
+            assert r.text in " ".join(lines[r.line_no].split()), (path, r)
+            assert re.fullmatch(r"[a-z]+\.[a-z0-9-]+", r.rule_id), r.rule_id
+
+
+def test_every_body_line_comes_from_the_page_in_order(articles, corpus_pages):
+    for path, article in articles.items():
+        text, pos = " ".join(corpus_pages[path].text.split()), 0
+        for paragraph in article.body.split("\n\n"):
+            found = text.find(paragraph, pos)
+            assert found >= 0, (path, paragraph[:60])
+            pos = found + len(paragraph)
+
+
+def test_no_page_line_is_lost(articles, corpus_pages):
+    """Every non-blank line is either in the body, removed by a rule, or (part of) the dateline line."""
+    for path, article in articles.items():
+        removed_lines = {r.line_no for r in article.removed}
+        for n, line in enumerate(corpus_pages[path].text.split("\n")):
+            if line.strip() and n not in removed_lines:
+                assert " ".join(line.split()) in article.body, (path, n, line)
+
+
+def test_title_never_repeats_in_the_body(articles):
+    for path, article in articles.items():
+        title = next((r.text for r in article.removed if r.rule_id == clean.TITLE_RULE),
+                     article.page.html_meta.get("title"))
+        assert title and title not in article.body.split("\n\n"), path
+
+
+def test_captions_leave_the_body_once(articles):
+    bisnis = articles["003_d729a6d4d0e3f12b.txt"]
+    caption = "Presiden Jokowi saat menghadiri KTT Asean di Singapura/Biro Pers Setpres"
+    assert bisnis.captions == caption and caption not in bisnis.body
+    assert [r.rule_id for r in bisnis.removed if r.text == caption] == ["bisnis.caption", "common.caption-repeat"]
+    assert articles["004_1bd30c3a12de523b.txt"].captions.endswith("pada 15 September 2022. (rt.com)")
+    assert articles["002_7e5438359328dd56.txt"].captions == "Viktor Khrenin, Menteri Pertahanan Belarusia (CMG)"
+
+
+def test_lead_is_kept_and_its_summary_repeat_dropped(articles):
+    bisnis = articles["003_d729a6d4d0e3f12b.txt"]
+    lead = bisnis.body.split("\n\n")[0]
+    assert lead.startswith("Disepakatinya kerja sama strategis antara Rusia dan Asosiasi")
+    assert bisnis.body.count("Disepakatinya kerja sama strategis") == 1
+    assert any(r.rule_id == clean.LEAD_REPEAT_RULE for r in bisnis.removed)
+
+
+def test_related_list_and_foot_are_cut(articles):
+    bharata = articles["002_7e5438359328dd56.txt"]
+    assert "Forum Pangan Dunia" not in bharata.body and "2022" not in bharata.body
+    rules = {r.text: r.rule_id for r in bharata.removed}
+    assert rules["Berita Lainnya"] == rules["Selasa, 18 Oktober 2022 23:8:41 WIB"] == "common.related"
+    assert rules["Komentar"] == "common.komentar"
+
+
+def test_bharata_caption_is_not_taken_for_the_missing_author(knowledge):
+    text = ("Kamis, 26 Juni 2025 16:38:5 WIB\n\nJudul Berita Bharata\n\nbanner\n\n"
+            "Dong Jun menyambut tamunya (CMG)\n\nQingdao, Radio Bharata Online - Menteri Pertahanan Tiongkok Dong Jun "
+            "bertemu dengan mitranya dari Belarusia di Qingdao pada hari Rabu.")
+    article = clean.clean(page(text), knowledge)
+    assert article.captions == "Dong Jun menyambut tamunya (CMG)"
+    assert not any(r.rule_id in ("bharata.author", "bharata.section") for r in article.removed)
+
+
+@pytest.mark.parametrize("line,meta_title", [
+    ("Rusia Kirim S-300 ke Kyrgyzstan", "Rusia Kirim S-300 ke Kyrgyzstan"),
+    ("Rusia Kirim S-300 ke Kyrgyzstan", "Rusia Kirim S-300 ke Kyrgyzstan | Kontan"),
+    ("Rusia Kirim S-300 ke Kyrgyzstan - www.kontan.co.id", "rusia kirim s-300 ke kyrgyzstan"),
+])
+def test_title_from_metadata_matches_its_line_with_or_without_site_suffix(knowledge, line, meta_title):
+    text = (f"{line}\n\nKONTAN.CO.ID - MOSKOW. Rusia sepakat mengirim "
+            "sistem pertahanan udara S-300 dan drone tempur ke Kyrgyzstan pekan ini.")
+    article = clean.clean(page(text, title=meta_title), knowledge)
+    assert [r.rule_id for r in article.removed] == [clean.TITLE_REPEAT_RULE, "kontan.dateline"]
+    assert article.captions == ""
+
+
+def test_writer_initials_leave_the_last_paragraph(articles):
+    indopos = articles["004_1bd30c3a12de523b.txt"]
+    assert indopos.body.endswith("mitra dialog selama KTT.")
+    assert ("common.signoff", "(dam)") in {(r.rule_id, r.text) for r in indopos.removed}
+
+
+def test_generic_page_without_dateline_keeps_all_prose(knowledge):
+    text = ("Latihan Gabungan Digelar di Laut Natuna\n\n"
+            "Oleh Redaksi\n\n"
+            "Angkatan laut kedua negara memulai latihan gabungan di perairan Natuna pada Senin pagi waktu setempat.\n\n"
+            "Latihan dijadwalkan berlangsung selama satu minggu dan melibatkan enam kapal perang.\n\n"
+            "Baca juga: Berita lain\n\nBagikan:\n\nBerita Terkait\n\nJudul lain yang tidak relevan sama sekali")
+    article = clean.clean(page(text), knowledge)
+    assert article.profile_id == "generic"
+    assert article.body.split("\n\n") == [
+        "Angkatan laut kedua negara memulai latihan gabungan di perairan Natuna pada Senin pagi waktu setempat.",
+        "Latihan dijadwalkan berlangsung selama satu minggu dan melibatkan enam kapal perang."]
+    removed = {(r.rule_id, r.text) for r in article.removed}
+    assert {("common.title", "Latihan Gabungan Digelar di Laut Natuna"), ("common.oleh", "Oleh Redaksi"),
+            ("common.baca-juga", "Baca juga: Berita lain"), ("common.share", "Bagikan:"),
+            ("common.related", "Berita Terkait")} <= removed
+
+
+def test_teaser_dateline_in_a_related_list_is_not_the_article_start(knowledge):
+    text = ("Judul Berita Tanpa Dateline\n\n"
+            "Angkatan laut kedua negara memulai latihan gabungan di perairan Natuna pada Senin pagi waktu setempat.\n\n"
+            "Berita Terkait\n\n"
+            "JAKARTA - Presiden menerima kunjungan menteri luar negeri negara sahabat di Istana Merdeka kemarin.")
+    article = clean.clean(page(text), knowledge)
+    assert article.body.startswith("Angkatan laut kedua negara") and "Istana Merdeka" not in article.body
+    assert ("common.related", "Berita Terkait") in {(r.rule_id, r.text) for r in article.removed}
+
+
+def test_hard_wrapped_lines_join_into_one_paragraph(knowledge):
+    text = ("Judul Berita\n\nJAKARTA - Pemerintah mengumumkan rencana kerja sama pertahanan\n"
+            "dengan tiga negara mitra di kawasan Asia Tenggara pada tahun depan.\n\nParagraf kedua berdiri sendiri.")
+    body = clean.clean(page(text), knowledge).body
+    assert body == ("Pemerintah mengumumkan rencana kerja sama pertahanan dengan tiga negara mitra di kawasan "
+                    "Asia Tenggara pada tahun depan.\n\nParagraf kedua berdiri sendiri.")
+
+
+@pytest.mark.parametrize("text", [
+    "kontan.co.id\nbanner langganan top\n| : WIB | INDIKATOR |\n  • EMAS1.335.000 1,06%\n\nTERBARU\n×",
+    "Beranda\nEkonomi\nPolitik",
+    "Nyaman tanpa iklan. Langganan BisnisPro\n\nBerita Lainnya\n\nSatu judul yang panjang dan sangat panjang sekali.",
+])
+def test_page_with_no_article_raises_no_article(knowledge, text):
+    with pytest.raises(PipelineError) as err:
+        clean.clean(page(text), knowledge)
+    assert err.value.kind == "no-article" and "test.txt" in err.value.message
+
+
+def test_broken_profile_stops_with_every_problem_listed(knowledge):
+    generic = next(s for s in knowledge.sites if s["id"] == "generic")
+    drop = [{"id": "x.a", "pattern": "(["}, {"id": "x.a", "pattern": "a"}, {"pattern": "b"}]
+    broken = MappingProxyType({"id": "broken", "markers": ["("], "after_title": ["author"], "drop": drop})
+    bad = Knowledge(sites=(generic, broken), rules=(), lexicons=knowledge.lexicons, digest="test-broken")
+    with pytest.raises(KnowledgeError) as err:
+        load_profiles(bad)
+    message = str(err.value)
+    assert "bad regex" in message and "used twice" in message and "needs 'id'" in message and "[markers]" in message
+    assert "[after_title]: an entry needs 'field'" in message
+
+
+def test_every_profile_compiles_and_has_a_corpus_page(knowledge, articles):
+    profiles = load_profiles(knowledge)
+    assert set(profiles) == {"generic", "kontan", "bisnis", "bharata", "indopos"}
+    assert {a.profile_id for a in articles.values()} == set(profiles)

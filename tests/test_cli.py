@@ -1,0 +1,105 @@
+"""The command line end to end: a run over a folder with good and bad inputs, exit codes, outputs."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.__main__ import main
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = sorted((REPO / "corpus").glob("00[0-4]_*.txt"))
+TABLE_NAMES = ("articles", "removed_lines", "mentions", "entities", "events", "event_evidence",
+               "event_participants", "inputs", "errors")
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("mixed")
+    for seed in SEEDS[:2]:
+        shutil.copy(seed, folder / seed.name)
+    (folder / "nested").mkdir()
+    shutil.copy(SEEDS[0], folder / "nested" / "same_article_other_name.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.txt").write_text("  \n\t\n", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4 not an article")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def run_out(mixed_folder, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    assert main(["run", str(mixed_folder), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def read(out: Path, name: str) -> list[dict]:
+    return pq.read_table(out / f"{name}.parquet").to_pylist()
+
+
+def test_every_table_is_written_as_csv_and_parquet(run_out):
+    for name in TABLE_NAMES:
+        assert (run_out / f"{name}.parquet").is_file(), name
+        assert (run_out / f"{name}.csv").is_file(), name
+    manifest = json.loads((run_out / "manifest.json").read_text())
+    assert manifest["counts"]["inputs"] == 7
+
+
+def test_every_input_is_accounted_for(run_out):
+    inputs = {row["source_path"]: row for row in read(run_out, "inputs")}
+    assert len(inputs) == 7
+    statuses = {path: row["status"] for path, row in inputs.items()}
+    assert statuses[SEEDS[0].name] == statuses[SEEDS[1].name] == "processed"
+    assert statuses["nested/same_article_other_name.txt"] == "duplicate"
+    assert inputs["nested/same_article_other_name.txt"]["duplicate_of"] == SEEDS[0].name
+    for bad in ("empty.txt", "blank.txt", "binary.txt", "notes.pdf"):
+        assert statuses[bad] == "error", bad
+    errors = {row["source_path"]: row for row in read(run_out, "errors")}
+    assert set(errors) == {"empty.txt", "blank.txt", "binary.txt", "notes.pdf"}
+    assert all(row["message"] for row in errors.values())
+    assert [row["source_path"] for row in read(run_out, "articles")] == [SEEDS[0].name, SEEDS[1].name]
+
+
+def test_a_second_run_gives_identical_files(mixed_folder, run_out, tmp_path):
+    assert main(["run", str(mixed_folder), "--out", str(tmp_path), "--quiet"]) == 0
+    for name in TABLE_NAMES:
+        for suffix in (".csv", ".parquet"):
+            path = f"{name}{suffix}"
+            assert (tmp_path / path).read_bytes() == (run_out / path).read_bytes(), path
+
+
+def test_missing_input_folder_is_a_clear_error(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
+    assert "input folder not found" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
+def test_read_only_output_folder_is_a_clear_error(mixed_folder, tmp_path, capsys):
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        assert main(["run", str(mixed_folder), "--out", str(out), "--no-ner"]) == 3
+    finally:
+        out.chmod(0o700)
+    assert "cannot write outputs" in capsys.readouterr().err
+
+
+def test_unwritable_output_path_is_a_clear_error(mixed_folder, tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    assert main(["run", str(mixed_folder), "--out", str(blocker / "out"), "--no-ner", "--quiet"]) == 3
+    assert "cannot write outputs" in capsys.readouterr().err
+
+
+def test_help_documents_every_option(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = capsys.readouterr().out
+    for option in ("--out", "--model-dir", "--no-ner", "--max-input-mb", "--csv-bom", "--quiet", "--partition-by-year"):
+        assert option in text

@@ -1,0 +1,49 @@
+"""The README's 'Using the outputs' examples, run as written (code blocks read from README.md) on a sample folder."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from outputs_sample import README, readme_examples, write_sample_outputs
+from pipeline import partition
+
+
+@pytest.fixture(scope="module")
+def namespace(tmp_path_factory) -> dict:
+    """Every example run in order, in one namespace, from a folder holding ``outputs/``."""
+    folder = tmp_path_factory.mktemp("project")
+    partition.update_partitioned(write_sample_outputs(folder / "outputs"), enabled=True)
+    names: dict = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        for code in readme_examples():
+            exec(compile(code, str(README), "exec"), names)  # noqa: S102 - the README's own examples
+    return names
+
+
+def test_readme_has_the_examples():
+    assert len(readme_examples()) == 4
+
+
+def test_meetings_per_year_with_pandas(namespace):
+    assert namespace["meetings_per_year"].to_dict() == {2020: 3, 2023: 1}
+
+
+def test_which_countries_joined_which_organisations_when(namespace):
+    rows = namespace["accessions"][["country", "code", "organisation", "stage", "date", "articles"]]
+    assert [(*row[:4], row[4].date(), row[5]) for row in rows.values.tolist()] == [
+        ("Iran", "IRN", "SCO", "observer", date(2020, 11, 10), 1),
+        ("Iran", "IRN", "SCO", "member", date(2023, 7, 4), 1),
+        ("Belarus", "BLR", "SCO", "member", date(2024, 7, 4), 1)]
+
+
+def test_people_who_met_most_often(namespace):
+    assert namespace["met"].values.tolist() == [
+        ["Vladimir Putin", "Xi Jinping", 3, 3], ["Sergey Lavrov", "Vladimir Putin", 1, 1],
+        ["Sergey Lavrov", "Wang Yi", 1, 1], ["Sergey Lavrov", "Xi Jinping", 1, 1]]
+
+
+def test_year_partitions_are_queried_by_year(namespace):
+    assert namespace["recent"].values.tolist() == [[2023, "ACCESSION", 1], [2023, "ARMS_DEAL", 1],
+                                                   [2023, "MEETING", 1], [2024, "ACCESSION", 1]]
