@@ -7,7 +7,7 @@ OUT    ?= outputs
 ARGS   ?=
 DATA   ?= ../shared/data
 
-.PHONY: install run report test train-ner bench clean-venv
+.PHONY: install run report test train-ner lexicons bench clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ $(VENV)/.installed-train: $(VENV)/.installed
 # Trains the NER model from the corpora in $(DATA) (default ../shared/data) into models/ner. Never run in CI.
 train-ner: $(VENV)/.installed-train
 	$(PY) scripts/train_ner.py --data $(DATA) --out models/ner
+
+# Regenerates pipeline/lexicons/countries.tsv from Babel/CLDR + pycountry + country_aliases.tsv.
+lexicons: install
+	$(PY) scripts/build_countries.py
 
 bench: install
 	$(PY) bench/bench_ner.py

@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--model-dir", type=Path, default=REPO_DIR / "models" / "ner")
     parser.add_argument("--corpus", type=Path, default=REPO_DIR / "corpus")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=ner.TORCH_THREADS, help="torch threads (0: torch default)")
     parser.add_argument("--article-batch", type=int, default=32, help="articles per NER call (pipeline/run.py uses 32)")
     args = parser.parse_args()
 
@@ -42,7 +43,7 @@ def main() -> None:
     knowledge = load_knowledge()
     articles = corpus_articles(args.corpus, knowledge) * args.repeat
     started = time.perf_counter()
-    tagger = ner.load_tagger(args.model_dir)
+    tagger = ner.load_tagger(args.model_dir, threads=args.threads or None)
     load_seconds = time.perf_counter() - started
 
     tokenizer = tokenizer_for(knowledge.lexicon(LEXICON))

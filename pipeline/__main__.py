@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.datapackage import write_datapackage
 from pipeline.knowledge import KnowledgeError, load_knowledge
-from pipeline.manifest import write_manifest
+from pipeline.manifest import outputs_current, outputs_key, write_manifest
 from pipeline.profiles import load_profiles
 from pipeline.partition import update_partitioned
-from pipeline.run import load_tagger, process_folder, write_outputs
+from pipeline.record import PipelineError
+from pipeline.run import NER_ARTICLE_BATCH, RunOptions, check_model, process_folder, write_outputs
 from pipeline.settings import Settings
+
+STAGE_NAMES = {"ingest": "ingest", "clean": "annotate-pre-ner", "metadata": "annotate-pre-ner",
+               "annotate-pre-ner": "annotate-pre-ner", "ner": "ner", "events": "events"}
+STAGE_ORDER = ("ingest", "annotate-pre-ner", "ner", "events")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,7 +47,47 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also write OUT/by_year/TABLE/year=YYYY/part-0.parquet, Hive-partitioned by the "
                           "article's publication year (WIB)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    add_batch_options(run)
     return parser
+
+
+def add_batch_options(run: argparse.ArgumentParser) -> None:
+    batch = run.add_argument_group("batch runs", "Each article's stage results are cached; a re-run only "
+                                   "computes what a changed input, rule, lexicon, model or code affects.")
+    batch.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                       help="worker processes, each loading the NER model once (default: all %(default)s cores)")
+    batch.add_argument("--cache-dir", type=Path, default=None,
+                       help="where per-article stage results are kept (default: OUT/.cache)")
+    batch.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    batch.add_argument("--force", action="store_true", help="re-run every stage of every article")
+    batch.add_argument("--stages", type=stage_list, default=frozenset(),
+                       help="re-run these stages (comma-separated: ingest, clean, metadata, ner, events) and "
+                            "the stages after them, e.g. --stages events")
+    batch.add_argument("--chunk-size", type=int, default=NER_ARTICLE_BATCH,
+                       help="articles per task: NER tags their sentences together, and each finished task is "
+                            "cached at once (default: %(default)s)")
+    batch.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="local: this machine (--workers processes); dask: a Dask distributed cluster")
+    batch.add_argument("--scheduler", default=None,
+                       help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster "
+                            "of --workers processes)")
+
+
+def stage_list(text: str) -> frozenset[str]:
+    """'ner,events' → the named stages and every stage after the first of them."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in STAGE_NAMES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown stage(s) {unknown}; choose from {', '.join(STAGE_NAMES)}")
+    first = min(STAGE_ORDER.index(STAGE_NAMES[name]) for name in names)
+    return frozenset(STAGE_ORDER[first:])
+
+
+def options_from(args: argparse.Namespace) -> RunOptions:
+    cache_dir = None if args.no_cache else (args.cache_dir or args.out / ".cache")
+    return RunOptions(workers=max(1, args.workers), engine=args.engine, scheduler=args.scheduler,
+                      cache_dir=cache_dir, rerun=frozenset(STAGE_ORDER) if args.force else args.stages,
+                      chunk_size=max(1, args.chunk_size), progress=not args.quiet)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -57,23 +103,34 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         knowledge = load_knowledge()
         load_profiles(knowledge)          # a broken site profile stops the run before any page is read
-        tagger = load_tagger(settings)
-    except (KnowledgeError, FileNotFoundError) as exc:
+        check_model(settings)             # the model itself is loaded by each worker that needs it
+    except (KnowledgeError, FileNotFoundError, PipelineError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result = process_folder(args.input, settings, knowledge, tagger)
     try:
-        write_outputs(result, args.out, csv_bom=args.csv_bom)
-        write_datapackage(args.out)
-        update_partitioned(args.out, args.partition_by_year)
-        write_manifest(result, args, settings, knowledge)
+        result = process_folder(args.input, settings, knowledge, options=options_from(args))
+    except PipelineError as exc:          # the Dask engine missing or its scheduler unreachable
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: the previous outputs are unchanged; articles finished so far are cached, "
+              "so the same command resumes from there", file=sys.stderr)
+        return 130
+    key = outputs_key(result, args)
+    try:
+        unchanged = outputs_current(args.out, key)    # nothing changed since the last run: keep its files
+        if not unchanged:
+            write_outputs(result, args.out, csv_bom=args.csv_bom)
+            write_datapackage(args.out)
+            update_partitioned(args.out, args.partition_by_year)
+        write_manifest(result, args, settings, knowledge, key)
     except OSError as exc:
         print(f"error: cannot write outputs to {args.out}: {exc.strerror or exc}; "
               "previous outputs there are unchanged", file=sys.stderr)
         return 3
     if not args.quiet:
         print(result.summary())
-        print(f"tables written to {args.out}/")
+        print(f"tables in {args.out}/ already up to date" if unchanged else f"tables written to {args.out}/")
     return 0
 
 

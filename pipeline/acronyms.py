@@ -50,7 +50,7 @@ def _name_run(toks: list, end: int, rules: DefinitionRules) -> int:
     return i
 
 
-def _long_forms(toks: list, first: int, end: int, rules: DefinitionRules) -> list[tuple[int, int]]:
+def _long_forms(toks: list, end: int, rules: DefinitionRules) -> list[tuple[int, int]]:
     """(start token, end token) of each long form before toks[end], following "X atau Y" chains."""
     forms = []
     while end > 0:
@@ -58,7 +58,7 @@ def _long_forms(toks: list, first: int, end: int, rules: DefinitionRules) -> lis
         if start >= end:
             break
         forms.append((start, end))
-        if start - 1 > first and toks[start - 1][2] in rules.or_words:
+        if start > 0 and toks[start - 1][2] in rules.or_words:
             end = start - 1
         else:
             break
@@ -70,15 +70,15 @@ def _definitions(text: str, lo: int, hi: int, gaz: Gazetteer, rules: DefinitionR
     toks = tokens(text, lo, hi)
     for i, tok in enumerate(toks):
         if tok[2] == "(" and i + 2 < len(toks) and toks[i + 2][2] == ")" and _is_acronym(toks[i + 1][2], gaz):
-            yield i + 1, _long_forms(toks, -1, i, rules), toks
+            yield i + 1, _long_forms(toks, i, rules), toks
         elif (tok[2] in rules.or_words and i + 1 < len(toks) and _is_acronym(toks[i + 1][2], gaz)
               and toks[i + 1][2].isupper()
               and (i + 2 == len(toks) or not toks[i + 2][2][:1].isupper())):
-            yield i + 1, _long_forms(toks, -1, i, rules), toks
+            yield i + 1, _long_forms(toks, i, rules), toks
 
 
 def _trim(text: str, toks: list, span: tuple[int, int], acronym: str, gaz: Gazetteer,
-          rules: DefinitionRules) -> tuple[int, int] | None:
+          rules: DefinitionRules, common: set[str]) -> tuple[int, int] | None:
     """The part of a long-form run that names the organisation, or None when the table already has it."""
     start, end = span
     if any(m.entry.label == "ORG" for m in gaz.find(text, toks[start][0], toks[end - 1][1])):
@@ -90,6 +90,8 @@ def _trim(text: str, toks: list, span: tuple[int, int], acronym: str, gaz: Gazet
     heads = any(toks[k][2] in rules.org_head_words for k in range(start, end))
     if gaz.exact(acronym) is not None and not heads:   # "Menteri Pertahanan Belarusia (CMG)" is a photo credit
         return None
+    while start < end - 1 and toks[start][2].lower() in common:    # "Menurut" opening the sentence
+        start += 1
     return (start, end) if end - start <= MAX_LONG_WORDS else None
 
 
@@ -97,11 +99,12 @@ def find_aliases(text: str, sentences: list[tuple[int, int]], gaz: Gazetteer, ru
                  model_orgs: set[str]) -> dict[str, Entry]:
     """surface → Entry for the organisation forms this text defines that the alias table lacks."""
     found: dict[str, Entry] = {}
+    common = {t[2] for t in tokens(text) if t[2].islower()}
     for lo, hi in sentences:
         for acr_index, spans, toks in _definitions(text, lo, hi, gaz, rules):
             acronym = toks[acr_index][2]
             known = gaz.exact(acronym) or _known_in(text, toks, spans, gaz)
-            longs = [s for s in (_trim(text, toks, span, acronym, gaz, rules) for span in spans) if s]
+            longs = [s for s in (_trim(text, toks, span, acronym, gaz, rules, common) for span in spans) if s]
             surfaces = [squash(text[toks[a][0]:toks[b - 1][1]]) for a, b in longs]
             if known is None and not _is_org(surfaces + [acronym], rules, model_orgs):
                 continue

@@ -76,6 +76,7 @@ PATTERNS = {
                                 r"\s+(?P<rel><RELATIVE>)\b",
     "date.relative_year": r"\b(?:(?P<part><YEAR_PART>)\s+)?(?:<YEAR_WORD>)\s+(?P<rel><RELATIVE>)\b",
     "date.relative_month": r"\b(?:(?P<part><MONTH_PART>)\s+)?bulan\s+(?P<rel><RELATIVE>)\b",
+    "date.relative_week": r"\b(?:<WEEK_WORD>)\s+(?P<rel><RELATIVE>)\b",
     "date.since_year": r"\b(?:<SINCE>)\s+(?:(?:<YEAR_WORD>)\s+)?(?P<y>\d{4})\b",
     "date.year": r"\b(?:<YEAR_WORD>)\s+(?P<y>\d{4})\b",
     "date.ago": r"\b(?P<n>\d{1,3}|<NUMBER>)\s+(?P<unit><UNIT>)\s+(?P<past><PAST>)\b",
@@ -96,6 +97,7 @@ def _slots(lex, months, weekdays) -> dict[str, str]:
         "MONTH_PART": _alt(lex["month_parts"]), "YEAR_PART": _alt(lex["year_parts"]),
         "MONTH_MARKER": _alt(lex["month_markers"]), "WEEKDAY_MARKER": _alt(lex["weekday_markers"]),
         "SINCE": _alt(lex["since"]), "NOT_AFTER_NUMBER": NOT_AFTER_NUMBER,
+        "WEEK_WORD": "(?-i:" + _alt(lex["week_words"]) + ")",
     }
 
 
@@ -186,6 +188,7 @@ READERS: dict[str, Callable[[dict, _Parts], _Reading | None]] = {
     "date.month_relative_year": lambda g, r: _read_relative("month_year", g, r),
     "date.relative_year": lambda g, r: _read_relative("year", g, r),
     "date.relative_month": lambda g, r: _read_relative("month", g, r),
+    "date.relative_week": lambda g, r: _read_week(g, r),
     # the weekday's date is found from the publication day in _to_dateref
     "date.weekday": lambda g, r: _Reading(lambda y: (r.pub, r.pub), r.pub.year, "day", weekday=r.weekday),
 }
@@ -231,8 +234,15 @@ def _read_relative(kind: str, g: dict, r: _Parts) -> _Reading:
                     bool(part))
 
 
+def _read_week(g: dict, r: _Parts) -> _Reading:
+    """'pekan lalu': Monday to Sunday of that week, approximate (the day is not said)."""
+    monday = r.pub - timedelta(days=r.pub.weekday()) + timedelta(weeks=r.lexicon["relative"][g["rel"].lower()])
+    return _Reading(lambda y: (monday, monday + timedelta(days=6)), monday.year, "day", approximate=True)
+
+
 def _choose_year(reading: _Reading, pub: date, future: bool) -> tuple[date, date]:
-    """Year-less dates take the latest year not after publication (the next one if the sentence speaks of the future)."""
+    """Year-less dates take the latest year not after publication (the next one if the sentence speaks of
+    the future)."""
     if reading.year is not None:
         return reading.build(reading.year)
     start, end = reading.build(pub.year)
@@ -286,7 +296,8 @@ def _join_ranges(refs: list[DateRef], text: str, offset: int, gr: _Grammar) -> l
             oks = {prev.weekday_ok, ref.weekday_ok} - {None}
             joined[-1] = DateRef(
                 start=prev.start, end=ref.end, precision=max(prev.precision, ref.precision, key=PRECISION_ORDER.index),
-                approximate=prev.approximate or ref.approximate, text=text[prev.start_char - offset:ref.end_char - offset],
+                approximate=prev.approximate or ref.approximate,
+                text=text[prev.start_char - offset:ref.end_char - offset],
                 basis="sentence", rule_id="date.range", start_char=prev.start_char, end_char=ref.end_char,
                 weekday_ok=(False not in oks) if oks else None)
         else:

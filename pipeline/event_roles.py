@@ -36,7 +36,7 @@ def is_location(m: Mention, clause: Clause, cues: Cues) -> bool:
     return m.label == "LOC" or (m.label == "COUNTRY" and bool(cues.location.search(clause.before(m.start))))
 
 
-def _excluded(m: Mention, clause: Clause, cues: Cues) -> bool:
+def excluded(m: Mention, clause: Clause, cues: Cues) -> bool:
     """Places, news sources and speakers ("Putin bilang, …") are not participants."""
     return (is_location(m, clause, cues)
             or m.canonical.lower() in cues.non_participants or m.text.lower() in cues.non_participants
@@ -86,7 +86,7 @@ def participants(rule: Rule, clause: Clause, mentions: list[Mention], cues: Cues
     """Participants of the trigger's clause, each with the role its rule gives it."""
     end = scope_end(clause, cues)
     candidates = [m for m in mentions if m.end <= end]
-    keep = [not _excluded(m, clause, cues) for m in candidates]
+    keep = [not excluded(m, clause, cues) for m in candidates]
     roles: dict[int, str] = {}
     _assign(candidates, [s for s in rule.roles if s.markers], clause, cues, roles, marked=True)
     _assign(candidates, [s for s in rule.roles if not s.markers], clause, cues, roles, marked=False)

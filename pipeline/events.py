@@ -48,14 +48,14 @@ def _longest_per_type(matches: list[Match]) -> list[Match]:
     return sorted(kept, key=lambda m: m.start)
 
 
-def _doubted(m: Match, text: str, sentence: Sentence, book: Rulebook) -> bool:
-    """Negated, hypothetical or future: a cue word among the few words before the trigger or a calling-off
-    word just after it, never looking across a clause break."""
+def _doubted(start: int, end: int, text: str, sentence: Sentence, book: Rulebook) -> bool:
+    """Negated, hypothetical or future: a cue word among the few words before the trigger [start, end) or a
+    calling-off word just after it, never looking across a clause break."""
     cues = book.cues
-    before = text[sentence.start:m.trigger_start]
+    before = text[sentence.start:start]
     breaks = list(cues.clause_break.finditer(before))
     window = " ".join(before[breaks[-1].end() if breaks else 0:].split()[-cues.window_words:])
-    after = text[m.trigger_end:sentence.end]
+    after = text[end:sentence.end]
     cut = cues.clause_break.search(after)
     after_window = " ".join(after[:cut.start() if cut else None].split()[:cues.after_window_words])
     return bool(cues.doubt.search(window) or cues.after_trigger.search(after_window))
@@ -69,7 +69,8 @@ def _inside_name(m: Match, mentions: list[Mention]) -> bool:
 def _surviving(sentence: Sentence, text: str, mentions: list[Mention], book: Rulebook) -> list[Match]:
     matches = [m for m in _longest_per_type(_matches(sentence, book))
                if not book.cues.anaphora.match(text[m.trigger_end:sentence.end])
-               and not _doubted(m, text, sentence, book) and not _inside_name(m, mentions)
+               and not _doubted(m.trigger_start, m.trigger_end, text, sentence, book)
+               and not _inside_name(m, mentions)
                and not any(b.search(sentence.text) for b in m.rule.blockers)]
     fired = {m.rule.id for m in matches}
     matches = [m for m in matches if not fired & set(m.rule.overridden_by)]
@@ -138,16 +139,18 @@ def _sentence_candidates(article: Article, sentence: Sentence, mentions: list[Me
 def _continue(previous: list[Candidate], sentence: Sentence, text: str, mentions: list[Mention],
               book: Rulebook) -> None:
     """A trigger-less sentence such as "CSTO dan CIS mengambil bagian di dalamnya" adds to the sentence before."""
-    for rule in book.cues.continuations:
-        cue = rule.pattern.search(sentence.text)
-        targets = [c for c in previous if c.rule.event_type in rule.event_types]
+    for follow in book.cues.continuations:
+        cue = follow.pattern.search(sentence.text)
+        targets = [c for c in previous if c.rule.event_type in follow.event_types]
         if not cue or not targets:
             continue
         start, end = sentence.start + cue.start(), sentence.start + cue.end()
+        if _doubted(start, end, text, sentence, book):
+            return
         clause = Clause(text, sentence, start, end)
-        extra = [Participant(rule.role, m.canonical, m.label, m.person_country if m.label == "PERSON" else m.code,
+        extra = [Participant(follow.role, m.canonical, m.label, m.person_country if m.label == "PERSON" else m.code,
                              m.text, m.start, m.end)
-                 for m in mentions if m.label in rule.labels and not event_roles.is_location(m, clause, book.cues)]
+                 for m in mentions if m.label in follow.labels and not event_roles.excluded(m, clause, book.cues)]
         for target in targets:
             target.participants = event_roles.deduplicate(target.participants + extra, book.cues)
             target.evidence.append(Evidence(sentence.index, sentence.start, sentence.end, sentence.text,

@@ -12,6 +12,8 @@ from typing import Iterator
 from pipeline.knowledge import Knowledge, KnowledgeError
 
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+MIN_SHOUTING_LETTERS = 12   # shorter all-capitals runs are acronyms or datelines, not a shouted headline
+MIN_FOLDED_ALIAS = 4        # all-capitals text never matches short names case-blind ("Mali" yes, "AS" only as AS)
 LABELS = ("COUNTRY", "LOC", "ORG")
 
 
@@ -46,15 +48,28 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def is_shouting(text: str) -> bool:
+    """An all-capitals headline or line ("RUSIA DAN CHINA GELAR LATIHAN"), where case says nothing."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= MIN_SHOUTING_LETTERS and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
 class Gazetteer:
     def __init__(self, entries: dict[str, Entry]):
         self.entries = entries                 # alias (whitespace-squashed) → entry
         self.trie: dict = {}
+        self.folded: dict = {}                 # casefolded, for all-capitals text; acronyms left out
         for alias in entries:
-            node = self.trie
-            for _, _, tok in tokens(alias):
-                node = node.setdefault(tok, {})
-            node[None] = alias
+            self._insert(self.trie, alias, alias, str)
+            if not alias.isupper() and len(alias) >= MIN_FOLDED_ALIAS:
+                self._insert(self.folded, alias, alias, str.casefold)
+
+    @staticmethod
+    def _insert(trie: dict, key: str, alias: str, fold) -> None:
+        node = trie
+        for _, _, tok in tokens(key):
+            node = node.setdefault(fold(tok), {})
+        node[None] = alias
 
     def exact(self, surface: str) -> Entry | None:
         return self.entries.get(squash(surface))
@@ -62,9 +77,12 @@ class Gazetteer:
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
         """Leftmost-longest, non-overlapping alias matches in text[start:end]."""
         toks = tokens(text, start, end)
+        shouting = is_shouting(text[start:end] if end is not None else text[start:])
         found, i = [], 0
         while i < len(toks):
-            best = self._longest_at(text, toks, i)
+            best = self._longest_at(text, toks, i, self.trie, str)
+            if best is None and shouting:
+                best = self._longest_at(text, toks, i, self.folded, str.casefold)
             if best is None:
                 i += 1
                 continue
@@ -73,14 +91,15 @@ class Gazetteer:
             i = j + 1
         return found
 
-    def _longest_at(self, text: str, toks: list, i: int) -> tuple[int, str] | None:
-        node, best = self.trie, None
+    @staticmethod
+    def _longest_at(text: str, toks: list, i: int, trie: dict, fold) -> tuple[int, str] | None:
+        node, best = trie, None
         for j in range(i, len(toks)):
-            node = node.get(toks[j][2])
+            node = node.get(fold(toks[j][2]))
             if node is None:
                 break
             alias = node.get(None)
-            if alias is not None and squash(text[toks[i][0]:toks[j][1]]) == alias:
+            if alias is not None and fold(squash(text[toks[i][0]:toks[j][1]])) == fold(alias):
                 best = (j, alias)
         return best
 

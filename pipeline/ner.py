@@ -20,10 +20,15 @@ FIELDS = ("title", "body", "captions")
 MODEL_FILE = "id_nertagger.pt"
 PRETRAIN_FILE = "id_pretrain.pt"
 RESOURCES_FILE = "resources.json"
-# Sentences per Stanza call; the BiLSTM pads a batch to its longest sentence, and 256 sentences
-# kept a 2-core run near its best tokens/second (bench/bench_ner.py) at modest memory.
-BATCH_SENTENCES = 256
+# Sentences per Stanza call. With one thread, 1,460 corpus sentences ran at ~9.2k tokens/s in batches
+# of 32 or 64 and ~8.3k in batches of 128 or 256 (padding to the longest sentence costs more than the
+# per-call overhead saves).
+BATCH_SENTENCES = 64
 MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+# torch threads per process. On the shared 2-core machine one thread gave a steady ~8k tokens/s while
+# two threads swung between ~1k and ~11k tokens/s whenever another process competed for the cores
+# (bench/bench_ner.py, models/README.md); parallelism comes from running more processes instead.
+TORCH_THREADS = 1
 
 
 @dataclass
@@ -51,14 +56,20 @@ def to_bio(tags: Sequence[str]) -> list[str]:
     return ["B-" + t[2:] if t.startswith("S-") else "I-" + t[2:] if t.startswith("E-") else t for t in tags]
 
 
-def load_tagger(model_dir: Path, batch_size: int = BATCH_SENTENCES) -> Tagger:
-    """Load the shipped model once; nothing is downloaded (raises PipelineError if files are missing)."""
+def load_tagger(model_dir: Path, batch_size: int = BATCH_SENTENCES, threads: int | None = TORCH_THREADS) -> Tagger:
+    """Load the shipped model once; nothing is downloaded (raises PipelineError if files are missing).
+
+    ``threads`` sets torch's intra-op threads for this process (None leaves torch's default)."""
     model_dir = Path(model_dir)
     missing = [n for n in (MODEL_FILE, PRETRAIN_FILE, RESOURCES_FILE) if not (model_dir / n).is_file()]
     if missing:
         raise PipelineError("model-missing", f"NER model files {missing} not found in {model_dir}; "
                                              "run `make train-ner` or pass --no-ner")
     import stanza  # lazy: torch is heavy and unneeded when NER is off
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
 
     logging.getLogger("stanza").setLevel(logging.WARNING)
     pipeline = stanza.Pipeline(
@@ -71,15 +82,15 @@ def load_tagger(model_dir: Path, batch_size: int = BATCH_SENTENCES) -> Tagger:
 
 
 @dataclass
-class _Split:
+class ArticleSplit:
     """One article's sentences and their tokens, in field order."""
 
     sentences: list[Sentence] = field(default_factory=list)
     tokens: list[list[Token]] = field(default_factory=list)   # offsets into the field's text
 
 
-def split_article(article: Article, tokenizer) -> _Split:
-    split = _Split()
+def split_article(article: Article, tokenizer) -> ArticleSplit:
+    split = ArticleSplit()
     for name in FIELDS:
         text = article.field_text(name)
         if not isinstance(text, str):

@@ -62,12 +62,13 @@ def _sentence_bounds(article: Article, texts: dict[str, str], knowledge: Knowled
 def _from_model(span: RawSpan, texts: dict[str, str], gaz: Gazetteer, titles: Titles,
                 common: set[str]) -> Candidate | None:
     text = texts.get(span.field)
-    if text is None or span.label not in MODEL_LABELS:
-        raise PipelineError("ner-span", f"span {span!r} has field {span.field!r} or label {span.label!r} that "
-                            f"normalise does not know; expected fields {FIELDS} and labels {tuple(MODEL_LABELS)}")
+    if text is None:
+        raise PipelineError("ner-span", f"span {span!r} names field {span.field!r}; expected one of {FIELDS}")
     if not (0 <= span.start < span.end <= len(text)) or text[span.start:span.end] != span.text:
         raise PipelineError("ner-offsets", f"span {span.text!r} at {span.start}:{span.end} does not slice the "
                             f"{span.field} text; the tagger must give offsets into the field text")
+    if span.label not in MODEL_LABELS:     # a model with more types (MISC, DATE): nothing here to normalise
+        return None
     start, end = _trimmed(text, span.start, span.end)
     if start >= end:
         return None
@@ -197,8 +198,6 @@ def _people(chosen: list[Candidate], texts, sentences, titles: Titles, gaz: Gaze
     people = persons.split_joined([c for c in chosen if c.label == "PERSON"], texts)
     chosen = [c for c in chosen if c.label != "PERSON"] + people
     by_token = persons.full_names(people)
-    if persons.drop_headline_words(people, by_token, texts):
-        by_token = persons.full_names(people)
     for c in chosen:        # a model LOC/ORG span that is a person named in the article ("Jinping" as LOC)
         if c.rank == RANK_MODEL and (c.canonical in by_token or c.canonical in by_token.values()):
             c.label, c.rank = "PERSON", RANK_PERSON
@@ -211,50 +210,8 @@ def _people(chosen: list[Candidate], texts, sentences, titles: Titles, gaz: Gaze
                               alias_id=m.entry.alias_id, tags={"short"} if m.text != m.entry.canonical else set())
                 if not any(c.overlaps(k) for k in chosen):
                     chosen.append(c)
-    _add_titles(chosen, texts, sentences, titles, gaz)
+    persons.add_titles(chosen, texts, sentences, titles, gaz)
     return chosen
-
-
-def _add_titles(chosen: list[Candidate], texts, sentences, titles: Titles, gaz: Gazetteer) -> None:
-    people = [c for c in chosen if c.label == "PERSON"]
-    spans = {}
-    for person in people:
-        lo, hi = _sentence_of(sentences[person.field], person.start)
-        inside = _owner_lookup([c for c in chosen if c.field == person.field and c is not person])
-        span = (persons.title_before(texts[person.field], lo, person, titles, inside)
-                or persons.title_after(texts[person.field], hi, person, titles, inside))
-        if span:
-            person.title = texts[person.field][span[0]:span[1]]
-            spans[id(person)] = span
-    for person in people:       # "juru bicara presiden Zhaparov Galina Baiterek": Zhaparov qualifies a title
-        if any(s[0] <= person.start and person.end <= s[1] for s in spans.values()):
-            person.title = None
-            spans.pop(id(person), None)
-    for _ in range(2):          # second pass: a title naming another person takes that person's country
-        for person in people:
-            if id(person) in spans and person.person_country is None:
-                field_mentions = [c for c in chosen if c.field == person.field and c is not person]
-                person.person_country = persons.title_country(texts[person.field], spans[id(person)],
-                                                              field_mentions, gaz)
-        _share_countries(people)
-
-
-def _share_countries(people: list[Candidate]) -> None:
-    country_of = {}
-    for p in sorted(people, key=_order):
-        if p.person_country:
-            country_of.setdefault(p.canonical, p.person_country)
-    for p in people:
-        p.person_country = p.person_country or country_of.get(p.canonical)
-
-
-def _owner_lookup(mentions: list[Candidate]):
-    return lambda offset: next((m for m in mentions if m.start <= offset < m.end), None)
-
-
-def _sentence_of(bounds: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    i = max(bisect.bisect_right([b[0] for b in bounds], offset) - 1, 0)
-    return bounds[i] if bounds else (0, offset)
 
 
 def _mention(c: Candidate, texts: dict[str, str], sentences) -> Mention:

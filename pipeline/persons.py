@@ -5,6 +5,7 @@ words of ``lexicons/person_titles.toml``.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
@@ -171,19 +172,6 @@ def split_joined(people: list[Candidate], texts: dict[str, str]) -> list[Candida
     return done
 
 
-def drop_headline_words(people: list[Candidate], by_token: dict[str, str], texts: dict[str, str]) -> bool:
-    """'Lavrov Bertemu' from a title-case headline, where Lavrov belongs to another, more often named person
-    and Bertemu to nobody → 'Lavrov'. Returns whether any name changed."""
-    changed = False
-    for p in people:
-        toks = [t for t in tokens(texts[p.field], p.start, p.end) if t[2][0].isalpha()]
-        owner = by_token.get(toks[0][2]) if len(toks) >= 2 else None
-        unowned_rest = all(by_token.get(t[2], p.canonical) == p.canonical for t in toks[1:])
-        if owner and owner != p.canonical and unowned_rest:
-            p.end, p.canonical, changed = toks[0][1], toks[0][2], True
-    return changed
-
-
 def resolve_short_forms(people: list[Candidate], by_token: dict[str, str]) -> None:
     for person in people:
         words = [t[2] for t in tokens(person.canonical)]
@@ -206,3 +194,47 @@ def short_form_gazetteer(by_token: dict[str, str], titles: Titles, gaz: Gazettee
 
 def person_matches(text: str, lo: int, hi: int, people_gaz: Gazetteer) -> list[Match]:
     return people_gaz.find(text, lo, hi) if people_gaz.entries else []
+
+
+def add_titles(chosen: list[Candidate], texts: dict[str, str], sentences: dict[str, list], titles: Titles,
+               gaz: Gazetteer) -> None:
+    """Set title and person_country on the PERSON candidates (sentences: per field, (start, end) bounds)."""
+    people = [c for c in chosen if c.label == "PERSON"]
+    spans = {}
+    for person in people:
+        lo, hi = _sentence_of(sentences[person.field], person.start)
+        inside = _owner_lookup([c for c in chosen if c.field == person.field and c is not person])
+        span = (title_before(texts[person.field], lo, person, titles, inside)
+                or title_after(texts[person.field], hi, person, titles, inside))
+        if span:
+            person.title = texts[person.field][span[0]:span[1]]
+            spans[id(person)] = span
+    for person in people:       # "juru bicara presiden Zhaparov Galina Baiterek": Zhaparov qualifies a title
+        if any(s[0] <= person.start and person.end <= s[1] for s in spans.values()):
+            person.title = None
+            spans.pop(id(person), None)
+    for _ in range(2):          # second pass: a title naming another person takes that person's country
+        for person in people:
+            if id(person) in spans and person.person_country is None:
+                field_mentions = [c for c in chosen if c.field == person.field and c is not person]
+                person.person_country = title_country(texts[person.field], spans[id(person)],
+                                                              field_mentions, gaz)
+        _share_countries(people)
+
+
+def _share_countries(people: list[Candidate]) -> None:
+    country_of = {}
+    for p in sorted(people, key=lambda p: (p.field, p.start)):
+        if p.person_country:
+            country_of.setdefault(p.canonical, p.person_country)
+    for p in people:
+        p.person_country = p.person_country or country_of.get(p.canonical)
+
+
+def _owner_lookup(mentions: list[Candidate]):
+    return lambda offset: next((m for m in mentions if m.start <= offset < m.end), None)
+
+
+def _sentence_of(bounds: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    i = max(bisect.bisect_right([b[0] for b in bounds], offset) - 1, 0)
+    return bounds[i] if bounds else (0, offset)

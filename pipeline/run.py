@@ -2,24 +2,47 @@
 
 Each stage is a function of (record, knowledge[, settings]) that returns an enriched record. A stage that
 fails on one article turns into a Problem row and the run goes on with the next article.
+
+A run reads every input, looks each article up in the cache (pipeline/cache.py) and works out the first
+stage it still needs; that work is cut into chunks which an engine runs (this process or a process pool,
+pipeline/pool.py; a Dask cluster, pipeline/dask_runner.py) with ``annotate_chunk``. Each finished chunk is
+cached at once, so an interrupted run resumes where it stopped. Tables are rebuilt from the current inputs.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 import traceback
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import astuple, dataclass, field
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterator
 
-from pipeline import clean, events, ingest, metadata, ner, tables
+from pipeline import cache as stage_cache
+from pipeline import clean, events, metadata, ner, outputs, progress, tables
+from pipeline.cache import ARTICLE_STAGES, MISS, Cache
+from pipeline.inputs import read_inputs
 from pipeline.knowledge import Knowledge, load_knowledge
 from pipeline.record import Article, Page, PipelineError, Problem
 from pipeline.settings import Settings
 from pipeline.tables import InputStatus
 
 NER_ARTICLE_BATCH = 32   # articles whose sentences are tagged together (NER batches their sentences)
+FIRST_STEP = {"annotate-pre-ner": "clean", "ner": "ner", "events": "events"}   # its errors' stage column
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    workers: int = 1                    # processes (local engine); 1 runs in this process
+    engine: str = "local"               # "local" | "dask"
+    scheduler: str | None = None        # Dask scheduler address; None starts a LocalCluster
+    cache_dir: Path | None = None       # None: nothing cached
+    rerun: frozenset[str] = frozenset() # stages whose cache entries are ignored (recomputed)
+    chunk_size: int = NER_ARTICLE_BATCH
+    progress: bool = False              # progress bar (only drawn on a terminal)
 
 
 @dataclass
@@ -28,16 +51,41 @@ class RunResult:
     problems: list[Problem] = field(default_factory=list)
     inputs: dict[str, InputStatus] = field(default_factory=dict)   # by source_path
     seconds_per_stage: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    computed: Counter = field(default_factory=Counter)   # stage → articles run this time
+    cached: Counter = field(default_factory=Counter)     # stage → articles restored from the cache
+    cache_stats: Counter = field(default_factory=Counter)
+    fingerprints: dict[str, str] = field(default_factory=dict)   # per stage: what its cache entries depend on
+    content_digest: str | None = None    # same digest, same tables (see content_digest)
+    started_at: str | None = None
+    ended_at: str | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for i in self.inputs.values() if i.status == status)
 
     def summary(self) -> str:
-        n_in, done = len(self.inputs), self.count("processed")
-        dup, err = self.count("duplicate"), self.count("error")
-        stages = ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds_per_stage.items())
-        return (f"inputs={n_in} = processed {done} + duplicates {dup} + errors {err}; "
-                f"events={sum(len(a.events) for a in self.articles)}; time: {stages}")
+        return progress.summary(self)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """An article still to annotate: ``start`` is its first stage to run, ``article`` its cached state before."""
+
+    index: int
+    page: Page
+    start: str
+    article: Article | None = None
+
+
+@dataclass
+class ItemResult:
+    index: int
+    done: dict[str, Article | Problem] = field(default_factory=dict)   # stage → its result, for stages run
+
+
+@dataclass
+class ChunkResult:
+    items: list[ItemResult]
+    seconds: dict[str, float]
 
 
 def _problem(source_path: str, stage: str, exc: Exception, article_id: str | None = None) -> Problem:
@@ -47,75 +95,91 @@ def _problem(source_path: str, stage: str, exc: Exception, article_id: str | Non
     return Problem(source_path, stage, "internal", f"unexpected error ({detail}); please report it", article_id)
 
 
-class _Stages:
-    """Runs stage functions over records, timing them and turning failures into Problems."""
+# ---------------------------------------------------------------- one chunk: the stages in order
 
-    def __init__(self, result: RunResult):
-        self.result = result
+class _Chunk:
+    """A chunk's articles moving through the stages; a failed article stops at the stage that failed."""
 
-    def apply(self, stage: str, fn: Callable, records: Iterable, source_of: Callable) -> list:
-        kept = []
-        for record in records:
+    def __init__(self, items: list[WorkItem]):
+        self.items = items
+        self.state: list[Page | Article | Problem] = [item.article or item.page for item in items]
+        self.results = [ItemResult(item.index) for item in items]
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    def todo(self, stage: str) -> list[int]:
+        return [i for i, item in enumerate(self.items) if not isinstance(self.state[i], Problem)
+                and ARTICLE_STAGES.index(stage) >= ARTICLE_STAGES.index(item.start)]
+
+    def each(self, stage: str, step: str, fn: Callable) -> None:
+        for i in self.todo(stage):
             started = time.perf_counter()
             try:
-                kept.append(fn(record))
+                self.state[i] = fn(self.state[i])
             except Exception as exc:  # noqa: BLE001 - every failure becomes an errors row
-                page = source_of(record)
-                self.result.problems.append(_problem(page.source_path, stage, exc, page.article_id))
-                self._mark_error(page.source_path)
-            self.result.seconds_per_stage[stage] += time.perf_counter() - started
-        return kept
+                page = self.items[i].page
+                self.state[i] = _problem(page.source_path, step, exc, page.article_id)
+            self.results[i].done[stage] = self.state[i]
+            self.seconds[step] += time.perf_counter() - started
 
-    def _mark_error(self, source_path: str) -> None:
-        before = self.result.inputs[source_path]
-        self.result.inputs[source_path] = InputStatus(source_path, "error", before.article_id)
-
-
-def read_inputs(input_dir: Path, settings: Settings, knowledge: Knowledge, result: RunResult) -> list[Page]:
-    """Ingest and deduplicate: the first page (in path order) with a given article_id is processed."""
-    started = time.perf_counter()
-    first_path: dict[str, str] = {}
-    pages = []
-    for item in ingest.iter_pages(input_dir, settings, knowledge):
-        if isinstance(item, Problem):
-            result.problems.append(item)
-            result.inputs[item.source_path] = InputStatus(item.source_path, "error", item.article_id)
-        elif item.article_id in first_path:
-            result.inputs[item.source_path] = InputStatus(item.source_path, "duplicate", item.article_id,
-                                                          first_path[item.article_id])
-        else:
-            first_path[item.article_id] = item.source_path
-            result.inputs[item.source_path] = InputStatus(item.source_path, "processed", item.article_id)
-            pages.append(item)
-    result.seconds_per_stage["ingest"] += time.perf_counter() - started
-    return pages
+    def batched(self, stage: str, fn: Callable) -> None:
+        """Run ``fn`` over all articles at once; if that fails, one by one to isolate the bad one."""
+        todo = self.todo(stage)
+        if not todo:
+            return
+        started = time.perf_counter()
+        try:
+            done = fn([self.state[i] for i in todo])
+        except Exception:  # noqa: BLE001 - retried per article below, where the failure is recorded
+            self.seconds[stage] += time.perf_counter() - started
+            self.each(stage, stage, lambda article: fn([article])[0])
+            return
+        for i, article in zip(todo, done):
+            self.state[i] = self.results[i].done[stage] = article
+        self.seconds[stage] += time.perf_counter() - started
 
 
-def _page_of(record: Page | Article) -> Page:
-    return record if isinstance(record, Page) else record.page
+def annotate_chunk(items: list[WorkItem], knowledge: Knowledge, tagger) -> ChunkResult:
+    """clean → metadata → NER (sentences batched across the chunk) → events, each from its ``start``."""
+    chunk = _Chunk(items)
+    chunk.each("annotate-pre-ner", "clean", lambda page: clean.clean(page, knowledge))
+    chunk.each("annotate-pre-ner", "metadata", lambda article: metadata.add_metadata(article, knowledge))
+    chunk.batched("ner", lambda articles: ner.add_mentions(articles, tagger, knowledge))
+    chunk.each("events", "events", lambda article: events.add_events(article, knowledge))
+    return ChunkResult(chunk.results, dict(chunk.seconds))
 
 
-def annotate(pages: Sequence[Page], knowledge: Knowledge, tagger, result: RunResult) -> list[Article]:
-    stages = _Stages(result)
-    articles = stages.apply("clean", lambda p: clean.clean(p, knowledge), pages, _page_of)
-    articles = stages.apply("metadata", lambda a: metadata.add_metadata(a, knowledge), articles, _page_of)
-    tagged = []
-    for i in range(0, len(articles), NER_ARTICLE_BATCH):
-        tagged.extend(_add_mentions_batch(articles[i:i + NER_ARTICLE_BATCH], knowledge, tagger, stages))
-    return stages.apply("events", lambda a: events.add_events(a, knowledge), tagged, _page_of)
+# ---------------------------------------------------------------- the cache, article by article
+
+def from_cache(index: int, page: Page, cache: Cache, result: RunResult) -> WorkItem | Article | Problem:
+    """The article as far as the cache has it: finished (Article or Problem) or the WorkItem left to run."""
+    state, content = None, stage_cache.page_key(page)
+    for stage in ARTICLE_STAGES:
+        entry = cache.get(stage, page.article_id, content)
+        if entry is MISS:
+            return WorkItem(index, page, stage, state)
+        state = stage_cache.restore(state, page, entry)
+        result.cached[stage] += 1
+        if isinstance(state, Problem):
+            return state
+    return state
 
 
-def _add_mentions_batch(batch: list[Article], knowledge: Knowledge, tagger, stages: _Stages) -> list[Article]:
-    """Tag a batch together; if the batch fails, tag its articles one by one to isolate the bad one."""
-    started = time.perf_counter()
-    try:
-        done = ner.add_mentions(batch, tagger, knowledge)
-        stages.result.seconds_per_stage["ner"] += time.perf_counter() - started
-        return done
-    except Exception:  # noqa: BLE001 - retried per article below, where the failure is recorded
-        stages.result.seconds_per_stage["ner"] += time.perf_counter() - started
-        return stages.apply("ner", lambda a: ner.add_mentions([a], tagger, knowledge)[0], batch, _page_of)
+def store(item: WorkItem, done: ItemResult, cache: Cache, result: RunResult) -> Article | Problem:
+    """Cache each stage the item ran (not internal errors: those may be transient); return its final state."""
+    before, content = item.article, stage_cache.page_key(item.page)
+    for stage, after in done.done.items():
+        result.computed[stage] += 1
+        if not (isinstance(after, Problem) and after.kind == "internal"):
+            cache.put(stage, item.page.article_id, content, stage_cache.delta(before, after))
+        before = after
+    return before
 
+
+def chunks_of(items: list[WorkItem], size: int) -> list[list[WorkItem]]:
+    return [items[i:i + size] for i in range(0, len(items), max(1, size))]
+
+
+# ---------------------------------------------------------------- the run
 
 def load_tagger(settings: Settings):
     """The NER tagger, loaded once per process and model folder (None when NER is switched off)."""
@@ -124,25 +188,92 @@ def load_tagger(settings: Settings):
     return _cached_tagger(Path(settings.model_dir).resolve())
 
 
+def check_model(settings: Settings) -> None:
+    """Fail before any page is read if NER is on and the model files are missing (without loading it)."""
+    names = (ner.MODEL_FILE, ner.PRETRAIN_FILE, ner.RESOURCES_FILE)
+    missing = [n for n in names if not (Path(settings.model_dir) / n).is_file()]
+    if settings.use_ner and missing:
+        raise PipelineError("model-missing", f"NER model files {missing} not found in {settings.model_dir}; "
+                                             "run `make train-ner` or pass --no-ner")
+
+
 @lru_cache(maxsize=2)
 def _cached_tagger(model_dir: Path):
     return ner.load_tagger(model_dir)
 
 
 def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: Knowledge | None = None,
-                   tagger=None) -> RunResult:
+                   tagger=None, options: RunOptions = RunOptions()) -> RunResult:
     knowledge = knowledge or load_knowledge()
-    if tagger is None:
-        tagger = load_tagger(settings)
-    result = RunResult()
-    pages = read_inputs(Path(input_dir), settings, knowledge, result)
-    result.articles = annotate(pages, knowledge, tagger, result)
+    result = RunResult(started_at=_now(), fingerprints=stage_cache.fingerprints(settings, knowledge))
+    cache = Cache(options.cache_dir, result.fingerprints, options.rerun)
+    pages = read_inputs(Path(input_dir), settings, knowledge, result, cache)
+    finished: list[WorkItem | Article | Problem] = [from_cache(i, p, cache, result) for i, p in enumerate(pages)]
+    todo = [state for state in finished if isinstance(state, WorkItem)]
+    for item, done in _run_items(todo, settings, knowledge, tagger, options, result):
+        finished[item.index] = store(item, done, cache, result)
+    _collect(finished, result)
+    result.content_digest = content_digest(pages, result)
+    cache.prune()
+    result.cache_stats = cache.stats
+    result.ended_at = _now()
     return result
 
 
+def _run_items(todo: list[WorkItem], settings: Settings, knowledge: Knowledge, tagger, options: RunOptions,
+               result: RunResult) -> Iterator[tuple[WorkItem, ItemResult]]:
+    from pipeline import pool   # the engines import run.py for annotate_chunk
+
+    by_index = {item.index: item for item in todo}
+    with progress.bar(len(todo), options.progress) as bar:
+        for chunk in pool.run_chunks(chunks_of(todo, options.chunk_size), settings, knowledge, tagger, options):
+            for stage, seconds in chunk.seconds.items():
+                result.seconds_per_stage[stage] += seconds
+            for done in chunk.items:
+                yield by_index[done.index], done
+            bar.update(len(chunk.items))
+
+
+def _collect(finished: list[WorkItem | Article | Problem], result: RunResult) -> None:
+    """Articles and problems in input order, and each failed article's input marked as an error."""
+    for state in finished:
+        if isinstance(state, WorkItem):        # never came back from the engine: still accounted for
+            state = Problem(state.page.source_path, FIRST_STEP[state.start], "internal",
+                            "the article was not annotated (no result came back); please report it",
+                            state.page.article_id)
+        if isinstance(state, Article):
+            result.articles.append(state)
+        elif isinstance(state, Problem):
+            result.problems.append(state)
+            before = result.inputs[state.source_path]
+            result.inputs[state.source_path] = InputStatus(state.source_path, "error", before.article_id)
+
+
+def content_digest(pages: list[Page], result: RunResult) -> str:
+    """Digest of everything the tables are built from: input statuses, problems, each article's page and
+    the fingerprints of the stages that annotated it. Two runs with the same digest build the same tables."""
+    sha = hashlib.sha256(json.dumps(result.fingerprints, sort_keys=True).encode())
+    for status in sorted(result.inputs.values(), key=lambda s: s.source_path):
+        sha.update(repr(astuple(status)).encode())
+    for problem in result.problems:
+        sha.update(repr(astuple(problem)).encode())
+    for page in pages:
+        sha.update(f"{page.source_path}\0{stage_cache.page_key(page)}".encode())
+    return sha.hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 def write_outputs(result: RunResult, out_dir: Path, csv_bom: bool = False) -> list[Path]:
+    """Every table as CSV and Parquet; all files are swapped in together, or none is (see outputs.py)."""
     started = time.perf_counter()
     built = tables.build_tables(result.articles, result.problems, result.inputs.values())
-    written = tables.write_tables(built, Path(out_dir), csv_bom=csv_bom)
+    payloads = {}
+    for name, table in built.items():
+        payloads[Path(out_dir) / f"{name}.parquet"] = tables.parquet_bytes(table)
+        payloads[Path(out_dir) / f"{name}.csv"] = tables.csv_bytes(table, bom=csv_bom)
+    outputs.replace_all(payloads)
     result.seconds_per_stage["tables"] += time.perf_counter() - started
-    return written
+    return sorted(payloads)

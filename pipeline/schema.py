@@ -189,6 +189,7 @@ EVENT_EVIDENCE = Table(
         _c("trigger", pa.string(), "Trigger word.", "bertemu", False),
         _c("trigger_start", pa.int32(), "Start offset of the trigger in its field.", "340", False),
         _c("trigger_end", pa.int32(), "End offset of the trigger in its field.", "347", False),
+        _c("rule_id", CATEGORY, "Event rule that matched this sentence.", "meeting.bilateral"),
         _c("sentence", pa.string(), "Evidence sentence.", nullable=False),
     ),
     primary_key=("event_id", "evidence_index"),

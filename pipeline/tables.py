@@ -91,9 +91,10 @@ def event_evidence_rows(article: Article) -> Iterator[dict]:
     for event in article.events:
         for index, ev in enumerate(event.evidence):
             yield {"event_id": event.event_id, "article_id": article.article_id, "evidence_index": index,
-                   "field": event.field, "sentence_index": ev.sentence_index, "sentence_start": ev.start,
+                   "field": ev.field, "sentence_index": ev.sentence_index, "sentence_start": ev.start,
                    "sentence_end": ev.end, "trigger": ev.trigger, "trigger_start": ev.trigger_start,
-                   "trigger_end": ev.trigger_end, "sentence": ev.sentence}
+                   "trigger_end": ev.trigger_end, "rule_id": ev.rule_id or event.rule_id,
+                   "sentence": ev.sentence}
 
 
 def event_participant_rows(article: Article) -> Iterator[dict]:

@@ -2,7 +2,8 @@
 
     python scripts/train_ner.py --data ../shared/data --out models/ner
 
-Steps: (1) convert the corpora (scripts/ner_data.py) into build/ner_data/, (2) train small word
+Steps: (1) convert the corpora (scripts/ner_data.py) into build/ner_train/ (NER-UI, NER-UGM and
+NERGrit train splits; the lower-cased NERP only with --with-nerp, see models/README.md), (2) train small word
 vectors with gensim on the NER train splits + UD id_csui train text and turn them into a Stanza
 pretrain file, (3) train with `stanza.models.ner_tagger` (model selection on the cased dev splits
 only), (4) score every official test split and write <out>/scores.json.  Test splits are never read
@@ -36,7 +37,8 @@ def vector_sentences(data_dir: Path) -> list[list[str]]:
     current = []
     for line in ud_train.read_text(encoding="utf-8").splitlines():
         if not line.strip():
-            sentences.append(current) if current else None
+            if current:
+                sentences.append(current)
             current = []
         elif not line.startswith("#"):
             cols = line.split("\t")
@@ -111,14 +113,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("models/ner"))
     parser.add_argument("--work", type=Path, default=Path("build/ner_train"))
-    parser.add_argument("--with-nerp", action=argparse.BooleanOptionalAction, default=True,
-                        help="train on the lower-cased NERP train split too (default: yes)")
+    parser.add_argument("--with-nerp", action=argparse.BooleanOptionalAction, default=False,
+                        help="also train on the lower-cased NERP train split (default: no; see models/README.md)")
     parser.add_argument("--no-vectors", action="store_true", help="train without word vectors")
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--max-vocab", type=int, default=30000)
-    parser.add_argument("--max-steps", type=int, default=6000)
-    parser.add_argument("--patience-steps", type=int, default=1500)
-    parser.add_argument("--eval-interval", type=int, default=250)
+    parser.add_argument("--max-steps", type=int, default=9000)
+    parser.add_argument("--patience-steps", type=int, default=1800)
+    parser.add_argument("--eval-interval", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--score-only", action="store_true", help="only score the model already in --out")
     return parser.parse_args()

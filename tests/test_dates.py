@@ -69,6 +69,8 @@ FORMS = [
      wib(2022, 1, 16), "akhir tahun lalu", date(2021, 10, 1), date(2021, 12, 31), "year", True, "date.relative_year"),
     ("Kedua menteri bertemu bulan lalu.",
      wib(2022, 1, 16), "bulan lalu", date(2021, 12, 1), date(2021, 12, 31), "month", False, "date.relative_month"),
+    ("Kedua pihak melaksanakan hasil kunjungan kenegaraan Presiden Putin ke Tiongkok pekan lalu.",
+     wib(2024, 5, 21), "pekan lalu", date(2024, 5, 13), date(2024, 5, 19), "day", True, "date.relative_week"),
     ("Latihan bersama digelar tiga bulan lalu.",
      wib(2020, 5, 2), "tiga bulan lalu", date(2020, 2, 1), date(2020, 2, 29), "month", True, "date.ago"),
 ]
@@ -123,10 +125,18 @@ def test_weekday_beside_a_date_is_checked(lexicon):
     "Tanggal 31/2 Juni tidak ada.",          # a bad day is not a date, "2 Juni" is not read out of "31/2 Juni"
     "Senin (31/2) tidak ada.",
     "Juni adalah nama seorang juru bicara.",  # a bare month name without a cue is not a date
-    "Organisasi ini berdiri pada minggu ini.",
+    "Kabar ini beredar di media sosial sejak pagi.",
 ])
 def test_text_without_a_date_gives_none(lexicon, sentence):
     assert find_dates(sentence, wib(2022, 9, 16), lexicon) == []
+
+
+def test_lower_case_minggu_is_a_week_and_capitalised_minggu_a_sunday(lexicon):
+    [week] = find_dates("Latihan itu digelar pada minggu ini.", wib(2022, 9, 16), lexicon)
+    [sunday] = find_dates("Latihan itu digelar pada hari Minggu.", wib(2022, 9, 16), lexicon)
+    assert (week.rule_id, week.start, week.end, week.approximate) == (
+        "date.relative_week", date(2022, 9, 12), date(2022, 9, 18), True)
+    assert (sunday.rule_id, sunday.start) == ("date.weekday", date(2022, 9, 11))
 
 
 def test_several_dates_keep_text_order(lexicon):

@@ -96,7 +96,8 @@ def test_event_ids_are_stable_and_differ_between_articles(knowledge):
 
 
 def test_caption_event_says_it_comes_from_the_caption(knowledge):
-    caption = "Presiden Rusia Vladimir Putin bertemu dengan Presiden China Xi Jinping di Samarkand pada 15 September 2022."
+    caption = ("Presiden Rusia Vladimir Putin bertemu dengan Presiden China Xi Jinping di Samarkand "
+               "pada 15 September 2022.")
     [event] = add_events(article("Paragraf tanpa peristiwa.", captions=caption), knowledge).events
     assert event.field == event.evidence[0].field == "captions"
     assert caption[event.evidence[0].start:event.evidence[0].end] == event.evidence[0].sentence
@@ -175,3 +176,10 @@ def test_a_visit_received_has_its_host_before_the_trigger(knowledge):
     [event] = events_of(knowledge, body)
     assert roles(event) == {("host", "Vladimir Putin", "RUS"), ("attendee", "Sadyr Zhaparov", "KGZ")}
     assert (event.subtype, event.cameo_code, event.location) == ("visit", "042", "Moskow")
+
+
+def test_a_negated_following_sentence_adds_no_one(knowledge):
+    body = ("Pada September lalu berlangsung pertemuan bersama para menteri pertahanan SCO di Moskow. "
+            "Menteri pertahanan CSTO tidak mengambil bagian di dalamnya.")
+    [event] = events_of(knowledge, body, published=datetime(2020, 11, 11, tzinfo=WIB))
+    assert roles(event) == {("attendee", "SCO", None)} and len(event.evidence) == 1

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.settings import Settings
-from tests.conftest import CORPUS_DIR
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "events"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -78,11 +77,16 @@ NO_EVENT_SENTENCES = ["SCO tidak bertujuan untuk membentuk aliansi militer", "Ba
 
 
 @pytest.fixture(scope="module")
-def articles():
-    from pipeline import run
-    result = run.process_folder(CORPUS_DIR, Settings())
-    assert not result.problems, result.problems
-    return {a.page.source_path: a for a in result.articles}
+def articles(corpus_pages, knowledge):
+    """Every distinct corpus page through the real stages (the first path of duplicate pages, as run.py does)."""
+    from pipeline import clean, events, metadata, ner
+    first: dict[str, str] = {}
+    for path in sorted(corpus_pages):
+        first.setdefault(corpus_pages[path].article_id, path)
+    paths = sorted(first.values())
+    cleaned = [metadata.add_metadata(clean.clean(corpus_pages[p], knowledge), knowledge) for p in paths]
+    tagged = ner.add_mentions(cleaned, ner.load_tagger(Settings().model_dir), knowledge)
+    return {p: events.add_events(a, knowledge) for p, a in zip(paths, tagged)}
 
 
 def matches(event, expected: dict) -> bool:
@@ -150,22 +154,24 @@ def golden_record(article) -> list[dict]:
     } for e in article.events]
 
 
-def corpus_paths() -> list[str]:
-    from pipeline import ingest
-    from pipeline.record import Page
-    first: dict[str, str] = {}   # duplicates (same article_id) are processed once, under their first path
-    for page in ingest.iter_pages(CORPUS_DIR, Settings()):
-        if isinstance(page, Page):
-            first.setdefault(page.article_id, page.source_path)
-    return sorted(first.values())
+def golden_name(source_path: str) -> str:
+    return source_path.replace("/", "__").replace("#", "_") + ".json"
 
 
-@pytest.mark.parametrize("path", corpus_paths())
-def test_golden_events(articles, path):
-    golden_file = GOLDEN_DIR / (path.replace("/", "__").replace("#", "_") + ".json")
-    actual = golden_record(articles[path])
+def test_every_page_has_a_golden_file_and_no_golden_file_is_stale(articles):
     if UPDATE:
-        golden_file.parent.mkdir(parents=True, exist_ok=True)
-        golden_file.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert golden_file.exists(), f"no golden file {golden_file.name}: run UPDATE_GOLDEN=1 and review it"
+        GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
+        for path, article in articles.items():
+            text = json.dumps(golden_record(article), ensure_ascii=False, indent=1) + "\n"
+            (GOLDEN_DIR / golden_name(path)).write_text(text, encoding="utf-8")
+    expected = {golden_name(p) for p in articles}
+    present = {f.name for f in GOLDEN_DIR.glob("*.json")}
+    assert expected == present, "run UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden_events.py and review"
+
+
+@pytest.mark.parametrize("golden_file", sorted(GOLDEN_DIR.glob("*.json")), ids=lambda f: f.stem)
+def test_golden_events(articles, golden_file):
+    by_name = {golden_name(p): a for p, a in articles.items()}
+    assert golden_file.name in by_name, f"{golden_file.name} names no corpus page; delete it"
+    actual = golden_record(by_name[golden_file.name])
     assert actual == json.loads(golden_file.read_text(encoding="utf-8"))

@@ -273,6 +273,13 @@ def test_unknown_organisation_defined_with_its_acronym(knowledge):
                     ("OPKA", "OPKA", "definition", "definition.OPKA")]
 
 
+def test_sentence_opening_word_is_not_part_of_a_defined_name(knowledge):
+    body = "Menurut Dewan Keamanan Siber (DKSI), serangan meningkat. Data menurut DKSI naik."
+    mentions = normalise(make_article(knowledge, body), [], knowledge)
+    assert [(m.text, m.canonical) for m in mentions] == [("Dewan Keamanan Siber", "DKSI"), ("DKSI", "DKSI"),
+                                                         ("DKSI", "DKSI")]
+
+
 def test_new_acronym_for_a_known_organisation(knowledge):
     body = "Organisasi Kerja Sama Shanghai (OKSS) bertemu. OKSS menerima Iran."
     mentions = normalise(make_article(knowledge, body), [], knowledge)
@@ -336,12 +343,16 @@ def test_span_that_does_not_slice_the_text_is_rejected(knowledge):
     assert err.value.kind == "ner-offsets"
 
 
-@pytest.mark.parametrize("span", [RawSpan("body", 0, 0, 5, "Putin", "MISC"),
-                                  RawSpan("lead", 0, 0, 5, "Putin", "PER")])
-def test_unknown_label_or_field_is_rejected(knowledge, span):
+def test_unknown_field_is_rejected(knowledge):
     with pytest.raises(PipelineError) as err:
-        normalise(make_article(knowledge, "Putin tiba di Moskow."), [span], knowledge)
+        normalise(make_article(knowledge, "Putin tiba di Moskow."), [RawSpan("lead", 0, 0, 5, "Putin", "PER")],
+                  knowledge)
     assert err.value.kind == "ner-span"
+
+
+def test_labels_other_than_per_org_loc_are_left_out(knowledge):
+    article = make_article(knowledge, "Putin tiba di Moskow.")
+    assert normalise(article, [RawSpan("body", 0, 0, 5, "Putin", "MISC")], knowledge) == ()
 
 
 # --- through the NER stage with the shipped model ---------------------------------------------------------------
@@ -422,3 +433,27 @@ def test_person_country_from_the_title(knowledge, body, name, country):
 def test_press_epithets_for_countries(knowledge):
     body = "Negeri Tirai Bambu dan Negeri Beruang Merah menggelar latihan; Negeri Paman Sam memantau."
     assert [m.code for m in normalise(make_article(knowledge, body), [], knowledge)] == ["CHN", "RUS", "USA"]
+
+
+def test_article_without_sentences_is_split_as_the_ner_stage_splits_it(seeds, knowledge):
+    article = seeds[SEED_001]
+    raw = spans(article, "PER", "Sadyr Zhaparov", "Galina Baiterek")
+    bare = replace(article, sentences=())
+    assert normalise(bare, raw, knowledge) == normalise(article, raw, knowledge)
+
+
+def test_sentences_out_of_order_are_rejected(knowledge):
+    article = make_article(knowledge, "Putin tiba. Xi menyambut.")
+    broken = replace(article, sentences=tuple(replace(s, index=s.index + 1) for s in article.sentences))
+    with pytest.raises(PipelineError) as err:
+        normalise(broken, [], knowledge)
+    assert err.value.kind == "ner-sentences"
+
+
+def test_all_capitals_headline_is_matched_case_blind(knowledge):
+    title = "RUSIA DAN TIONGKOK GELAR LATIHAN BERSAMA DI LAUT JEPANG"
+    article = make_article(knowledge, "Latihan digelar.", title=title)
+    mentions = normalise(article, [], knowledge)
+    assert [(m.text, m.code or m.canonical) for m in mentions] == [("RUSIA", "RUS"), ("TIONGKOK", "CHN"),
+                                                                   ("LAUT JEPANG", "Sea of Japan")]
+    assert normalise(make_article(knowledge, "", title="KTT RUSIA"), [], knowledge) == ()   # too short to tell

@@ -1,13 +1,15 @@
 """Tokenisation and sentence splitting of Indonesian news (pipeline/tokenize.py)."""
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
 
 from pipeline.tokenize import LEXICON, Tokenizer, tokenizer_for
 
-SHARED_NER = Path(__file__).resolve().parents[2] / "shared" / "data" / "ner"
+REPO_DIR = Path(__file__).resolve().parent.parent
+SHARED_NER = REPO_DIR.parent / "shared" / "data" / "ner"
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +81,10 @@ def test_every_non_space_character_is_in_a_token(tokenizer, corpus_pages):
 @pytest.mark.skipif(not SHARED_NER.is_dir(), reason="../shared/data not present")
 def test_reproduces_the_ner_corpus_tokens(tokenizer):
     """Re-tokenising NER-UI dev sentences (joined by spaces) gives back the corpus tokens almost always."""
-    from scripts.ner_data import read_conll  # noqa: PLC0415
-
-    sentences = read_conll(SHARED_NER / "nerui" / "dev.tsv")
+    spec = importlib.util.spec_from_file_location("ner_data", REPO_DIR / "scripts" / "ner_data.py")
+    ner_data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ner_data)
+    sentences = ner_data.read_conll(SHARED_NER / "nerui" / "dev.tsv")
     same = sum(words(tokenizer, " ".join(t for t, _ in s)) == [t for t, _ in s] for s in sentences)
     assert same / len(sentences) > 0.9
 
