@@ -45,7 +45,7 @@ def iter_pages(input_dir: Path, settings: Settings, knowledge: Knowledge | None 
     if not input_dir.exists():
         raise PipelineError("missing-input", f"input folder {input_dir} does not exist")
     knowledge = knowledge or load_knowledge()
-    for path, rel in _input_files(input_dir):
+    for path, rel in input_files(input_dir):
         try:
             yield from _read_file(path, rel, settings, knowledge)
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
@@ -59,7 +59,7 @@ def _problem(source_path: str, exc: Exception) -> Problem:
                                                       "please report it with the file")
 
 
-def _input_files(input_dir: Path) -> list[tuple[Path, str]]:
+def input_files(input_dir: Path) -> list[tuple[Path, str]]:
     if input_dir.is_file():
         return [(input_dir, input_dir.name)]
     files = []

@@ -48,7 +48,7 @@ def read_inputs(input_dir: Path, settings: Settings, knowledge: Knowledge, resul
 def _listing(input_dir: Path) -> list[tuple[Path, str]]:
     if not input_dir.exists():
         raise PipelineError("missing-input", f"input folder {input_dir} does not exist")
-    return ingest._input_files(input_dir)   # ingest's own rules: sorted, recursive, hidden files skipped
+    return ingest.input_files(input_dir)   # ingest's own rules: sorted, recursive, hidden files skipped
 
 
 def _read(path: Path, rel: str, settings: Settings, knowledge: Knowledge, cache: Cache, result) -> list:

@@ -73,7 +73,7 @@ def _config(args, settings) -> dict:
     """The settings and batch options of this run (absent options keep their defaults)."""
     option = lambda name, default=None: getattr(args, name, default)  # noqa: E731
     return {"max_input_bytes": settings.max_input_bytes, "use_ner": settings.use_ner,
-            "model_dir": str(settings.model_dir), "ner_batch_sentences": settings.ner_batch_sentences,
+            "model_dir": str(settings.model_dir),
             "engine": option("engine", "local"), "workers": option("workers", 1), "scheduler": option("scheduler"),
             "cache_dir": None if option("no_cache") else str(option("cache_dir") or Path(args.out) / ".cache"),
             "force": bool(option("force")), "rerun_stages": sorted(option("stages", ()) or ()),

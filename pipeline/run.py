@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pipeline import cache as stage_cache
-from pipeline import clean, events, metadata, ner, outputs, progress, tables
+from pipeline import clean, events, metadata, ner, progress, tables
 from pipeline.cache import ARTICLE_STAGES, MISS, Cache
 from pipeline.inputs import read_inputs
 from pipeline.knowledge import Knowledge, load_knowledge
@@ -270,10 +270,6 @@ def write_outputs(result: RunResult, out_dir: Path, csv_bom: bool = False) -> li
     """Every table as CSV and Parquet; all files are swapped in together, or none is (see outputs.py)."""
     started = time.perf_counter()
     built = tables.build_tables(result.articles, result.problems, result.inputs.values())
-    payloads = {}
-    for name, table in built.items():
-        payloads[Path(out_dir) / f"{name}.parquet"] = tables.parquet_bytes(table)
-        payloads[Path(out_dir) / f"{name}.csv"] = tables.csv_bytes(table, bom=csv_bom)
-    outputs.replace_all(payloads)
+    written = tables.write_tables(built, Path(out_dir), csv_bom=csv_bom)
     result.seconds_per_stage["tables"] += time.perf_counter() - started
-    return sorted(payloads)
+    return written

@@ -13,5 +13,4 @@ class Settings:
     # news article, and decoding it would dominate memory on a 2-core, many-worker run.
     max_input_bytes: int = 10 * 1024 * 1024
     model_dir: Path = REPO_DIR / "models" / "ner"
-    ner_batch_sentences: int = 256
     use_ner: bool = True

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import schema
+from pipeline import outputs, schema
 from pipeline.record import Article, Event, Problem
 
 
@@ -208,11 +208,10 @@ def write_atomically(path: Path, payload: bytes) -> None:
 
 
 def write_tables(tables: dict[str, pa.Table], out_dir: Path, csv_bom: bool = False) -> list[Path]:
-    """Serialise every table first (so a failure leaves all previous outputs intact), then swap them in."""
+    """Every table as CSV and Parquet, swapped in together or not at all (see outputs.replace_all)."""
     payloads = {}
     for name, table in tables.items():
-        payloads[out_dir / f"{name}.parquet"] = parquet_bytes(table)
-        payloads[out_dir / f"{name}.csv"] = csv_bytes(table, bom=csv_bom)
-    for path, payload in payloads.items():
-        write_atomically(path, payload)
+        payloads[Path(out_dir) / f"{name}.parquet"] = parquet_bytes(table)
+        payloads[Path(out_dir) / f"{name}.csv"] = csv_bytes(table, bom=csv_bom)
+    outputs.replace_all(payloads)
     return sorted(payloads)
