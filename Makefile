@@ -7,7 +7,7 @@ OUT    ?= outputs
 ARGS   ?=
 DATA   ?= ../shared/data
 
-.PHONY: install run report test train-ner lexicons bench clean-venv
+.PHONY: install run report test eval train-ner lexicons bench clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,18 @@ report: install
 
 test: install
 	$(PY) -m pytest -q $(ARGS)
+
+# Scores the events on the annotated development set in $(DATA)/events_dev (a measuring instrument, never
+# training data): runs the pipeline on its pages into $(EVAL_OUT), then prints the scorer's table.
+EVAL_SET ?= $(DATA)/events_dev
+EVAL_OUT ?= build/eval
+eval: install
+	@if [ ! -f "$(EVAL_SET)/score.py" ] || [ ! -d "$(EVAL_SET)/pages" ]; then \
+	  echo "eval: no development set at $(EVAL_SET) (pages/ and score.py); set DATA=... to score one. Nothing to do."; \
+	else \
+	  $(PY) -m pipeline run "$(EVAL_SET)/pages" --out "$(EVAL_OUT)" --quiet && \
+	  $(PY) "$(EVAL_SET)/score.py" "$(EVAL_OUT)" $(ARGS); \
+	fi
 
 $(VENV)/.installed-train: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test,train]"

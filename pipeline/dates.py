@@ -69,7 +69,7 @@ PATTERNS = {
     "date.day_month": r"<NOT_AFTER_NUMBER>(?P<d>\d{1,2})\s+(?P<mon><MONTH>)\b(?:\s+(?P<past><PAST>)\b)?",
     "date.part_month": r"\b(?P<part><MONTH_PART>)\s+(?:bulan\s+)?(?P<mon><MONTH>)\b"
                        r"(?:\s+(?P<y>\d{4}))?(?:\s+(?P<past><PAST>)\b)?",
-    "date.part_year": r"\b(?P<part><YEAR_PART>)\s+(?:<YEAR_WORD>)\s+(?P<y>\d{4})\b",
+    "date.part_year": r"\b(?P<part><YEAR_PART>)\s+(?:(?:<YEAR_WORD>)\s+)?(?P<y>(?:19|20)\d{2})\b",
     "date.month_year": r"\b(?:bulan\s+)?(?P<mon><MONTH_CAP>)\s+(?P<y>\d{4})\b",
     "date.month": r"\b(?:(?P<mark><MONTH_MARKER>)\s+)?(?P<mon><MONTH_CAP>)\b(?:\s+(?P<past><PAST>)\b)?",
     "date.month_relative_year": r"\b(?:(?P<part><MONTH_PART>)\s+)?(?:bulan\s+)?(?P<mon><MONTH>)\s+(?:<YEAR_WORD>)"
@@ -79,6 +79,12 @@ PATTERNS = {
     "date.relative_week": r"\b(?:<WEEK_WORD>)\s+(?P<rel><RELATIVE>)\b",
     "date.since_year": r"\b(?:<SINCE>)\s+(?:(?:<YEAR_WORD>)\s+)?(?P<y>\d{4})\b",
     "date.year": r"\b(?:<YEAR_WORD>)\s+(?P<y>\d{4})\b",
+    "date.year_marked": r"\b(?:<YEAR_MARKER>)\s+(?P<y>(?:19|20)\d{2})\b(?!\s*(?:<COUNTED>)\b)",
+    "date.year_past": r"<NOT_AFTER_NUMBER>(?P<y>(?:19|20)\d{2})\s+(?:<PAST>)\b",
+    "date.yesterday": r"\b(?:<YESTERDAY>)\b",
+    "date.today": r"\b(?:<TODAY>)\b",
+    "date.weekday_of_week": r"\b(?:(?:<WEEKDAY_MARKER>)\s+)?(?P<wd><WEEKDAY_CAP>)\s+(?:<WEEK_WORD>)\s+(?P<rel><RELATIVE>)\b",
+    "date.weekday_past": r"\b(?:(?:<WEEKDAY_MARKER>)\s+)?(?P<wd><WEEKDAY_CAP>)\s+(?:<PAST>)\b",
     "date.ago": r"\b(?P<n>\d{1,3}|<NUMBER>)\s+(?P<unit><UNIT>)\s+(?P<past><PAST>)\b",
     "date.weekday": r"\b(?:<WEEKDAY_MARKER>)\s+(?P<wd><WEEKDAY_CAP>)\b",
 }
@@ -97,6 +103,8 @@ def _slots(lex, months, weekdays) -> dict[str, str]:
         "MONTH_PART": _alt(lex["month_parts"]), "YEAR_PART": _alt(lex["year_parts"]),
         "MONTH_MARKER": _alt(lex["month_markers"]), "WEEKDAY_MARKER": _alt(lex["weekday_markers"]),
         "SINCE": _alt(lex["since"]), "NOT_AFTER_NUMBER": NOT_AFTER_NUMBER,
+        "YEAR_MARKER": _alt(lex["year_markers"]), "COUNTED": _alt(lex["counted_units"]),
+        "YESTERDAY": _alt(lex["yesterday"]), "TODAY": _alt(lex["today"]),
         "WEEK_WORD": "(?-i:" + _alt(lex["week_words"]) + ")",
     }
 
@@ -184,6 +192,12 @@ READERS: dict[str, Callable[[dict, _Parts], _Reading | None]] = {
     "date.part_year": _read_part_year, "date.month_year": _read_month, "date.month": _read_month,
     "date.since_year": lambda g, r: _Reading(lambda y: (date(y, 1, 1), max(r.pub, date(y, 1, 1))), r.year, "year"),
     "date.year": lambda g, r: _Reading(lambda y: (date(y, 1, 1), date(y, 12, 31)), r.year, "year"),
+    "date.year_marked": lambda g, r: _Reading(lambda y: (date(y, 1, 1), date(y, 12, 31)), r.year, "year"),
+    "date.year_past": lambda g, r: _Reading(lambda y: (date(y, 1, 1), date(y, 12, 31)), r.year, "year"),
+    "date.yesterday": lambda g, r: _on_day(r.pub - timedelta(days=1)),
+    "date.today": lambda g, r: _on_day(r.pub),
+    "date.weekday_of_week": lambda g, r: _read_weekday_of_week(g, r),
+    "date.weekday_past": lambda g, r: _on_day(r.pub - timedelta(days=(r.pub.weekday() - r.weekday) % 7 or 7)),
     "date.ago": lambda g, r: _read_ago(g, r.lexicon, r.pub),
     "date.month_relative_year": lambda g, r: _read_relative("month_year", g, r),
     "date.relative_year": lambda g, r: _read_relative("year", g, r),
@@ -234,23 +248,49 @@ def _read_relative(kind: str, g: dict, r: _Parts) -> _Reading:
                     bool(part))
 
 
+def _monday_of(g: dict, r: _Parts) -> date:
+    return r.pub - timedelta(days=r.pub.weekday()) + timedelta(weeks=r.lexicon["relative"][g["rel"].lower()])
+
+
 def _read_week(g: dict, r: _Parts) -> _Reading:
-    """'pekan lalu': Monday to Sunday of that week, approximate (the day is not said)."""
-    monday = r.pub - timedelta(days=r.pub.weekday()) + timedelta(weeks=r.lexicon["relative"][g["rel"].lower()])
-    return _Reading(lambda y: (monday, monday + timedelta(days=6)), monday.year, "day", approximate=True)
+    """'pekan lalu': Monday to Sunday of that week; the day is not said, so month precision (GUIDELINES.md)."""
+    monday = _monday_of(g, r)
+    return _Reading(lambda y: (monday, monday + timedelta(days=6)), monday.year, "month", approximate=True)
+
+
+def _read_weekday_of_week(g: dict, r: _Parts) -> _Reading:
+    """'Senin pekan lalu': that weekday of that week (weeks run Monday to Sunday)."""
+    return _on_day(_monday_of(g, r) + timedelta(days=r.weekday))
+
+
+def _on_day(day: date) -> _Reading:
+    return _Reading(lambda y: (day, day), day.year, "day")
 
 
 def _choose_year(reading: _Reading, pub: date, future: bool) -> tuple[date, date]:
     """Year-less dates take the latest year not after publication (the next one if the sentence speaks of
-    the future)."""
+    the future). A weekday written beside the date picks among those years the one where it agrees:
+    "dijadwalkan ... Kamis (29/6)" in a paper of 30 June is this year's Thursday, not next year's."""
     if reading.year is not None:
         return reading.build(reading.year)
+    years = [y for y in (pub.year - 1, pub.year, pub.year + 1) if _valid(reading, y)]
+    agreeing = [y for y in years if reading.weekday is not None and reading.build(y)[0].weekday() == reading.weekday]
+    if len(agreeing) == 1 and abs(agreeing[0] - pub.year) <= 1:
+        return reading.build(agreeing[0])
     start, end = reading.build(pub.year)
-    if future and end < pub:
+    if future and end < pub - FUTURE_GRACE:
         return reading.build(pub.year + 1)
     if not future and start > pub:
         return reading.build(pub.year - 1)
     return start, end
+
+
+def _valid(reading: _Reading, year: int) -> bool:
+    try:
+        reading.build(year)
+    except ValueError:          # 29/2 outside a leap year
+        return False
+    return True
 
 
 def _weekday_date(weekday: int, pub: date, future: bool) -> date:
@@ -270,7 +310,7 @@ def _to_dateref(rule: str, m: re.Match, gr: _Grammar, pub: date, future: bool, o
             start, end = _choose_year(reading, pub, future)
     except (ValueError, TypeError, KeyError):   # 31/2, month 13, …: not a date
         return None
-    weekday_ok = None if reading.weekday is None or rule == "date.weekday" else start.weekday() == reading.weekday
+    weekday_ok = None if reading.weekday is None or rule in WEEKDAY_ONLY else start.weekday() == reading.weekday
     return DateRef(start=start, end=end, precision=reading.precision, approximate=reading.approximate,
                    text=m.group(0), basis="sentence", rule_id=rule, start_char=offset + m.start(),
                    end_char=offset + m.end(), weekday_ok=weekday_ok)
@@ -306,6 +346,10 @@ def _join_ranges(refs: list[DateRef], text: str, offset: int, gr: _Grammar) -> l
 
 
 PRECISION_ORDER = ("day", "month", "year")
+# A year-less date in a sentence about the future that lies up to this long before publication is still this
+# year's: an article often reports, the morning after, what "was scheduled" for yesterday.
+FUTURE_GRACE = timedelta(days=14)
+WEEKDAY_ONLY = ("date.weekday", "date.weekday_of_week", "date.weekday_past")   # the weekday gives the day
 
 
 def speaks_of_future(text: str, lexicon: Mapping[str, Any]) -> bool:
@@ -316,11 +360,21 @@ def find_dates(text: str, published_at: datetime | None, lexicon: Mapping[str, A
     """Every date expression in ``text`` (one sentence), resolved against ``published_at``.
 
     ``offset`` is added to the character offsets, so passing the sentence's start gives offsets into the field.
+    Without a publication date only the dates that do not depend on it are found ("15 September 2022", "pada
+    2013", not "Selasa (10/11)" or "pekan lalu"): those that two far-apart anchors resolve alike.
     """
     if published_at is None:
-        raise PipelineError("no-publication-date", "dates cannot be resolved without the article's publication "
-                            "date; check the site profile's date rule or the input's metadata")
-    gr, pub = grammar(lexicon), published_at.date()
+        anchored = [_find(text, anchor, lexicon, offset) for anchor in UNANCHORED_PROBES]
+        return [ref for ref in anchored[0] if all(ref in other for other in anchored[1:])]
+    return _find(text, published_at.date(), lexicon, offset)
+
+
+# Two publication days far apart: a date that both resolve alike does not depend on the publication date.
+UNANCHORED_PROBES = (date(1990, 1, 1), date(2035, 7, 15))
+
+
+def _find(text: str, pub: date, lexicon: Mapping[str, Any], offset: int) -> list[DateRef]:
+    gr = grammar(lexicon)
     future = bool(gr.future.search(text))
     found = [(i, m, rule) for i, (rule, rx) in enumerate(gr.patterns) for m in rx.finditer(text)]
     refs = [ref for _, m, rule in _non_overlapping(found)

@@ -27,8 +27,9 @@ class Clause:
 
 
 def scope_end(clause: Clause, cues: Cues) -> int:
-    """Participants stop at the first clause break after the trigger ("… di sela-sela KTT …", "saat …")."""
-    found = cues.clause_break.search(clause.after(clause.trigger_end))
+    """Participants stop at the first clause break or topic after the trigger ("… di sela-sela KTT …", "saat …",
+    "untuk membahas …")."""
+    found = cues.topic_break.search(clause.after(clause.trigger_end))
     return clause.trigger_end + found.start() if found else clause.sentence.end
 
 
@@ -42,6 +43,18 @@ def excluded(m: Mention, clause: Clause, cues: Cues) -> bool:
             or m.canonical.lower() in cues.non_participants or m.text.lower() in cues.non_participants
             or bool(cues.attribution.search(clause.before(m.start)))
             or bool(cues.speech.search(clause.after(m.end))))
+
+
+def _title_spans(people: list[Mention], clause: Clause) -> list[tuple[int, int]]:
+    """Where the titles of these people stand: what a speaker's title names ("Duta Besar Rusia untuk PBB,
+    Vassily Nebenzia, mengatakan") goes with the speaker."""
+    spans = []
+    for m in people:
+        if m.label == "PERSON" and m.title:
+            found = clause.text.rfind(m.title, max(clause.sentence.start, m.start - len(m.title) - 4), m.start)
+            if found >= 0:
+                spans.append((found, m.start))
+    return spans
 
 
 def _code(m: Mention) -> str | None:
@@ -87,7 +100,13 @@ def participants(rule: Rule, clause: Clause, mentions: list[Mention], cues: Cues
     end = scope_end(clause, cues)
     candidates = [m for m in mentions if m.end <= end]
     keep = [not excluded(m, clause, cues) for m in candidates]
+    for lo, hi in _title_spans([m for m, k in zip(candidates, keep) if not k], clause):
+        keep = [k and not (lo <= m.start and m.end <= hi) for m, k in zip(candidates, keep)]
     roles: dict[int, str] = {}
+    if rule.location_role:          # "lawatan di Yordania": the country visited is the host, not just the place
+        for i, m in enumerate(candidates):
+            if m.label == "COUNTRY" and is_location(m, clause, cues) and m.start > clause.trigger_start:
+                roles[i], keep[i] = rule.location_role, True
     _assign(candidates, [s for s in rule.roles if s.markers], clause, cues, roles, marked=True)
     _assign(candidates, [s for s in rule.roles if not s.markers], clause, cues, roles, marked=False)
     chosen = [Participant(roles[i], m.canonical, m.label, _code(m), m.text, m.start, m.end)

@@ -9,13 +9,19 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from pipeline import senses
 from pipeline.knowledge import Knowledge, KnowledgeError
+from pipeline.senses import Sense
 
 EVENT_TYPES = ("MEETING", "ARMS_DEAL", "ACCESSION", "AGREEMENT", "MILITARY_EXERCISE")
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
 RULE_KEYS = {"id", "subtype", "triggers", "confidence", "roles", "min_participants", "require_roles",
              "require_weapon", "location_counts_as_participant", "blockers", "overridden_by", "yield_to",
-             "subtype_cues", "value_patterns", "examples", "counter_examples"}
+             "subtype_cues", "value_patterns", "examples", "counter_examples", "scope", "igo_alone",
+             "location_role"}
+# What sides an event needs (pipeline/actors.py): "international" two states, or a state and an international
+# organisation (or, with igo_alone, one organisation's own summit or session); "state" one state's own act.
+SCOPES = ("international", "state")
 ROLE_KEYS = {"role", "labels", "markers", "side", "with_role"}
 
 
@@ -47,6 +53,9 @@ class Rule:
     value_patterns: tuple[re.Pattern, ...] = ()
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
+    scope: str = "international"
+    igo_alone: bool = False
+    location_role: str | None = None     # a country named as the event's place takes this role ("host")
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,7 @@ class Weapon:
     name: str
     patterns: tuple[re.Pattern, ...]
     specific: bool
+    origin: str | None = None          # ISO3 of the state whose industry makes it (the supplier when unstated)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,7 @@ class Rulebook:
     weapons: tuple[Weapon, ...]
     codes: Mapping[str, Any]                 # cameo_plover lexicon as parsed
     dates_lexicon: Mapping[str, Any]         # dates_id lexicon, for pipeline.dates
+    senses: tuple["Sense", ...] = ()         # trigger senses that are no event (lexicons/senses_id.toml)
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -107,6 +118,8 @@ def _rule(raw: Mapping[str, Any], event_type: str, gap: int, where: str, problem
     if unknown or missing:
         problems.append(f"{where}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}")
         return None
+    if raw.get("scope", "international") not in SCOPES:
+        problems.append(f"{where}: scope {raw['scope']!r} is not one of {SCOPES}")
     roles = tuple(r for r in (_role(s, gap, where, problems) for s in raw["roles"]) if r is not None)
     cues = tuple((p, c["subtype"]) for c in raw.get("subtype_cues", ())
                  for p in _regexes([c.get("pattern", "(")], where, problems))
@@ -119,7 +132,9 @@ def _rule(raw: Mapping[str, Any], event_type: str, gap: int, where: str, problem
         blockers=_regexes(raw.get("blockers", ()), where, problems),
         overridden_by=tuple(raw.get("overridden_by", ())), yield_to=tuple(raw.get("yield_to", ())),
         subtype_cues=cues, value_patterns=_regexes(raw.get("value_patterns", ()), where, problems),
-        examples=tuple(raw.get("examples", ())), counter_examples=tuple(raw.get("counter_examples", ())))
+        examples=tuple(raw.get("examples", ())), counter_examples=tuple(raw.get("counter_examples", ())),
+        scope=raw.get("scope", "international"), igo_alone=bool(raw.get("igo_alone", False)),
+        location_role=raw.get("location_role"))
 
 
 def _rules_of_file(data: Mapping[str, Any], gap: int, problems: list[str]) -> list[Rule]:
@@ -136,7 +151,7 @@ def _rules_of_file(data: Mapping[str, Any], gap: int, problems: list[str]) -> li
 
 def _weapons(lexicon: Mapping[str, Any], problems: list[str]) -> tuple[Weapon, ...]:
     return tuple(Weapon(w["name"], _regexes(w["patterns"], f"weapons_id {w['name']}", problems),
-                        bool(w.get("specific", True))) for w in lexicon.get("weapon", ()))
+                        bool(w.get("specific", True)), w.get("origin")) for w in lexicon.get("weapon", ()))
 
 
 def _check_references(rules: list[Rule], codes: Mapping[str, Any], problems: list[str]) -> None:
@@ -149,6 +164,17 @@ def _check_references(rules: list[Rule], codes: Mapping[str, Any], problems: lis
                      if t not in EVENT_TYPES]
         if rule.event_type not in codes:
             problems.append(f"lexicons/cameo_plover.toml has no entry for {rule.event_type}")
+
+
+STATUSES = ("happened", "planned", "proposed", "cancelled")
+STATUS_ORDER = ("cancelled", "planned", "proposed")     # the first whose cue is found decides
+
+
+@dataclass(frozen=True)
+class StatusCue:
+    status: str
+    before: re.Pattern                  # searched in the words before the trigger
+    after: re.Pattern                   # searched in the words after it
 
 
 @dataclass(frozen=True)
@@ -164,13 +190,18 @@ class Cues:
     """The shared cue words of lexicons/events_id.toml, compiled."""
 
     headline: tuple[re.Pattern, ...]
-    doubt: re.Pattern                   # negation and hypothetical words
+    doubt: re.Pattern                   # negation and hypothetical words: no event
     window_words: int
-    after_trigger: re.Pattern           # calling off or future words just after a trigger
+    after_negation: re.Pattern          # denial words just after a trigger: no event
     after_window_words: int
-    keep_future_events: bool
+    background: re.Pattern              # an undated event with one of these is background, not news
+    plural: re.Pattern                  # "kedua negara": the sides named just before
+    plural_lookback: int
+    status: tuple["StatusCue", ...]     # cancelled, planned, proposed: the first with a cue decides
     anaphora: re.Pattern                # matched right after a trigger (one word may stand between)
+    purpose: re.Pattern                 # "untuk": the status cues of the clause before count too
     clause_break: re.Pattern
+    topic_break: re.Pattern             # after a trigger: where its participants end (purpose, topic)
     coordination: re.Pattern            # the whole gap between two coordinated mentions
     attribution: re.Pattern             # left context of a source mention
     speech: re.Pattern                  # right context of a speaker mention
@@ -192,11 +223,17 @@ def _cues(lex: Mapping[str, Any], problems: list[str]) -> Cues | None:
             headline=_regexes(lex["headline_lines"], "events_id headline_lines", problems),
             doubt=words_pattern([*lex["negation"], *lex["hypothetical"]]),
             window_words=int(lex["cue_window_words"]),
-            after_trigger=words_pattern(lex["after_trigger"]),
+            after_negation=words_pattern(lex["after_negation"]),
             after_window_words=int(lex["after_window_words"]),
-            keep_future_events=bool(lex["keep_future_events"]),
-            anaphora=re.compile(rf"^\s*(?:\w+\s+)?{words_pattern(lex['anaphora']).pattern}", re.IGNORECASE),
+            background=words_pattern(lex["background"]),
+            plural=words_pattern(lex["plural_references"]), plural_lookback=int(lex["plural_lookback"]),
+            status=tuple(StatusCue(name, words_pattern(lex["status"][name]["before"]),
+                                   words_pattern(lex["status"][name]["after"])) for name in STATUS_ORDER),
+            anaphora=re.compile(rf"^\s*(?:(?!(?:{'|'.join(map(re.escape, lex['anaphora_time_words']))})\b)\w+\s+)?"
+                                rf"{words_pattern(lex['anaphora']).pattern}", re.IGNORECASE),
+            purpose=words_pattern(lex["purpose_words"]),
             clause_break=re.compile("|".join(lex["clause_breaks"]), re.IGNORECASE),
+            topic_break=re.compile("|".join(lex["clause_breaks"] + lex["topic_breaks"]), re.IGNORECASE),
             coordination=re.compile(rf"^\s*(?:{joints})\s*$", re.IGNORECASE),
             attribution=left_context_pattern(lex["attribution"], int(lex["attribution_gap_words"])),
             speech=re.compile(rf"^[\s,]*{words_pattern(lex['speech_verbs']).pattern}", re.IGNORECASE),
@@ -229,8 +266,9 @@ def rulebook(knowledge: Knowledge) -> Rulebook:
     codes = knowledge.lexicon("cameo_plover")
     _check_references(rules, codes, problems)
     weapons = _weapons(knowledge.lexicon("weapons_id"), problems)
+    found_senses = senses.compile_senses(knowledge.lexicon("senses_id"), EVENT_TYPES, problems)
     if problems:
         raise KnowledgeError("broken event rules:\n  " + "\n  ".join(problems))
-    book = Rulebook(tuple(rules), cues, weapons, codes, knowledge.lexicon("dates_id"))
+    book = Rulebook(tuple(rules), cues, weapons, codes, knowledge.lexicon("dates_id"), found_senses)
     _CACHE[knowledge.digest] = book
     return book

@@ -1,22 +1,30 @@
 """Events stage: the rules of ``rules/*.toml`` applied to body and caption sentences → dated Events.
 
-For each sentence: find trigger matches, drop those that are negated, hypothetical, anaphoric or beaten by a
-more specific rule, then build one candidate per surviving rule with participants, place, date and evidence.
-Candidates that tell the same event (another paragraph restating it) are merged into one Event.
+For each sentence: find trigger matches, drop those that are denied, hypothetical, anaphoric, inside a name,
+of a non-political sense (``senses``) or beaten by a more specific rule; then build one candidate per surviving
+rule with its participants (only the states and international organisations they act for, ``actors``), place,
+date (``event_dates``) and status (``event_status``). A candidate whose sides do not make it international
+(two states, a state and an organisation, an organisation's own summit) is dropped. Candidates that tell the
+same event are merged into one Event.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
 
-from pipeline import dates, event_roles
+from pipeline import event_dates, event_roles, event_status, senses
+from pipeline.actors import IGO, STATE, Actor, ActorModel, actor_model
+from pipeline.event_dates import DateContext
 from pipeline.event_roles import Clause
 from pipeline.event_rules import Rule, Rulebook, rulebook
+from pipeline.event_status import Status
 from pipeline.knowledge import Knowledge
-from pipeline.record import Article, DateRef, Event, Evidence, Mention, Participant, PipelineError, Sentence
+from pipeline.record import Article, DateRef, Event, Evidence, Mention, Participant, Sentence
 
 EVENT_FIELDS = ("body", "captions")
+BASIS_RANK = ("title", "leader", "home-title")      # how well a person's actor is known, best first
+# A sentence naming no side restates the event of a sentence at most this many sentences before it.
+RESTATEMENT_GAP = 2
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,20 @@ class Match:
     end: int
     trigger_start: int    # the trigger word itself (the pattern's "trigger" group, or the whole match)
     trigger_end: int
+
+
+@dataclass
+class Context:
+    """What every sentence of one article is read with."""
+
+    article: Article
+    book: Rulebook
+    actors: ActorModel
+    dates: DateContext
+    article_senses: frozenset[str]
+    year: int | None
+    people: dict[str, Actor]                # a person's actor by canonical name, from their best-titled mention
+    mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)   # by (field, sentence index)
 
 
 def _matches(sentence: Sentence, book: Rulebook) -> list[Match]:
@@ -48,36 +70,27 @@ def _longest_per_type(matches: list[Match]) -> list[Match]:
     return sorted(kept, key=lambda m: m.start)
 
 
-def _doubted(start: int, end: int, text: str, sentence: Sentence, book: Rulebook) -> bool:
-    """Negated, hypothetical or future: a cue word among the few words before the trigger [start, end) or a
-    calling-off word just after it, never looking across a clause break."""
-    cues = book.cues
-    before = text[sentence.start:start]
-    breaks = list(cues.clause_break.finditer(before))
-    window = " ".join(before[breaks[-1].end() if breaks else 0:].split()[-cues.window_words:])
-    after = text[end:sentence.end]
-    cut = cues.clause_break.search(after)
-    after_window = " ".join(after[:cut.start() if cut else None].split()[:cues.after_window_words])
-    return bool(cues.doubt.search(window) or cues.after_trigger.search(after_window))
-
-
 def _inside_name(m: Match, mentions: list[Mention]) -> bool:
     """A trigger word inside a name ("Organisasi Perjanjian Keamanan Kolektif") is no trigger."""
     return any(x.start < m.trigger_start and m.trigger_end <= x.end for x in mentions)
 
 
-def _surviving(sentence: Sentence, text: str, mentions: list[Mention], book: Rulebook) -> list[Match]:
-    matches = [m for m in _longest_per_type(_matches(sentence, book))
-               if not book.cues.anaphora.match(text[m.trigger_end:sentence.end])
-               and not _doubted(m.trigger_start, m.trigger_end, text, sentence, book)
-               and not _inside_name(m, mentions)
-               and not any(b.search(sentence.text) for b in m.rule.blockers)]
+def _reports(m: Match, sentence: Sentence, text: str, mentions: list[Mention], ctx: Context) -> bool:
+    """The trigger reports an event in its political sense (it may still be planned or proposed)."""
+    cues = ctx.book.cues
+    window = event_status.window(m.trigger_start, m.trigger_end, text, sentence, cues)
+    sense = senses.silencing(ctx.book.senses, m.rule.event_type, text, sentence.start, sentence.end,
+                             m.trigger_start, m.trigger_end, ctx.article_senses)
+    return not (cues.anaphora.match(text[m.trigger_end:sentence.end]) or event_status.doubted(window, cues)
+                or _inside_name(m, mentions) or sense is not None
+                or any(b.search(sentence.text) for b in m.rule.blockers))
+
+
+def _surviving(sentence: Sentence, text: str, mentions: list[Mention], ctx: Context) -> list[Match]:
+    matches = [m for m in _longest_per_type(_matches(sentence, ctx.book))
+               if _reports(m, sentence, text, mentions, ctx)]
     fired = {m.rule.id for m in matches}
-    matches = [m for m in matches if not fired & set(m.rule.overridden_by)]
-    first: dict[str, Match] = {}
-    for m in matches:
-        first.setdefault(m.rule.id, m)
-    return list(first.values())
+    return [m for m in matches if not fired & set(m.rule.overridden_by)]
 
 
 @dataclass
@@ -88,69 +101,163 @@ class Candidate:
     subtype: str | None
     field: str
     date: DateRef
+    status: Status
     participants: list[Participant]
     location: str | None
     weapons: tuple[str, ...]
     value: str | None
     confidence: float
-    evidence: list[Evidence]
+    evidence: list[Evidence] = field(default_factory=list)
+    sided: bool = True      # False: names no side; only restates an event told just before, never one of its own
 
 
-def _candidate(m: Match, sentence: Sentence, text: str, mentions: list[Mention], refs: list[DateRef],
-               published_at: datetime, book: Rulebook) -> Candidate | None:
-    rule, cues = m.rule, book.cues
+# ---------------------------------------------------------------- actors: who acts, and is it international
+
+def _acting(mentions: list[Mention], text: str, ctx: Context) -> tuple[list[Mention], dict]:
+    """The sentence's mentions that act for a state or organisation (places kept for the location), each with
+    the actor's code, and the actor of each by its offsets."""
+    kept, actor_at = [], {}
+    for m in mentions:
+        if m.label == "LOC":
+            kept.append(m)
+            continue
+        actor = ctx.actors.actor(m, text, ctx.year)
+        if m.label == "PERSON" and not ctx.actors.former(m, text):
+            actor = ctx.people.get(m.canonical, actor)
+        if actor is not None:
+            actor_at[(m.start, m.end)] = actor
+            kept.append(replace(m, code=actor.code, person_country=actor.code))
+    return kept, actor_at
+
+
+def _with_actors(people: list[Participant], actor_at: dict) -> list[Participant]:
+    done = []
+    for p in people:
+        actor = actor_at.get((p.start, p.end))
+        done.append(replace(p, code=actor.code, actor_kind=actor.kind, actor_basis=actor.basis) if actor else p)
+    return done
+
+
+def _with_weapon_origin(rule: Rule, people: list[Participant], arms: tuple[str, ...], ctx: Context) -> list[Participant]:
+    """A purchase naming a foreign-made system but no supplier ("membeli Su-35") has its maker's state as one."""
+    if not rule.require_weapon or any(p.role == "supplier" for p in people):
+        return people
+    buyers = {p.code for p in people if p.actor_kind == STATE}
+    origins = [w.origin for w in ctx.book.weapons if w.name in arms and w.origin and w.origin not in buyers]
+    if not origins or not buyers:
+        return people
+    supplier = Participant("supplier", ctx.actors.country_name(origins[0]), "COUNTRY", origins[0],
+                           actor_kind=STATE, actor_basis="weapon-origin")
+    return people + [supplier]
+
+
+def _generic_role(rule: Rule) -> str | None:
+    return next((spec.role for spec in rule.roles if not (spec.markers or spec.side or spec.with_role)), None)
+
+
+def _borrowed_sides(rule: Rule, sentence: Sentence, ctx: Context) -> list[Participant]:
+    """The sides of the nearest sentence before that names two or more ("Presiden X menerima PM Y. Kedua
+    pemimpin sepakat ...": the agreement is X's and Y's)."""
+    role, text = _generic_role(rule), ctx.article.field_text(sentence.field)
+    for index in range(sentence.index - 1, max(-1, sentence.index - 1 - ctx.book.cues.plural_lookback), -1):
+        before = next((s for s in ctx.article.sentences if s.field == sentence.field and s.index == index), None)
+        if before is None or role is None:
+            break
+        acting, actor_at = _acting(ctx.mentions.get((before.field, before.index), []), text, ctx)
+        clause = Clause(text, before, before.start, before.start)
+        people = _with_actors([Participant(role, m.canonical, m.label, m.code, m.text, m.start, m.end)
+                               for m in acting if m.label != "LOC"
+                               and not event_roles.excluded(m, clause, ctx.book.cues)], actor_at)
+        if len({p.code for p in people if p.actor_kind}) >= 2:
+            return people
+    return []
+
+
+def international(rule: Rule, people: list[Participant]) -> bool:
+    """The sides the rule's scope needs: two states, a state and an organisation, two organisations, or (with
+    igo_alone) one organisation's own summit or session; a "state" rule one state or organisation."""
+    states = {p.code for p in people if p.actor_kind == STATE}
+    igos = {p.code for p in people if p.actor_kind == IGO}
+    if rule.scope == "state":
+        return bool(states or igos)
+    return len(states) >= 2 or bool(states and igos) or len(igos) >= 2 or (rule.igo_alone and bool(igos))
+
+
+# ---------------------------------------------------------------- one sentence
+
+def _clause_bounds(clause: Clause, cues) -> tuple[int, int]:
+    before = clause.before(clause.trigger_start)
+    breaks = list(cues.clause_break.finditer(before))
+    start = clause.sentence.start + (breaks[-1].end() if breaks else 0)
+    return start, event_roles.scope_end(clause, cues)
+
+
+def _candidate(m: Match, sentence: Sentence, text: str, mentions: list[Mention], ctx: Context) -> Candidate | None:
+    rule, cues = m.rule, ctx.book.cues
     clause = Clause(text, sentence, m.trigger_start, m.trigger_end)
-    people = event_roles.participants(rule, clause, mentions, cues)
+    acting, actor_at = _acting(mentions, text, ctx)
+    people = _with_actors(event_roles.participants(rule, clause, acting, cues), actor_at)
     place = event_roles.location(clause, mentions, cues)
-    arms = event_roles.weapons(sentence.text, book.weapons)
+    arms = event_roles.weapons(sentence.text, ctx.book.weapons)
     if rule.require_weapon and not arms:
         return None
-    if len(people) + (1 if rule.location_counts_as_participant and place else 0) < rule.min_participants:
+    people = _with_weapon_origin(rule, people, arms, ctx)
+    bounds = _clause_bounds(clause, cues)
+    if not international(rule, people) and cues.plural.search(text[bounds[0]:bounds[1]]):
+        people = event_roles.deduplicate(people + _borrowed_sides(rule, sentence, ctx), cues)
+    sided = (len(people) + (1 if rule.location_counts_as_participant and place else 0) >= rule.min_participants
+             and set(rule.require_roles) <= {p.role for p in people} and international(rule, people))
+    if not sided and people:
+        return None       # its sides are there and they are not international: domestic, a company, a club
+    background = bool(cues.background.search(text[bounds[0]:bounds[1]]))
+    when = event_dates.event_date(ctx.dates, sentence, bounds, (m.trigger_start, m.trigger_end), background)
+    if when is None:
         return None
-    if not set(rule.require_roles) <= {p.role for p in people}:
-        return None
-    when = dates.choose_date(refs, m.trigger_start, m.trigger_end, published_at)
-    if when.start > published_at.date() and not cues.keep_future_events:
-        return None   # planned, not happened
+    window = event_status.window(m.trigger_start, m.trigger_end, text, sentence, cues)
+    published = ctx.article.meta.published_at
+    status = event_status.status_of(window, when, published.date() if published else None, cues)
     subtype = next((s for pattern, s in rule.subtype_cues if pattern.search(sentence.text)), rule.subtype)
     confidence = rule.confidence - (cues.weekday_penalty if when.weekday_ok is False else 0.0)
     evidence = Evidence(sentence.index, sentence.start, sentence.end, sentence.text,
                         text[m.trigger_start:m.trigger_end], m.trigger_start, m.trigger_end, sentence.field, rule.id)
-    return Candidate(rule, subtype, sentence.field, when, people, place, arms if rule.require_weapon else (),
-                     event_roles.value(rule, sentence.text), round(confidence, 3), [evidence])
+    return Candidate(rule, subtype, sentence.field, when, status, people, place,
+                     arms if rule.require_weapon else (), event_roles.value(rule, sentence.text),
+                     round(confidence, 3), [evidence], sided)
 
 
-def _sentence_candidates(article: Article, sentence: Sentence, mentions: list[Mention],
-                         book: Rulebook) -> list[Candidate]:
-    text = article.field_text(sentence.field)
+def _sentence_candidates(sentence: Sentence, mentions: list[Mention], ctx: Context) -> list[Candidate]:
+    text = ctx.article.field_text(sentence.field)
     line = text[text.rfind("\n", 0, sentence.start) + 1:]
-    if any(h.search(line) for h in book.cues.headline):
+    if any(h.search(line) for h in ctx.book.cues.headline):
         return []
-    matches = _surviving(sentence, text, mentions, book)
-    if not matches:
-        return []
-    refs = dates.find_dates(sentence.text, article.meta.published_at, book.dates_lexicon, sentence.start)
-    found = [c for m in matches
-             if (c := _candidate(m, sentence, text, mentions, refs, article.meta.published_at, book)) is not None]
+    found: dict[str, Candidate] = {}        # per rule, the first of its triggers that makes an event
+    for m in _surviving(sentence, text, mentions, ctx):
+        if m.rule.id in found and found[m.rule.id].sided:
+            continue
+        c = _candidate(m, sentence, text, mentions, ctx)
+        if c is not None and (m.rule.id not in found or c.sided):
+            found[m.rule.id] = c
+    found = list(found.values())
     types = {c.rule.event_type for c in found}
     return [c for c in found if not types & set(c.rule.yield_to)]
 
 
-def _continue(previous: list[Candidate], sentence: Sentence, text: str, mentions: list[Mention],
-              book: Rulebook) -> None:
+def _continue(previous: list[Candidate], sentence: Sentence, mentions: list[Mention], ctx: Context) -> None:
     """A trigger-less sentence such as "CSTO dan CIS mengambil bagian di dalamnya" adds to the sentence before."""
+    text, book = ctx.article.field_text(sentence.field), ctx.book
     for follow in book.cues.continuations:
         cue = follow.pattern.search(sentence.text)
         targets = [c for c in previous if c.rule.event_type in follow.event_types]
         if not cue or not targets:
             continue
         start, end = sentence.start + cue.start(), sentence.start + cue.end()
-        if _doubted(start, end, text, sentence, book):
+        if event_status.doubted(event_status.window(start, end, text, sentence, book.cues), book.cues):
             return
         clause = Clause(text, sentence, start, end)
-        extra = [Participant(follow.role, m.canonical, m.label, m.person_country if m.label == "PERSON" else m.code,
-                             m.text, m.start, m.end)
-                 for m in mentions if m.label in follow.labels and not event_roles.excluded(m, clause, book.cues)]
+        acting, actor_at = _acting(mentions, text, ctx)
+        extra = _with_actors([Participant(follow.role, m.canonical, m.label, m.code, m.text, m.start, m.end)
+                              for m in acting if m.label in follow.labels
+                              and not event_roles.excluded(m, clause, book.cues)], actor_at)
         for target in targets:
             target.participants = event_roles.deduplicate(target.participants + extra, book.cues)
             target.evidence.append(Evidence(sentence.index, sentence.start, sentence.end, sentence.text,
@@ -158,23 +265,32 @@ def _continue(previous: list[Candidate], sentence: Sentence, text: str, mentions
         return
 
 
+# ---------------------------------------------------------------- one event per real-world event
+
+def _sides(c: Candidate) -> set[str]:
+    return {p.code for p in c.participants if p.code}
+
+
 def _compatible(a: Candidate, b: Candidate, book: Rulebook) -> bool:
-    def keys(c: Candidate) -> set[str]:
-        return {p.code or p.canonical for p in c.participants}
-    same_kind = a.rule.event_type == b.rule.event_type and a.subtype == b.subtype
+    """Two candidates telling one event: same type (a visit and its talks are one MEETING), meeting dates,
+    places and weapons, and a side in common (or no sides to compare)."""
+    same_kind = a.rule.event_type == b.rule.event_type and (a.subtype == b.subtype or a.rule.event_type == "MEETING")
     dates_meet = "publication" in (a.date.basis, b.date.basis) or (
         a.date.start <= b.date.end and b.date.start <= a.date.end)
     places_meet = a.location is None or b.location is None or a.location == b.location
     arms_a, arms_b = (event_roles.specific_weapons(c.weapons, book.weapons) for c in (a, b))
     arms_meet = arms_a & arms_b or not (arms_a or arms_b)
-    people_meet = not keys(a) or not keys(b) or keys(a) & keys(b)
-    return bool(same_kind and dates_meet and places_meet and arms_meet and people_meet)
+    sides_meet = not _sides(a) or not _sides(b) or len(_sides(a) & _sides(b)) >= min(2, len(_sides(a)), len(_sides(b)))
+    status_meet = a.status.status == b.status.status or "happened" not in (a.status.status, b.status.status)
+    return bool(same_kind and dates_meet and places_meet and arms_meet and sides_meet and status_meet)
 
 
 def _absorb(into: Candidate, other: Candidate, book: Rulebook) -> None:
-    precision = dates.PRECISION_ORDER.index
-    if other.date.basis == "sentence" and (into.date.basis == "publication"
-                                           or precision(other.date.precision) < precision(into.date.precision)):
+    precision = event_dates.dates.PRECISION_ORDER.index
+    basis_rank = ("sentence", "context", "publication").index
+    if basis_rank(other.date.basis) < basis_rank(into.date.basis) or (
+            other.date.basis == into.date.basis == "sentence"
+            and precision(other.date.precision) < precision(into.date.precision)):
         into.date = other.date
     into.participants = event_roles.deduplicate(into.participants + other.participants, book.cues)
     into.location = into.location or other.location
@@ -184,15 +300,30 @@ def _absorb(into: Candidate, other: Candidate, book: Rulebook) -> None:
     into.evidence += other.evidence
 
 
+def _restates(event: Candidate, c: Candidate, book: Rulebook) -> bool:
+    """A sentence naming no side restates an event it is compatible with when it names the same specific
+    weapons, or follows that event's last sentence closely ("Kesepakatan itu dicapai saat ...")."""
+    if event.rule.event_type != c.rule.event_type or not _compatible(event, c, book):
+        return False
+    shared_arms = event_roles.specific_weapons(event.weapons, book.weapons) & set(c.weapons)
+    last, this = event.evidence[-1], c.evidence[0]
+    return bool(shared_arms) or (last.field == this.field and 0 < this.sentence_index - last.sentence_index
+                                 <= RESTATEMENT_GAP)
+
+
 def merge(candidates: list[Candidate], book: Rulebook) -> list[Candidate]:
-    """Candidates telling the same event become one, with every evidence sentence, in text order."""
+    """Candidates telling the same event become one, with every evidence sentence, in text order. A candidate
+    naming no side only adds to the event it restates; alone it is no event."""
     merged: list[Candidate] = []
     for c in candidates:
-        same = next((m for m in merged if _compatible(m, c, book)), None)
-        if same is None:
-            merged.append(c)
+        if c.sided:
+            same = next((m for m in merged if _compatible(m, c, book)), None)
         else:
+            same = next((m for m in merged if _restates(m, c, book)), None)
+        if same is not None:
             _absorb(same, c, book)
+        elif c.sided:
+            merged.append(c)
     return merged
 
 
@@ -205,7 +336,9 @@ def _event(article: Article, c: Candidate, book: Rulebook) -> Event:
         event_id=hashlib.sha256(key.encode()).hexdigest()[:16], event_type=c.rule.event_type, subtype=c.subtype,
         cameo_code=by_subtype.get("cameo", codes["cameo"]), plover_type=by_subtype.get("plover", codes["plover"]),
         date=c.date, location=c.location, rule_id=c.rule.id, confidence=c.confidence, evidence=tuple(c.evidence),
-        participants=tuple(c.participants), weapons=c.weapons, value=c.value, field=c.field)
+        participants=tuple(c.participants), weapons=c.weapons, value=c.value, field=c.field,
+        status=c.status.status, status_cue=c.status.cue, status_cue_start=c.status.start,
+        status_cue_end=c.status.end)
 
 
 def _mentions_by_sentence(article: Article) -> dict[tuple[str, int], list[Mention]]:
@@ -217,25 +350,44 @@ def _mentions_by_sentence(article: Article) -> dict[tuple[str, int], list[Mentio
     return grouped
 
 
+def _context(article: Article, knowledge: Knowledge) -> Context:
+    book = rulebook(knowledge)
+    published = article.meta.published_at
+    article_text = f"{article.meta.title or ''}\n{article.body}"
+    actors, year = actor_model(knowledge), published.year if published else None
+    return Context(article, book, actors, DateContext(article, book.dates_lexicon),
+                   senses.article_senses(book.senses, article_text), year, _people(article, actors, year))
+
+
+def _people(article: Article, actors: ActorModel, year: int | None) -> dict[str, Actor]:
+    """Each person's actor from the mention that tells it best (a title over leaders.tsv over a bare office):
+    "Menlu Timor-Leste Aurelio Sergio Guterres" makes the later "Guterres" act for TLS."""
+    best: dict[str, Actor] = {}
+    for m in article.mentions:
+        if m.label != "PERSON":
+            continue
+        actor = actors.actor(m, article.field_text(m.field), year)
+        known = best.get(m.canonical)
+        if actor is not None and (known is None or BASIS_RANK.index(actor.basis) < BASIS_RANK.index(known.basis)):
+            best[m.canonical] = actor
+    return best
+
+
 def add_events(article: Article, knowledge: Knowledge) -> Article:
     """Stage function: + events, from the body and caption sentences and their mentions."""
     sentences = sorted((s for s in article.sentences if s.field in EVENT_FIELDS),
                        key=lambda s: (EVENT_FIELDS.index(s.field), s.index))
     if not sentences:
         return article
-    if article.meta.published_at is None:
-        raise PipelineError("no-publication-date", "events cannot be dated without the article's publication date;"
-                            " check the site profile's date rule or give the date in the input's metadata")
-    book = rulebook(knowledge)
-    mentions = _mentions_by_sentence(article)
+    ctx = _context(article, knowledge)
+    mentions = ctx.mentions = _mentions_by_sentence(article)
     candidates: list[Candidate] = []
     previous: list[Candidate] = []
     for sentence in sentences:
-        found = _sentence_candidates(article, sentence, mentions[(sentence.field, sentence.index)], book)
+        found = _sentence_candidates(sentence, mentions[(sentence.field, sentence.index)], ctx)
         if not found and previous:
-            _continue(previous, sentence, article.field_text(sentence.field),
-                      mentions[(sentence.field, sentence.index)], book)
+            _continue(previous, sentence, mentions[(sentence.field, sentence.index)], ctx)
         candidates += found
         previous = found
-    events = tuple(_event(article, c, book) for c in merge(candidates, book))
+    events = tuple(_event(article, c, ctx.book) for c in merge(candidates, ctx.book))
     return replace(article, events=events)

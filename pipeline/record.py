@@ -93,7 +93,8 @@ class DateRef:
     precision: str            # "day" | "month" | "year"
     approximate: bool
     text: str | None          # the words it came from; None when basis == "publication"
-    basis: str                # "sentence" | "publication"
+    basis: str                # "sentence" (the event's own sentence) | "context" (a sentence before it in its
+                              # paragraph, or the lead) | "publication" (the article's date: no date in the text)
     rule_id: str              # e.g. "date.weekday_paren_dm"
     start_char: int | None = None   # offsets of ``text`` in the body
     end_char: int | None = None
@@ -109,6 +110,8 @@ class Participant:
     text: str | None = None   # surface form in the sentence
     start: int | None = None  # offsets into the body
     end: int | None = None
+    actor_kind: str | None = None    # "state" | "igo": what the participant acts for (pipeline/actors.py)
+    actor_basis: str | None = None   # what decided it: country, org-table, body-name, title, leader, home-title, ...
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,10 @@ class Event:
     weapons: tuple[str, ...] = ()           # ARMS_DEAL: named systems / weapon kinds
     value: str | None = None                # ARMS_DEAL: "US$ 1 miliar"
     field: str = "body"                     # field the evidence comes from
+    status: str = "happened"                # happened | planned | proposed | cancelled
+    status_cue: str | None = None           # the words that decided the status (None: happened by default)
+    status_cue_start: int | None = None     # offsets of status_cue in the main evidence's field
+    status_cue_end: int | None = None
 
 
 @dataclass(frozen=True)

@@ -156,8 +156,9 @@ EVENTS = Table(
            False),
         _c("date_text", pa.string(), "Words the date was read from; empty when date_basis is publication.",
            "Selasa (10/11)"),
-        _c("date_basis", CATEGORY, "sentence (a date in the sentence) or publication (none; article date used).",
-           "sentence", False),
+        _c("date_basis", CATEGORY, "sentence (a date in the event's sentence), context (a date in a sentence before "
+           "it in its paragraph, or in the article's lead) or publication (no date in the text: the article's date, "
+           "for the news being reported).", "sentence", False),
         _c("date_rule_id", CATEGORY, "Date rule that resolved the date.", "date.weekday_paren_dm", False),
         _c("location", pa.string(), "Place of the event when stated.", "Moskow"),
         _c("field", CATEGORY, "Field of the main evidence sentence: body or captions.", "body", False),
@@ -167,6 +168,12 @@ EVENTS = Table(
         _c("sentence_end", pa.int32(), "End offset of the main evidence sentence in its field.", "470", False),
         _c("weapons", pa.string(), "ARMS_DEAL: weapon systems, separated by '; '.", "S-300; drone tempur"),
         _c("value", pa.string(), "ARMS_DEAL: stated value.", "US$ 1 miliar"),
+        _c("status", CATEGORY, "happened (took place or is going on), planned (scheduled or announced), proposed "
+           "(a party proposes or explores it, no date set) or cancelled (called off, refused), as the article "
+           "words it at publication.", "happened", False),
+        _c("status_cue", pa.string(), "Words that decided the status (empty: happened, no cue).", "dijadwalkan"),
+        _c("status_cue_start", pa.int32(), "Start offset of status_cue in the main evidence's field.", "212"),
+        _c("status_cue_end", pa.int32(), "End offset of status_cue in the main evidence's field.", "223"),
         _c("rule_id", CATEGORY, "Event rule that fired.", "meeting.summit", False),
         _c("confidence", pa.float32(), "Rule confidence in [0, 1].", "0.9", False),
         _c("n_mentions", pa.int32(), "Evidence sentences stating this event.", "1", False),
@@ -206,7 +213,13 @@ EVENT_PARTICIPANTS = Table(
            False),
         _c("canonical", pa.string(), "Canonical name of the participant.", "Russia", False),
         _c("label", CATEGORY, "PERSON, ORG, COUNTRY or LOC.", "COUNTRY", False),
-        _c("code", pa.string(), "ISO alpha-3 for countries (and a person's country).", "RUS"),
+        _c("code", pa.string(), "What the participant acts for: the ISO 3166-1 alpha-3 code of a state (for a "
+           "person, the state their office serves), or an international organisation's acronym (UN, ASEAN).", "RUS"),
+        _c("actor_kind", CATEGORY, "state or igo (international organisation).", "state"),
+        _c("actor_basis", CATEGORY, "What decided code: country (a country name), org-table (orgs.tsv), body-name "
+           "(a state organ's name), title (the person's title), leader (leaders.tsv), home-title / home-body (an "
+           "Indonesian office or body naming no country), weapon-origin (the maker's state of the weapon bought).",
+           "title"),
         _c("text", pa.string(), "Surface text in the evidence sentence.", "Rusia"),
         _c("start", pa.int32(), "Start offset of the surface text in the evidence field.", "0"),
         _c("end", pa.int32(), "End offset of the surface text in the evidence field.", "5"),

@@ -77,7 +77,9 @@ def _event_row(article: Article, event: Event) -> dict:
         "date_approximate": when.approximate, "date_text": when.text, "date_basis": when.basis,
         "date_rule_id": when.rule_id, "location": event.location, "field": event.field, "trigger": main.trigger,
         "sentence": main.sentence, "sentence_start": main.start, "sentence_end": main.end,
-        "weapons": "; ".join(event.weapons) or None, "value": event.value, "rule_id": event.rule_id,
+        "weapons": "; ".join(event.weapons) or None, "value": event.value, "status": event.status,
+        "status_cue": event.status_cue, "status_cue_start": event.status_cue_start,
+        "status_cue_end": event.status_cue_end, "rule_id": event.rule_id,
         "confidence": event.confidence, "n_mentions": len(event.evidence),
     }
 
@@ -105,7 +107,8 @@ def event_participant_rows(article: Article) -> Iterator[dict]:
                 continue
             seen.add((p.role, p.canonical))
             yield {"event_id": event.event_id, "article_id": article.article_id, "role": p.role,
-                   "canonical": p.canonical, "label": p.label, "code": p.code, "text": p.text,
+                   "canonical": p.canonical, "label": p.label, "code": p.code, "actor_kind": p.actor_kind,
+                   "actor_basis": p.actor_basis, "text": p.text,
                    "start": p.start, "end": p.end}
 
 

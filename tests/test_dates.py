@@ -70,7 +70,27 @@ FORMS = [
     ("Kedua menteri bertemu bulan lalu.",
      wib(2022, 1, 16), "bulan lalu", date(2021, 12, 1), date(2021, 12, 31), "month", False, "date.relative_month"),
     ("Kedua pihak melaksanakan hasil kunjungan kenegaraan Presiden Putin ke Tiongkok pekan lalu.",
-     wib(2024, 5, 21), "pekan lalu", date(2024, 5, 13), date(2024, 5, 19), "day", True, "date.relative_week"),
+     wib(2024, 5, 21), "pekan lalu", date(2024, 5, 13), date(2024, 5, 19), "month", True, "date.relative_week"),
+    # a week without its day keeps month precision; a weekday in it gives the day (weeks run Monday to Sunday)
+    ("Kedua menteri bertemu di Hanoi pada Kamis pekan lalu.",
+     wib(2024, 5, 21), "pada Kamis pekan lalu", date(2024, 5, 16), date(2024, 5, 16), "day", False,
+     "date.weekday_of_week"),
+    ("Delegasi Jepang tiba di Jakarta Senin lalu.",
+     wib(2024, 5, 22), "Senin lalu", date(2024, 5, 20), date(2024, 5, 20), "day", False, "date.weekday_past"),
+    ("Delegasi Jepang tiba di Jakarta Rabu lalu.",   # the same weekday as the paper: a week before
+     wib(2024, 5, 22), "Rabu lalu", date(2024, 5, 15), date(2024, 5, 15), "day", False, "date.weekday_past"),
+    ("Presiden menerima kunjungan Perdana Menteri Malaysia kemarin.",
+     wib(2023, 1, 10), "kemarin", date(2023, 1, 9), date(2023, 1, 9), "day", False, "date.yesterday"),
+    ("Kedua menteri menandatangani perjanjian itu tadi malam.",
+     wib(2023, 1, 10), "tadi malam", date(2023, 1, 9), date(2023, 1, 9), "day", False, "date.yesterday"),
+    ("Presiden dan Perdana Menteri Belanda bertemu di Istana Bogor hari ini.",
+     wib(2016, 11, 23), "hari ini", date(2016, 11, 23), date(2016, 11, 23), "day", False, "date.today"),
+    ("Forum itu pertama kali digelar di Bandung pada 2013.",
+     wib(2016, 10, 28), "pada 2013", date(2013, 1, 1), date(2013, 12, 31), "year", False, "date.year_marked"),
+    ("Forum kedua digelar di Lyon, Prancis, 2015 silam.",
+     wib(2016, 10, 28), "2015 silam", date(2015, 1, 1), date(2015, 12, 31), "year", False, "date.year_past"),
+    ("Latihan gabungan itu digelar akhir 2019.",
+     wib(2020, 5, 2), "akhir 2019", date(2019, 10, 1), date(2019, 12, 31), "year", True, "date.part_year"),
     ("Latihan bersama digelar tiga bulan lalu.",
      wib(2020, 5, 2), "tiga bulan lalu", date(2020, 2, 1), date(2020, 2, 29), "month", True, "date.ago"),
 ]
@@ -171,3 +191,18 @@ def test_broken_lexicon_is_reported_with_the_missing_key(lexicon):
     broken = {k: v for k, v in lexicon.items() if k != "past"}
     with pytest.raises(PipelineError, match="past"):
         find_dates("Selasa (10/11)", wib(2020, 11, 11), broken)
+
+
+def test_a_counted_number_after_a_marker_is_no_year(lexicon):
+    assert find_dates("Bantuan itu dikirim pada 2013 orang pengungsi.", wib(2020, 5, 2), lexicon) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a scheduled day the paper reports the morning after: this year's Thursday, the weekday agrees
+    ("Presiden dijadwalkan bertemu Presiden Korea Selatan pada Kamis (29/6).", date(2017, 6, 29)),
+    # a scheduled day weeks ahead in the next year
+    ("Kedua menteri dijadwalkan bertemu pada 10 Januari.", date(2018, 1, 10)),
+])
+def test_a_future_sentence_keeps_a_date_just_past_in_this_year(lexicon, sentence, expected):
+    [ref] = find_dates(sentence, datetime(2017, 6, 30, 2, 5, tzinfo=WIB), lexicon)
+    assert ref.start == expected

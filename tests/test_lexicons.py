@@ -70,9 +70,15 @@ def test_org_rows_validate():
     rows = _rows("orgs.tsv")
     assert len({r["alias_id"] for r in rows}) == len(rows)
     for row in rows:
-        assert row["kind"] in {"org", "government", "media"}, row
+        assert row["kind"] in {"igo", "government", "media", "company", "armed_group"}, row
         assert row["country"] in ISO3 | {""}, row
+        assert bool(row["country"]) == (row["kind"] == "government"), "a state organ needs its country"
         assert row["needs_context"] in {"yes", ""}, row
+    igos = {r["org_id"] for r in rows if r["kind"] == "igo"}
+    assert {r["part_of"] for r in rows} <= igos | {""}, "part_of names an international organisation"
+    full_names = {}
+    for row in rows:
+        assert full_names.setdefault(row["org_id"], row["name"]) == row["name"], f"{row['org_id']}: one name"
     names = {}
     for row in rows:
         assert names.setdefault(row["alias"], row["org_id"]) == row["org_id"], f"{row['alias']} names two orgs"

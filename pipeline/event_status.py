@@ -1,0 +1,83 @@
+"""Whether a trigger reports an event, and its status: denied or hypothetical (no event), cancelled, planned,
+proposed or happened, with the cue that decided it. The cue words come from ``lexicons/events_id.toml``.
+
+Cues are looked for in the few words before the trigger and after it, never across a clause break, so that
+"Rusia tidak hadir, tetapi China bertemu ..." does not deny China's meeting.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.event_rules import Cues
+from pipeline.record import DateRef, Sentence
+
+
+@dataclass(frozen=True)
+class Window:
+    """The words around a trigger within its clause, with the field offset each window starts at."""
+
+    before: str
+    before_start: int
+    after: str
+    after_start: int
+
+
+@dataclass(frozen=True)
+class Status:
+    status: str                      # happened | planned | proposed | cancelled
+    cue: str | None = None           # the words that decided it
+    start: int | None = None         # offsets of the cue in the field
+    end: int | None = None
+
+
+HAPPENED = Status("happened")
+
+
+def window(start: int, end: int, text: str, sentence: Sentence, cues: Cues) -> Window:
+    before = text[sentence.start:start]
+    breaks = list(cues.clause_break.finditer(before))
+    clause_start = sentence.start + (breaks[-1].end() if breaks else 0)
+    words = list(re.finditer(r"\S+", text[clause_start:start]))
+    reach = cues.window_words
+    purpose = [i for i, w in enumerate(words[-reach:]) if cues.purpose.fullmatch(w.group(0))]
+    if purpose:                         # "akan bertolak ... untuk | melakukan pertemuan": look before "untuk" too
+        reach += cues.window_words
+    words = words[-reach:]
+    before_start = clause_start + words[0].start() if words else start
+    after = text[end:sentence.end]
+    cut = cues.clause_break.search(after)
+    after_text = after[:cut.start() if cut else None]
+    words_after = list(re.finditer(r"\S+", after_text))[:cues.after_window_words]
+    after_end = end + words_after[-1].end() if words_after else end
+    return Window(text[before_start:start], before_start, text[end:after_end], end)
+
+
+def doubted(w: Window, cues: Cues) -> bool:
+    """Denied or hypothetical: no event at all ("tidak bertemu", "jika bergabung")."""
+    return bool(cues.doubt.search(w.before) or cues.after_negation.search(w.after))
+
+
+def status_of(w: Window, when: DateRef, published: date | None, cues: Cues) -> Status:
+    """The status a cue near the trigger gives, the words before it first ("berharap dapat bertemu ... tahun
+    depan" is proposed, though "tahun depan" alone would make it planned); else a date after publication is
+    planned; else it happened."""
+    for cue in cues.status:
+        found = _last(cue.before, w.before)
+        if found:
+            return Status(cue.status, found.group(0), w.before_start + found.start(), w.before_start + found.end())
+    for cue in cues.status:
+        found = cue.after.search(w.after)
+        if found:
+            return Status(cue.status, found.group(0), w.after_start + found.start(), w.after_start + found.end())
+    if published is not None and when.basis != "publication" and when.start > published:
+        return Status("planned", when.text, when.start_char, when.end_char)
+    return HAPPENED
+
+
+def _last(pattern: re.Pattern, text: str) -> re.Match | None:
+    found = None
+    for found in pattern.finditer(text):
+        pass
+    return found

@@ -1,0 +1,85 @@
+"""Senses of trigger words that are no international political event: "bertemu" in a match report, "menemui
+ajalnya", "mengunjungi situs", "bergabung dengan klub", "sepakat dengan pendapat" (``lexicons/senses_id.toml``).
+
+A sense names the event types it silences, where its patterns are looked for (after or before the trigger, in
+the trigger's sentence, or across the whole article) and carries its own examples and counter-examples.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+WHERE = ("after", "before", "sentence", "article")
+SENSE_KEYS = {"id", "event_types", "where", "window", "min_distinct", "patterns", "examples", "counter_examples"}
+
+
+@dataclass(frozen=True)
+class Sense:
+    id: str
+    event_types: frozenset[str]
+    where: str
+    patterns: tuple[re.Pattern, ...]
+    window: int = 4                 # words looked at after/before the trigger
+    min_distinct: int = 1           # "article": different matching words needed
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+
+    def applies_to_article(self, text: str) -> bool:
+        found = {m.group(0).casefold() for p in self.patterns for m in p.finditer(text)}
+        return len(found) >= self.min_distinct
+
+    def applies_near(self, text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> bool:
+        """Whether the sense shows around the trigger text[start:end] inside its sentence."""
+        if self.where == "sentence":
+            region = text[sentence_start:sentence_end]
+        elif self.where == "after":
+            region = " ".join(text[end:sentence_end].split()[:self.window])
+            region = " " + region if region else region
+        else:
+            region = " ".join(text[sentence_start:start].split()[-self.window:])
+            region = region + " " if region else region
+        return any(p.search(region) for p in self.patterns)
+
+
+def _sense(raw: Mapping[str, Any], event_types: Iterable[str], problems: list[str]) -> Sense | None:
+    where = f"lexicons/senses_id.toml sense {raw.get('id', '?')}"
+    unknown, missing = set(raw) - SENSE_KEYS, {"id", "event_types", "where", "patterns"} - set(raw)
+    bad_types = set(raw.get("event_types", ())) - set(event_types)
+    if unknown or missing or bad_types or raw.get("where") not in WHERE:
+        problems.append(f"{where}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}, unknown event "
+                        f"types {sorted(bad_types)}, where must be one of {WHERE}")
+        return None
+    patterns = []
+    for value in raw["patterns"]:
+        try:
+            patterns.append(re.compile(value, re.IGNORECASE))
+        except (re.error, TypeError) as exc:
+            problems.append(f"{where}: bad pattern {value!r} ({exc})")
+    return Sense(raw["id"], frozenset(raw["event_types"]), raw["where"], tuple(patterns),
+                 int(raw.get("window", 4)), int(raw.get("min_distinct", 1)),
+                 tuple(raw.get("examples", ())), tuple(raw.get("counter_examples", ())))
+
+
+def compile_senses(lexicon: Mapping[str, Any], event_types: Iterable[str], problems: list[str]) -> tuple[Sense, ...]:
+    found = [s for s in (_sense(raw, event_types, problems) for raw in lexicon.get("sense", ())) if s is not None]
+    ids = [s.id for s in found]
+    problems += [f"lexicons/senses_id.toml: sense id {i!r} is used twice" for i in sorted(set(ids)) if ids.count(i) > 1]
+    return tuple(found)
+
+
+def article_senses(all_senses: tuple[Sense, ...], text: str) -> frozenset[str]:
+    """Ids of the article-wide senses that hold for this article's text (title and body)."""
+    return frozenset(s.id for s in all_senses if s.where == "article" and s.applies_to_article(text))
+
+
+def silencing(all_senses: tuple[Sense, ...], event_type: str, text: str, sentence_start: int, sentence_end: int,
+              start: int, end: int, in_article: frozenset[str]) -> Sense | None:
+    """The first sense that takes this trigger out of the political sense for ``event_type``, if any."""
+    for sense in all_senses:
+        if event_type not in sense.event_types:
+            continue
+        if sense.id in in_article if sense.where == "article" else sense.applies_near(
+                text, sentence_start, sentence_end, start, end):
+            return sense
+    return None
