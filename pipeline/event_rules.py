@@ -191,12 +191,15 @@ class Cues:
 
     headline: tuple[re.Pattern, ...]
     doubt: re.Pattern                   # negation and hypothetical words: no event
+    landmark: re.Pattern                # "sebelum KTT": the trigger only dates another event
     window_words: int
     after_negation: re.Pattern          # denial words just after a trigger: no event
     after_window_words: int
     background: re.Pattern              # an undated event with one of these is background, not news
     plural: re.Pattern                  # "kedua negara": the sides named just before
+    plural_counts: Mapping[str, int]    # how many sides each reference counts (0: two or more)
     plural_lookback: int
+    plural_adjacent_words: int
     status: tuple["StatusCue", ...]     # cancelled, planned, proposed: the first with a cue decides
     anaphora: re.Pattern                # matched right after a trigger (one word may stand between)
     purpose: re.Pattern                 # "untuk": the status cues of the clause before count too
@@ -222,11 +225,14 @@ def _cues(lex: Mapping[str, Any], problems: list[str]) -> Cues | None:
         return Cues(
             headline=_regexes(lex["headline_lines"], "events_id headline_lines", problems),
             doubt=words_pattern([*lex["negation"], *lex["hypothetical"]]),
+            landmark=left_context_pattern(lex["landmarks"], int(lex["landmark_gap_words"])),
             window_words=int(lex["cue_window_words"]),
             after_negation=words_pattern(lex["after_negation"]),
             after_window_words=int(lex["after_window_words"]),
             background=words_pattern(lex["background"]),
             plural=words_pattern(lex["plural_references"]), plural_lookback=int(lex["plural_lookback"]),
+            plural_counts={k.casefold(): int(v) for k, v in lex["plural_references"].items()},
+            plural_adjacent_words=int(lex["plural_adjacent_words"]),
             status=tuple(StatusCue(name, words_pattern(lex["status"][name]["before"]),
                                    words_pattern(lex["status"][name]["after"])) for name in STATUS_ORDER),
             anaphora=re.compile(rf"^\s*(?:(?!(?:{'|'.join(map(re.escape, lex['anaphora_time_words']))})\b)\w+\s+)?"
@@ -236,8 +242,10 @@ def _cues(lex: Mapping[str, Any], problems: list[str]) -> Cues | None:
             topic_break=re.compile("|".join(lex["clause_breaks"] + lex["topic_breaks"]), re.IGNORECASE),
             coordination=re.compile(rf"^\s*(?:{joints})\s*$", re.IGNORECASE),
             attribution=left_context_pattern(lex["attribution"], int(lex["attribution_gap_words"])),
-            speech=re.compile(rf"^[\s,]*{words_pattern(lex['speech_verbs']).pattern}", re.IGNORECASE),
-            location=re.compile(rf"(?<!\w)(?:{markers})\s+(?:(?:{places})\s+)?$", re.IGNORECASE),
+            speech=re.compile(rf"^[\s,]*(?:{words_pattern(lex['speech_particles']).pattern}\s+)?"
+                              rf"{words_pattern(lex['speech_verbs']).pattern}", re.IGNORECASE),
+            location=re.compile(rf"(?<!\w)(?:{markers})\s+(?:(?:{places})\s+)?"
+                                r"(?:(?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}),\s*)?$", re.IGNORECASE),
             place=re.compile(rf"(?<!\w)(?:{markers})\s+(?:(?:{places})\s+)?"
                              r"(?P<place>(?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}))", re.IGNORECASE),
             place_word=re.compile(rf"^(?:{places})\s+"),

@@ -59,6 +59,11 @@ def doubted(w: Window, cues: Cues) -> bool:
     return bool(cues.doubt.search(w.before) or cues.after_negation.search(w.after))
 
 
+def landmark(start: int, text: str, sentence: Sentence, cues: Cues) -> bool:
+    """The trigger only dates another event: "bertemu ... sebelum | KTT G-20"."""
+    return bool(cues.landmark.search(text[sentence.start:start]))
+
+
 def status_of(w: Window, when: DateRef, published: date | None, cues: Cues) -> Status:
     """The status a cue near the trigger gives, the words before it first ("berharap dapat bertemu ... tahun
     depan" is proposed, though "tahun depan" alone would make it planned); else a date after publication is

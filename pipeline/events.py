@@ -10,6 +10,7 @@ same event are merged into one Event.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 
 from pipeline import event_dates, event_roles, event_status, senses
@@ -82,6 +83,7 @@ def _reports(m: Match, sentence: Sentence, text: str, mentions: list[Mention], c
     sense = senses.silencing(ctx.book.senses, m.rule.event_type, text, sentence.start, sentence.end,
                              m.trigger_start, m.trigger_end, ctx.article_senses)
     return not (cues.anaphora.match(text[m.trigger_end:sentence.end]) or event_status.doubted(window, cues)
+                or event_status.landmark(m.trigger_start, text, sentence, cues)
                 or _inside_name(m, mentions) or sense is not None
                 or any(b.search(sentence.text) for b in m.rule.blockers))
 
@@ -155,22 +157,40 @@ def _generic_role(rule: Rule) -> str | None:
     return next((spec.role for spec in rule.roles if not (spec.markers or spec.side or spec.with_role)), None)
 
 
-def _borrowed_sides(rule: Rule, sentence: Sentence, ctx: Context) -> list[Participant]:
-    """The sides of the nearest sentence before that names two or more ("Presiden X menerima PM Y. Kedua
-    pemimpin sepakat ...": the agreement is X's and Y's)."""
-    role, text = _generic_role(rule), ctx.article.field_text(sentence.field)
-    for index in range(sentence.index - 1, max(-1, sentence.index - 1 - ctx.book.cues.plural_lookback), -1):
-        before = next((s for s in ctx.article.sentences if s.field == sentence.field and s.index == index), None)
-        if before is None or role is None:
-            break
-        acting, actor_at = _acting(ctx.mentions.get((before.field, before.index), []), text, ctx)
-        clause = Clause(text, before, before.start, before.start)
-        people = _with_actors([Participant(role, m.canonical, m.label, m.code, m.text, m.start, m.end)
-                               for m in acting if m.label != "LOC"
-                               and not event_roles.excluded(m, clause, ctx.book.cues)], actor_at)
-        if len({p.code for p in people if p.actor_kind}) >= 2:
-            return people
+def _borrowed_sides(rule: Rule, sentence: Sentence, sides: int, ctx: Context) -> list[Participant]:
+    """The sides of the nearest sentence before (or else the title) that names at least as many as the reference
+    counts, the first ones it names ("Presiden X menerima PM Y. Kedua pemimpin sepakat ...": X's and Y's)."""
+    role = _generic_role(rule)
+    earlier = [s for s in ctx.article.sentences if s.field == sentence.field
+               and sentence.index - ctx.book.cues.plural_lookback <= s.index < sentence.index]
+    title = [s for s in ctx.article.sentences if s.field == "title"]
+    for before in sorted(earlier, key=lambda s: -s.index) + title:
+        people = _sides_of(before, role, ctx) if role else []
+        codes = list(dict.fromkeys(p.code for p in people if p.actor_kind))
+        if len(codes) >= max(2, sides):
+            first = set(codes[:sides] if sides else codes)   # "tiga negara": the first three the sentence names
+            return [p for p in people if p.code in first]
     return []
+
+
+def _sides_of(sentence: Sentence, role: str, ctx: Context) -> list[Participant]:
+    text = ctx.article.field_text(sentence.field)
+    acting, actor_at = _acting(ctx.mentions.get((sentence.field, sentence.index), []), text, ctx)
+    clause = Clause(text, sentence, sentence.start, sentence.start)
+    return _with_actors([Participant(role, m.canonical, m.label, m.code, m.text, m.start, m.end)
+                         for m in acting if m.label != "LOC"
+                         and not event_roles.excluded(m, clause, ctx.book.cues)], actor_at)
+
+
+def _plural_reference(text: str, bounds: tuple[int, int], m: Match, cues, near: bool) -> re.Match | None:
+    """A plural reference in the trigger's clause, or (``near``) right beside it: "Keduanya | bertemu",
+    "pertemuan | tiga negara"."""
+    if not near:
+        return cues.plural.search(text[bounds[0]:bounds[1]])
+    n = cues.plural_adjacent_words
+    before = " ".join(text[bounds[0]:m.trigger_start].split()[-n:])
+    after = " ".join(text[m.trigger_end:bounds[1]].split()[:n])
+    return cues.plural.search(before) or cues.plural.search(after)
 
 
 def international(rule: Rule, people: list[Participant]) -> bool:
@@ -203,8 +223,11 @@ def _candidate(m: Match, sentence: Sentence, text: str, mentions: list[Mention],
         return None
     people = _with_weapon_origin(rule, people, arms, ctx)
     bounds = _clause_bounds(clause, cues)
-    if not international(rule, people) and cues.plural.search(text[bounds[0]:bounds[1]]):
-        people = event_roles.deduplicate(people + _borrowed_sides(rule, sentence, ctx), cues)
+    reference = _plural_reference(text, bounds, m, cues, near=True) or (
+        None if international(rule, people) else _plural_reference(text, bounds, m, cues, near=False))
+    if reference is not None:
+        sides = cues.plural_counts.get(" ".join(reference.group(0).split()).casefold(), 0)
+        people = event_roles.deduplicate(people + _borrowed_sides(rule, sentence, sides, ctx), cues)
     sided = (len(people) + (1 if rule.location_counts_as_participant and place else 0) >= rule.min_participants
              and set(rule.require_roles) <= {p.role for p in people} and international(rule, people))
     if not sided and people:
@@ -273,7 +296,8 @@ def _sides(c: Candidate) -> set[str]:
 
 def _compatible(a: Candidate, b: Candidate, book: Rulebook) -> bool:
     """Two candidates telling one event: same type (a visit and its talks are one MEETING), meeting dates,
-    places and weapons, and a side in common (or no sides to compare)."""
+    places and weapons, and a side in common (or no sides to compare). Status does not part them: "dijadwalkan
+    bertemu ... Keduanya bertemu" is one meeting, with the status of its first telling."""
     same_kind = a.rule.event_type == b.rule.event_type and (a.subtype == b.subtype or a.rule.event_type == "MEETING")
     dates_meet = "publication" in (a.date.basis, b.date.basis) or (
         a.date.start <= b.date.end and b.date.start <= a.date.end)
@@ -281,8 +305,7 @@ def _compatible(a: Candidate, b: Candidate, book: Rulebook) -> bool:
     arms_a, arms_b = (event_roles.specific_weapons(c.weapons, book.weapons) for c in (a, b))
     arms_meet = arms_a & arms_b or not (arms_a or arms_b)
     sides_meet = not _sides(a) or not _sides(b) or len(_sides(a) & _sides(b)) >= min(2, len(_sides(a)), len(_sides(b)))
-    status_meet = a.status.status == b.status.status or "happened" not in (a.status.status, b.status.status)
-    return bool(same_kind and dates_meet and places_meet and arms_meet and sides_meet and status_meet)
+    return bool(same_kind and dates_meet and places_meet and arms_meet and sides_meet)
 
 
 def _absorb(into: Candidate, other: Candidate, book: Rulebook) -> None:
