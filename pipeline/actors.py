@@ -74,19 +74,40 @@ class ActorModel:
     body_igo_heads: re.Pattern
     country_modifier: re.Pattern               # "wisatawan asal | Prancis": the country qualifies a noun
     country_names: Mapping[str, str]           # ISO3 → canonical country name
+    untagged_organ: re.Pattern                 # "Kementerian Luar Negeri" where the model tagged nothing
+    cities: Mapping[str, str]                  # city → ISO3 of its state (capitals.tsv)
+
+    def city_state(self, name: str) -> str | None:
+        return self.cities.get(_fold(name))
 
     def country_name(self, code: str) -> str:
         return self.country_names.get(code, code)
+
+    def untagged_organs(self, text: str, start: int, end: int, mentions: list[Mention]) -> list[Mention]:
+        """State organs named in text[start:end] that no mention covers, as ORG mentions (source "organ"; the
+        caller sets their field), each with the country mention right after it ("Kementerian Luar Negeri China")."""
+        found = []
+        for match in self.untagged_organ.finditer(text, start, end):
+            lo, hi = match.span()
+            if any(m.start < hi and lo < m.end for m in mentions):
+                continue
+            country = next((m for m in mentions if m.label == "COUNTRY" and 0 <= m.start - hi <= 1), None)
+            hi = country.end if country else hi
+            name = " ".join(text[lo:hi].split())
+            found.append(Mention("body", -1, lo, hi, text[lo:hi], "ORG", name, source="organ"))
+        return found
 
     def actor(self, m: Mention, text: str, year: int | None) -> Actor | None:
         """The actor ``m`` stands for in ``text`` (its field's text), in the publication ``year``."""
         if m.label == "COUNTRY":
             qualifies = self.country_modifier.search(text[max(0, m.start - 60):m.start])
             return Actor(STATE, m.code, "country") if m.code and not qualifies else None
-        if m.label == "ORG":
-            return self._organisation(m.canonical, m.text)
         if m.label == "PERSON":
             return self._person(m, text, year)
+        if self._leader(m.text, year) is not None:
+            return self._leader(m.text, year)      # "Menteri Luar Negeri | Sugiono" tagged as a place
+        if m.label == "ORG":
+            return self._organisation(m.canonical, m.text)
         return None
 
     # ------------------------------------------------------------ organisations
@@ -185,6 +206,12 @@ class ActorModel:
         return entry is not None and entry.kind == "igo"
 
 
+def _organ_names(heads) -> re.Pattern:
+    """A head, then capitalised words (and "dan"): "Kementerian Luar Negeri", "Angkatan Laut"."""
+    alternatives = "|".join(_phrase(w) for w in sorted(set(heads), key=len, reverse=True))
+    return re.compile(rf"(?-i:(?:{alternatives})(?:\s+(?:[A-Z][\w-]*|dan)(?=\s|[,.;)]|$))*)(?<!\sdan)")
+
+
 def _leaders(rows: list[dict], problems: list[str]) -> dict[str, tuple[Leader, ...]]:
     found: dict[str, list[Leader]] = {}
     for row in rows:
@@ -217,7 +244,9 @@ def _compile(knowledge: Knowledge) -> ActorModel:
             body_state_heads=_heads(body["state_heads"]), body_home_heads=_heads(body["home_heads"]),
             body_igo_heads=_heads(body["igo_heads"]),
             country_modifier=left_context_pattern(country["modifier_nouns"], int(country["modifier_gap_words"])),
-            country_names={e.code: e.canonical for e in gaz.entries.values() if e.label == "COUNTRY" and e.code})
+            country_names={e.code: e.canonical for e in gaz.entries.values() if e.label == "COUNTRY" and e.code},
+            untagged_organ=_organ_names(body["untagged_heads"]),
+            cities={_fold(r["city"]): r["code"] for r in knowledge.lexicon("capitals")})
     except KeyError as exc:
         problems.append(f"lexicons/actors_id.toml lacks key {exc}")
         model = None

@@ -83,9 +83,9 @@ def _from_lead(ctx: DateContext, sentence: Sentence, published: datetime | None)
 
 
 def event_date(ctx: DateContext, sentence: Sentence, clause: tuple[int, int], trigger: tuple[int, int],
-               background: bool) -> DateRef | None:
-    """The event's date: clause, sentence, paragraph, lead, then publication (None for undated background, and
-    for an undated event of an article without a publication date)."""
+               background: bool, borrow: bool = True) -> DateRef | None:
+    """The event's date: clause, sentence, paragraph, lead (unless not ``borrow``), then publication (None for
+    undated background, and for an undated event of an article without a publication date)."""
     published = ctx.article.meta.published_at
     refs = ctx.refs(sentence)
     in_clause = [r for r in refs if clause[0] <= r.start_char and r.end_char <= clause[1]]
@@ -94,7 +94,7 @@ def event_date(ctx: DateContext, sentence: Sentence, clause: tuple[int, int], tr
         return found
     if background:
         return None
-    found = _in_context(ctx, sentence) or _from_lead(ctx, sentence, published)
+    found = (_in_context(ctx, sentence) or _from_lead(ctx, sentence, published)) if borrow else None
     if found is None and published is not None:
         found = dates.publication_date(published)
     return found

@@ -211,6 +211,7 @@ class Cues:
     location: re.Pattern                # left context of a place mention
     place: re.Pattern                   # capitalised place words after a location marker
     place_word: re.Pattern              # a leading "Kota", "Provinsi", … to strip from a place
+    host_marker: re.Pattern             # left context of a city a visit goes to
     non_participants: frozenset[str]
     generic_roles: frozenset[str]
     weekday_penalty: float
@@ -249,6 +250,8 @@ def _cues(lex: Mapping[str, Any], problems: list[str]) -> Cues | None:
             place=re.compile(rf"(?<!\w)(?:{markers})\s+(?:(?:{places})\s+)?"
                              r"(?P<place>(?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2}))", re.IGNORECASE),
             place_word=re.compile(rf"^(?:{places})\s+"),
+            host_marker=re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, lex['host_markers']))})\s+(?:(?:{places})\s+)?$",
+                                   re.IGNORECASE),
             non_participants=frozenset(n.lower() for n in lex["non_participants"]),
             generic_roles=frozenset(lex["generic_roles"]),
             weekday_penalty=float(lex["weekday_mismatch_penalty"]),

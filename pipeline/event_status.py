@@ -64,10 +64,9 @@ def landmark(start: int, text: str, sentence: Sentence, cues: Cues) -> bool:
     return bool(cues.landmark.search(text[sentence.start:start]))
 
 
-def status_of(w: Window, when: DateRef, published: date | None, cues: Cues) -> Status:
+def cued_status(w: Window, cues: Cues) -> Status | None:
     """The status a cue near the trigger gives, the words before it first ("berharap dapat bertemu ... tahun
-    depan" is proposed, though "tahun depan" alone would make it planned); else a date after publication is
-    planned; else it happened."""
+    depan" is proposed, though "tahun depan" alone would make it planned)."""
     for cue in cues.status:
         found = _last(cue.before, w.before)
         if found:
@@ -76,6 +75,13 @@ def status_of(w: Window, when: DateRef, published: date | None, cues: Cues) -> S
         found = cue.after.search(w.after)
         if found:
             return Status(cue.status, found.group(0), w.after_start + found.start(), w.after_start + found.end())
+    return None
+
+
+def status_of(cued: Status | None, when: DateRef, published: date | None) -> Status:
+    """The cue's status; without one, a date after publication is planned, and anything else happened."""
+    if cued is not None:
+        return cued
     if published is not None and when.basis != "publication" and when.start > published:
         return Status("planned", when.text, when.start_char, when.end_char)
     return HAPPENED

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from pipeline import event_dates, event_roles, event_status, senses
 from pipeline.actors import IGO, STATE, Actor, ActorModel, actor_model
@@ -26,6 +27,11 @@ EVENT_FIELDS = ("body", "captions")
 BASIS_RANK = ("title", "leader", "home-title")      # how well a person's actor is known, best first
 # A sentence naming no side restates the event of a sentence at most this many sentences before it.
 RESTATEMENT_GAP = 2
+# Types whose subtypes are aspects of one event: a visit and its talks are one MEETING, a purchase contract and
+# its delivery one ARMS_DEAL (weapons must still meet). Agreements reached and signed stay apart (GUIDELINES.md).
+MERGED_ACROSS_SUBTYPES = ("MEETING", "ARMS_DEAL")
+# A state visit runs a few days: talks this many days after (or before) the visit's date are part of it.
+VISIT_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -115,20 +121,23 @@ class Candidate:
 
 # ---------------------------------------------------------------- actors: who acts, and is it international
 
-def _acting(mentions: list[Mention], text: str, ctx: Context) -> tuple[list[Mention], dict]:
+def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context) -> tuple[list[Mention], dict]:
     """The sentence's mentions that act for a state or organisation (places kept for the location), each with
-    the actor's code, and the actor of each by its offsets."""
+    the actor's code, and the actor of each by its offsets. State organs the model left untagged join them."""
+    organs = ctx.actors.untagged_organs(text, sentence.start, sentence.end, mentions)
+    mentions = sorted(mentions + [replace(o, field=sentence.field, sentence_index=sentence.index) for o in organs],
+                      key=lambda m: m.start)
     kept, actor_at = [], {}
     for m in mentions:
-        if m.label == "LOC":
-            kept.append(m)
-            continue
         actor = ctx.actors.actor(m, text, ctx.year)
         if m.label == "PERSON" and not ctx.actors.former(m, text):
             actor = ctx.people.get(m.canonical, actor)
         if actor is not None:
             actor_at[(m.start, m.end)] = actor
-            kept.append(replace(m, code=actor.code, person_country=actor.code))
+            label = "PERSON" if m.label == "LOC" else m.label     # a place name that is an office holder
+            kept.append(replace(m, label=label, code=actor.code, person_country=actor.code))
+        elif m.label == "LOC":
+            kept.append(m)
     return kept, actor_at
 
 
@@ -153,6 +162,19 @@ def _with_weapon_origin(rule: Rule, people: list[Participant], arms: tuple[str, 
     return people + [supplier]
 
 
+def _host_city(rule: Rule, clause: Clause, acting: list[Mention], people: list[Participant],
+               ctx: Context) -> list[Participant]:
+    """A visit to a city is a visit to its state: "tiba di Tokyo" makes Japan the host (capitals.tsv)."""
+    if not rule.location_role or any(p.role == rule.location_role for p in people):
+        return []
+    for m in acting:
+        code = ctx.actors.city_state(m.text) if m.label == "LOC" and m.start >= clause.trigger_end else None
+        if code and ctx.book.cues.host_marker.search(clause.before(m.start)):
+            return [Participant(rule.location_role, ctx.actors.country_name(code), "COUNTRY", code, m.text,
+                                m.start, m.end, actor_kind=STATE, actor_basis="city")]
+    return []
+
+
 def _generic_role(rule: Rule) -> str | None:
     return next((spec.role for spec in rule.roles if not (spec.markers or spec.side or spec.with_role)), None)
 
@@ -175,7 +197,7 @@ def _borrowed_sides(rule: Rule, sentence: Sentence, sides: int, ctx: Context) ->
 
 def _sides_of(sentence: Sentence, role: str, ctx: Context) -> list[Participant]:
     text = ctx.article.field_text(sentence.field)
-    acting, actor_at = _acting(ctx.mentions.get((sentence.field, sentence.index), []), text, ctx)
+    acting, actor_at = _acting(sentence, ctx.mentions.get((sentence.field, sentence.index), []), text, ctx)
     clause = Clause(text, sentence, sentence.start, sentence.start)
     return _with_actors([Participant(role, m.canonical, m.label, m.code, m.text, m.start, m.end)
                          for m in acting if m.label != "LOC"
@@ -215,13 +237,13 @@ def _clause_bounds(clause: Clause, cues) -> tuple[int, int]:
 def _candidate(m: Match, sentence: Sentence, text: str, mentions: list[Mention], ctx: Context) -> Candidate | None:
     rule, cues = m.rule, ctx.book.cues
     clause = Clause(text, sentence, m.trigger_start, m.trigger_end)
-    acting, actor_at = _acting(mentions, text, ctx)
+    acting, actor_at = _acting(sentence, mentions, text, ctx)
     people = _with_actors(event_roles.participants(rule, clause, acting, cues), actor_at)
     place = event_roles.location(clause, mentions, cues)
     arms = event_roles.weapons(sentence.text, ctx.book.weapons)
     if rule.require_weapon and not arms:
         return None
-    people = _with_weapon_origin(rule, people, arms, ctx)
+    people = _with_weapon_origin(rule, people, arms, ctx) + _host_city(rule, clause, acting, people, ctx)
     bounds = _clause_bounds(clause, cues)
     reference = _plural_reference(text, bounds, m, cues, near=True) or (
         None if international(rule, people) else _plural_reference(text, bounds, m, cues, near=False))
@@ -233,12 +255,14 @@ def _candidate(m: Match, sentence: Sentence, text: str, mentions: list[Mention],
     if not sided and people:
         return None       # its sides are there and they are not international: domestic, a company, a club
     background = bool(cues.background.search(text[bounds[0]:bounds[1]]))
-    when = event_dates.event_date(ctx.dates, sentence, bounds, (m.trigger_start, m.trigger_end), background)
+    cued = event_status.cued_status(event_status.window(m.trigger_start, m.trigger_end, text, sentence, cues), cues)
+    proposed = cued is not None and cued.status == "proposed"     # no date set: none is borrowed from context
+    when = event_dates.event_date(ctx.dates, sentence, bounds, (m.trigger_start, m.trigger_end), background,
+                                  borrow=not proposed)
     if when is None:
         return None
-    window = event_status.window(m.trigger_start, m.trigger_end, text, sentence, cues)
     published = ctx.article.meta.published_at
-    status = event_status.status_of(window, when, published.date() if published else None, cues)
+    status = event_status.status_of(cued, when, published.date() if published else None)
     subtype = next((s for pattern, s in rule.subtype_cues if pattern.search(sentence.text)), rule.subtype)
     confidence = rule.confidence - (cues.weekday_penalty if when.weekday_ok is False else 0.0)
     evidence = Evidence(sentence.index, sentence.start, sentence.end, sentence.text,
@@ -277,7 +301,7 @@ def _continue(previous: list[Candidate], sentence: Sentence, mentions: list[Ment
         if event_status.doubted(event_status.window(start, end, text, sentence, book.cues), book.cues):
             return
         clause = Clause(text, sentence, start, end)
-        acting, actor_at = _acting(mentions, text, ctx)
+        acting, actor_at = _acting(sentence, mentions, text, ctx)
         extra = _with_actors([Participant(follow.role, m.canonical, m.label, m.code, m.text, m.start, m.end)
                               for m in acting if m.label in follow.labels
                               and not event_roles.excluded(m, clause, book.cues)], actor_at)
@@ -298,14 +322,21 @@ def _compatible(a: Candidate, b: Candidate, book: Rulebook) -> bool:
     """Two candidates telling one event: same type (a visit and its talks are one MEETING), meeting dates,
     places and weapons, and a side in common (or no sides to compare). Status does not part them: "dijadwalkan
     bertemu ... Keduanya bertemu" is one meeting, with the status of its first telling."""
-    same_kind = a.rule.event_type == b.rule.event_type and (a.subtype == b.subtype or a.rule.event_type == "MEETING")
+    same_kind = a.rule.event_type == b.rule.event_type and (
+        a.subtype == b.subtype or a.rule.event_type in MERGED_ACROSS_SUBTYPES)
+    slack = timedelta(days=VISIT_DAYS if "visit" in (a.subtype, b.subtype) else 0)
     dates_meet = "publication" in (a.date.basis, b.date.basis) or (
-        a.date.start <= b.date.end and b.date.start <= a.date.end)
+        a.date.start <= b.date.end + slack and b.date.start <= a.date.end + slack)
     places_meet = a.location is None or b.location is None or a.location == b.location
     arms_a, arms_b = (event_roles.specific_weapons(c.weapons, book.weapons) for c in (a, b))
     arms_meet = arms_a & arms_b or not (arms_a or arms_b)
     sides_meet = not _sides(a) or not _sides(b) or len(_sides(a) & _sides(b)) >= min(2, len(_sides(a)), len(_sides(b)))
     return bool(same_kind and dates_meet and places_meet and arms_meet and sides_meet)
+
+
+def _spans_days(a: DateRef, b: DateRef) -> bool:
+    return (a.basis != "publication" and b.basis != "publication" and a.precision == b.precision == "day"
+            and (a.start, a.end) != (b.start, b.end))
 
 
 def _absorb(into: Candidate, other: Candidate, book: Rulebook) -> None:
@@ -315,6 +346,9 @@ def _absorb(into: Candidate, other: Candidate, book: Rulebook) -> None:
             other.date.basis == into.date.basis == "sentence"
             and precision(other.date.precision) < precision(into.date.precision)):
         into.date = other.date
+    elif _spans_days(into.date, other.date):         # a visit on the 9th and its talks on the 10th
+        into.date = replace(into.date, start=min(into.date.start, other.date.start),
+                            end=max(into.date.end, other.date.end))
     into.participants = event_roles.deduplicate(into.participants + other.participants, book.cues)
     into.location = into.location or other.location
     into.weapons = tuple(dict.fromkeys(into.weapons + other.weapons))
