@@ -89,8 +89,10 @@ class ActorModel:
         found = []
         for match in self.untagged_organ.finditer(text, start, end):
             lo, hi = match.span()
-            if any(m.start < hi and lo < m.end for m in mentions):
+            if any(m.start <= lo < m.end for m in mentions):
                 continue
+            hi = min([m.start for m in mentions if lo < m.start < hi] + [hi])   # the name stops at a mention
+            hi = len(text[:hi].rstrip())
             country = next((m for m in mentions if m.label == "COUNTRY" and 0 <= m.start - hi <= 1), None)
             hi = country.end if country else hi
             name = " ".join(text[lo:hi].split())
@@ -207,9 +209,9 @@ class ActorModel:
 
 
 def _organ_names(heads) -> re.Pattern:
-    """A head, then capitalised words (and "dan"): "Kementerian Luar Negeri", "Angkatan Laut"."""
+    """A head, then capitalised words: "Kementerian Luar Negeri", "Angkatan Laut"."""
     alternatives = "|".join(_phrase(w) for w in sorted(set(heads), key=len, reverse=True))
-    return re.compile(rf"(?-i:(?:{alternatives})(?:\s+(?:[A-Z][\w-]*|dan)(?=\s|[,.;)]|$))*)(?<!\sdan)")
+    return re.compile(rf"(?-i:(?:{alternatives})(?:\s+[A-Z][\w-]*(?=\s|[,.;)]|$))*)")
 
 
 def _leaders(rows: list[dict], problems: list[str]) -> dict[str, tuple[Leader, ...]]:

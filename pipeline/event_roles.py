@@ -91,6 +91,22 @@ def _assign(mentions: list[Mention], specs: list[RoleSpec], clause: Clause, cues
         previous = m
 
 
+def _keep_nearest(mentions: list[Mention], role: str, clause: Clause, cues: Cues, roles: dict[int, str]) -> None:
+    """Of the mentions before the trigger with this role, only the nearest and those listed with it keep it:
+    "Iran dan Argentina mengajukan ..., sementara Mesir ... ingin bergabung": Mesir joins, not Iran."""
+    before = [i for i in sorted(roles) if roles[i] == role and mentions[i].end <= clause.trigger_start]
+    if not before:
+        return
+    keep = {before[-1]}
+    for i, j in zip(reversed(before[:-1]), reversed(before[1:])):
+        if j not in keep or not cues.coordination.match(clause.text[mentions[i].end:mentions[j].start]):
+            break
+        keep.add(i)
+    for i in before:
+        if i not in keep:
+            del roles[i]
+
+
 def _labels_of(specs: list[RoleSpec], role: str) -> set[str]:
     return {label for spec in specs if spec.role == role for label in spec.labels}
 
@@ -109,21 +125,26 @@ def participants(rule: Rule, clause: Clause, mentions: list[Mention], cues: Cues
                 roles[i], keep[i] = rule.location_role, True
     _assign(candidates, [s for s in rule.roles if s.markers], clause, cues, roles, marked=True)
     _assign(candidates, [s for s in rule.roles if not s.markers], clause, cues, roles, marked=False)
+    for spec in rule.roles:
+        if spec.nearest and spec.side == "before":
+            _keep_nearest(candidates, spec.role, clause, cues, roles)
     chosen = [Participant(roles[i], m.canonical, m.label, _code(m), m.text, m.start, m.end)
               for i, m in enumerate(candidates) if keep[i] and i in roles]
     return deduplicate(chosen, cues)
 
 
 def deduplicate(found: list[Participant], cues: Cues) -> list[Participant]:
-    """One participant per (role, name); a country also named through a person's title is the person's;
-    a generic role ("party") gives way to a specific one for the same name."""
-    person_codes = {p.code for p in found if p.label == "PERSON" and p.code}
-    specific = {p.canonical for p in found if p.role not in cues.generic_roles}
+    """One participant per (role, name); a country also named through a person of the same role (by title or
+    office) is the person's; a generic role ("party") gives way to a specific one for the same name."""
+    person_codes = {(p.role, p.code) for p in found if p.label == "PERSON" and p.code}
+    specific = {p.canonical for p in found if p.role not in cues.generic_roles} | {
+        p.code for p in found if p.role not in cues.generic_roles and p.code}
     seen, kept = set(), []
     for p in found:
         key = (p.role, p.canonical)
-        if key in seen or (p.label == "COUNTRY" and p.code in person_codes) or (
-                p.role in cues.generic_roles and p.canonical in specific):
+        if key in seen or (p.label == "COUNTRY" and (p.role, p.code) in person_codes) or (
+                p.role in cues.generic_roles and (p.canonical in specific
+                                                  or p.label != "PERSON" and p.code in specific)):
             continue
         seen.add(key)
         kept.append(p)

@@ -22,7 +22,7 @@ RULE_KEYS = {"id", "subtype", "triggers", "confidence", "roles", "min_participan
 # What sides an event needs (pipeline/actors.py): "international" two states, or a state and an international
 # organisation (or, with igo_alone, one organisation's own summit or session); "state" one state's own act.
 SCOPES = ("international", "state")
-ROLE_KEYS = {"role", "labels", "markers", "side", "with_role"}
+ROLE_KEYS = {"role", "labels", "markers", "side", "with_role", "nearest"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class RoleSpec:
     markers: re.Pattern | None = None    # matches the text before a mention that ends with a marker
     side: str | None = None              # "before" | "after": where the mention stands relative to the trigger
     with_role: str | None = None         # only when another participant already has this role
+    nearest: bool = False                # side "before": only the mentions nearest the trigger (and their list)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ def _role(spec: Mapping[str, Any], gap: int, where: str, problems: list[str]) ->
                         + (f"; unknown keys {sorted(unknown)}" if unknown else ""))
         return None
     markers = left_context_pattern(spec["markers"], gap) if spec.get("markers") else None
-    return RoleSpec(spec["role"], frozenset(labels), markers, spec.get("side"), spec.get("with_role"))
+    return RoleSpec(spec["role"], frozenset(labels), markers, spec.get("side"), spec.get("with_role"),
+                    bool(spec.get("nearest", False)))
 
 
 def _rule(raw: Mapping[str, Any], event_type: str, gap: int, where: str, problems: list[str]) -> Rule | None:
@@ -196,6 +198,7 @@ class Cues:
     after_negation: re.Pattern          # denial words just after a trigger: no event
     after_window_words: int
     background: re.Pattern              # an undated event with one of these is background, not news
+    habitual: re.Pattern                # a series of events ("secara rutin"), not one: no event
     plural: re.Pattern                  # "kedua negara": the sides named just before
     plural_counts: Mapping[str, int]    # how many sides each reference counts (0: two or more)
     plural_lookback: int
@@ -230,7 +233,7 @@ def _cues(lex: Mapping[str, Any], problems: list[str]) -> Cues | None:
             window_words=int(lex["cue_window_words"]),
             after_negation=words_pattern(lex["after_negation"]),
             after_window_words=int(lex["after_window_words"]),
-            background=words_pattern(lex["background"]),
+            background=words_pattern(lex["background"]), habitual=words_pattern(lex["habitual"]),
             plural=words_pattern(lex["plural_references"]), plural_lookback=int(lex["plural_lookback"]),
             plural_counts={k.casefold(): int(v) for k, v in lex["plural_references"].items()},
             plural_adjacent_words=int(lex["plural_adjacent_words"]),

@@ -30,6 +30,9 @@ RESTATEMENT_GAP = 2
 # Types whose subtypes are aspects of one event: a visit and its talks are one MEETING, a purchase contract and
 # its delivery one ARMS_DEAL (weapons must still meet). Agreements reached and signed stay apart (GUIDELINES.md).
 MERGED_ACROSS_SUBTYPES = ("MEETING", "ARMS_DEAL")
+# A date taken from another sentence or the publication day says little of which event it is: a telling
+# dated so merges with a compatible one dated by its own sentence ("keputusan Belarus untuk bergabung").
+WEAK_DATES = frozenset({"context", "publication"})
 # A state visit runs a few days: talks this many days after (or before) the visit's date are part of it.
 VISIT_DAYS = 2
 
@@ -254,6 +257,8 @@ def _candidate(m: Match, sentence: Sentence, text: str, mentions: list[Mention],
              and set(rule.require_roles) <= {p.role for p in people} and international(rule, people))
     if not sided and people:
         return None       # its sides are there and they are not international: domestic, a company, a club
+    if cues.habitual.search(text[bounds[0]:bounds[1]]):
+        return None
     background = bool(cues.background.search(text[bounds[0]:bounds[1]]))
     cued = event_status.cued_status(event_status.window(m.trigger_start, m.trigger_end, text, sentence, cues), cues)
     proposed = cued is not None and cued.status == "proposed"     # no date set: none is borrowed from context
@@ -324,13 +329,17 @@ def _compatible(a: Candidate, b: Candidate, book: Rulebook) -> bool:
     bertemu ... Keduanya bertemu" is one meeting, with the status of its first telling."""
     same_kind = a.rule.event_type == b.rule.event_type and (
         a.subtype == b.subtype or a.rule.event_type in MERGED_ACROSS_SUBTYPES)
-    slack = timedelta(days=VISIT_DAYS if "visit" in (a.subtype, b.subtype) else 0)
-    dates_meet = "publication" in (a.date.basis, b.date.basis) or (
+    days = a.date.precision == b.date.precision == "day"
+    slack = timedelta(days=VISIT_DAYS if "visit" in (a.subtype, b.subtype) and days else 0)
+    dates_meet = bool(WEAK_DATES & {a.date.basis, b.date.basis}) or (
         a.date.start <= b.date.end + slack and b.date.start <= a.date.end + slack)
     places_meet = a.location is None or b.location is None or a.location == b.location
     arms_a, arms_b = (event_roles.specific_weapons(c.weapons, book.weapons) for c in (a, b))
     arms_meet = arms_a & arms_b or not (arms_a or arms_b)
-    sides_meet = not _sides(a) or not _sides(b) or len(_sides(a) & _sides(b)) >= min(2, len(_sides(a)), len(_sides(b)))
+    shared = _sides(a) & _sides(b)
+    igos = {p.code for c in (a, b) for p in c.participants if p.actor_kind == IGO}
+    sides_meet = (not _sides(a) or not _sides(b) or len(shared) >= min(2, len(_sides(a)), len(_sides(b)))
+                  or bool(shared & igos))        # one organisation's summit told twice
     return bool(same_kind and dates_meet and places_meet and arms_meet and sides_meet)
 
 
