@@ -71,10 +71,12 @@ def _in_context(ctx: DateContext, sentence: Sentence) -> DateRef | None:
 
 
 def _from_lead(ctx: DateContext, sentence: Sentence, published: datetime | None) -> DateRef | None:
-    if published is None or sentence in ctx.lead():
+    if published is None:
         return None
     window = timedelta(days=LEAD_MAX_DAYS)
     for lead in ctx.lead():
+        if lead.field == sentence.field and lead.index >= sentence.index:
+            break
         usable = [r for r in ctx.refs(lead) if r.precision == "day" and r.rule_id in CONTEXT_RULES
                   and abs(r.start - published.date()) <= window]
         if usable:

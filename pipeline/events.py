@@ -128,7 +128,9 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
     """The sentence's mentions that act for a state or organisation (places kept for the location), each with
     the actor's code, and the actor of each by its offsets. State organs the model left untagged join them."""
     organs = ctx.actors.untagged_organs(text, sentence.start, sentence.end, mentions)
-    mentions = sorted(mentions + [replace(o, field=sentence.field, sentence_index=sentence.index) for o in organs],
+    inside = [m for m in mentions if any(o.start <= m.start and m.end <= o.end for o in organs)]  # its country
+    mentions = sorted([m for m in mentions if m not in inside]
+                      + [replace(o, field=sentence.field, sentence_index=sentence.index) for o in organs],
                       key=lambda m: m.start)
     kept, actor_at = [], {}
     for m in mentions:

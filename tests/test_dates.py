@@ -181,10 +181,9 @@ def test_no_date_falls_back_to_publication_never_silently():
         "publication", None, date(2020, 11, 11), "day", "date.publication")
 
 
-def test_missing_publication_date_is_a_clear_error(lexicon):
-    with pytest.raises(PipelineError) as err:
-        find_dates("Selasa (10/11)", None, lexicon)
-    assert err.value.kind == "no-publication-date"
+def test_without_a_publication_date_only_dates_that_need_none_are_found(lexicon):
+    sentence = "Pertemuan pada Selasa (10/11) menindaklanjuti perjanjian 15 September 2022 dan kesepakatan pada 2013."
+    assert [r.text for r in find_dates(sentence, None, lexicon)] == ["15 September 2022", "pada 2013"]
 
 
 def test_broken_lexicon_is_reported_with_the_missing_key(lexicon):
