@@ -76,6 +76,8 @@ class ActorModel:
     country_names: Mapping[str, str]           # ISO3 → canonical country name
     untagged_organ: re.Pattern                 # "Kementerian Luar Negeri" where the model tagged nothing
     cities: Mapping[str, str]                  # city → ISO3 of its state (capitals.tsv)
+    seats: frozenset[str]                      # cities that are a government's seat (news says "Beijing" for China)
+    place_marker: re.Pattern                   # "di | Beijing": a place, not the state
 
     def city_state(self, name: str) -> str | None:
         return self.cities.get(_fold(name))
@@ -108,9 +110,21 @@ class ActorModel:
             return self._person(m, text, year)
         if self._leader(m.text, year) is not None:
             return self._leader(m.text, year)      # "Menteri Luar Negeri | Sugiono" tagged as a place
+        if m.label == "LOC":
+            return self._seat(m, text)
         if m.label == "ORG":
             return self._organisation(m.canonical, m.text)
         return None
+
+    def _seat(self, m: Mention, text: str) -> Actor | None:
+        """ "Tokyo dan Washington memiliki perjanjian": a seat of government named as a doer is its state."""
+        folded = _fold(m.text)
+        before = text[max(0, m.start - 60):m.start]
+        if folded not in self.seats or self.place_marker.search(before) or self.country_modifier.search(before):
+            return None
+        if re.search(r"(?:^|\s)[A-Z][\w.-]*\s*$", before):
+            return None               # "KBRI Kairo", "Universitas Tokyo": the city qualifies a name
+        return Actor(STATE, self.cities[folded], "seat")
 
     # ------------------------------------------------------------ organisations
 
@@ -248,7 +262,9 @@ def _compile(knowledge: Knowledge) -> ActorModel:
             country_modifier=left_context_pattern(country["modifier_nouns"], int(country["modifier_gap_words"])),
             country_names={e.code: e.canonical for e in gaz.entries.values() if e.label == "COUNTRY" and e.code},
             untagged_organ=_organ_names(body["untagged_heads"]),
-            cities={_fold(r["city"]): r["code"] for r in knowledge.lexicon("capitals")})
+            cities={_fold(r["city"]): r["code"] for r in knowledge.lexicon("capitals")},
+            seats=frozenset(_fold(r["city"]) for r in knowledge.lexicon("capitals") if r.get("seat") == "yes"),
+            place_marker=_words(lex["place_markers"]))
     except KeyError as exc:
         problems.append(f"lexicons/actors_id.toml lacks key {exc}")
         model = None

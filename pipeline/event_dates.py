@@ -24,7 +24,7 @@ LEAD_MAX_DAYS = 10
 CONTEXT_RULES = frozenset({
     "date.weekday_paren_dmy", "date.weekday_paren_dm", "date.day_range_month", "date.day_month_year",
     "date.day_month", "date.range", "date.weekday", "date.weekday_of_week", "date.weekday_past", "date.yesterday",
-    "date.today", "date.part_month", "date.month_year", "date.month", "date.relative_week",
+    "date.today", "date.part_month", "date.month_year", "date.month", "date.relative_week", "date.relative_month",
 })
 
 

@@ -139,7 +139,7 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
             actor = ctx.people.get(m.canonical, actor)
         if actor is not None:
             actor_at[(m.start, m.end)] = actor
-            label = "PERSON" if m.label == "LOC" else m.label     # a place name that is an office holder
+            label = {"leader": "PERSON", "seat": "COUNTRY"}.get(actor.basis, m.label) if m.label == "LOC" else m.label
             kept.append(replace(m, label=label, code=actor.code, person_country=actor.code))
         elif m.label == "LOC":
             kept.append(m)

@@ -219,7 +219,8 @@ EVENT_PARTICIPANTS = Table(
         _c("actor_basis", CATEGORY, "What decided code: country (a country name), org-table (orgs.tsv), body-name "
            "(a state organ's name), title (the person's title), leader (leaders.tsv), home-title / home-body (an "
            "Indonesian office or body naming no country), weapon-origin (the maker's state of the weapon bought), "
-           "city (the state of a city a visit goes to, capitals.tsv).",
+           "city (the state of a city a visit goes to, capitals.tsv), seat (a seat of government named for its state: "
+           "\"Beijing menolak\").",
            "title"),
         _c("text", pa.string(), "Surface text in the evidence sentence.", "Rusia"),
         _c("start", pa.int32(), "Start offset of the surface text in the evidence field.", "0"),

@@ -96,3 +96,13 @@ def test_untagged_state_organs_are_found_with_their_country(actors):
 def test_a_city_gives_its_state(actors):
     assert actors.city_state("Tokyo") == "JPN" and actors.city_state("Kuala Lumpur") == "MYS"
     assert actors.city_state("Kota Fiksi") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tokyo dan Washington memiliki perjanjian aliansi sejak 1960.", (STATE, "JPN")),   # the seat for the state
+    ("Pertemuan digelar di Tokyo pekan lalu.", None),                                    # a place
+    ("Staf KBRI Tokyo menjemput para pelajar.", None),                                   # part of a name
+    ("Bursa Tokyo ditutup menguat.", None),
+])
+def test_a_seat_of_government_acts_for_its_state_only_as_a_doer(actors, text, expected):
+    assert acts(actors, text, "Tokyo", "LOC") == expected

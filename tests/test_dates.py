@@ -89,6 +89,8 @@ FORMS = [
      wib(2016, 10, 28), "pada 2013", date(2013, 1, 1), date(2013, 12, 31), "year", False, "date.year_marked"),
     ("Forum kedua digelar di Lyon, Prancis, 2015 silam.",
      wib(2016, 10, 28), "2015 silam", date(2015, 1, 1), date(2015, 12, 31), "year", False, "date.year_past"),
+    ("Dua pengiriman itu terjadi dalam enam bulan ke belakang.",
+     wib(2017, 8, 22), "enam bulan ke belakang", date(2017, 2, 1), date(2017, 2, 28), "month", True, "date.ago"),
     ("Latihan gabungan itu digelar akhir 2019.",
      wib(2020, 5, 2), "akhir 2019", date(2019, 10, 1), date(2019, 12, 31), "year", True, "date.part_year"),
     ("Latihan bersama digelar tiga bulan lalu.",
