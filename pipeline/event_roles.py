@@ -166,9 +166,9 @@ def location(clause: Clause, mentions: list[Mention], cues: Cues) -> str | None:
     return cues.place_word.sub("", min(places)[1]) if places else None
 
 
-def weapons(sentence_text: str, lexicon: tuple[Weapon, ...]) -> tuple[str, ...]:
-    """Weapon names in text order, each once."""
-    found = sorted((m.start(), w.name) for w in lexicon for p in w.patterns for m in p.finditer(sentence_text))
+def weapons(sentence_text: str, index) -> tuple[str, ...]:
+    """Weapon names in text order, each once (``index``: the rulebook's weapon TriggerIndex)."""
+    found = sorted((m.start(), w.name) for w, p in index.candidates(sentence_text) for m in p.finditer(sentence_text))
     return tuple(dict.fromkeys(name for _, name in found))
 
 

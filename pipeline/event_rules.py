@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from pipeline import senses
 from pipeline.knowledge import Knowledge, KnowledgeError
 from pipeline.senses import Sense
+from pipeline.trigger_index import TriggerIndex
 
 EVENT_TYPES = ("MEETING", "ARMS_DEAL", "ACCESSION", "AGREEMENT", "MILITARY_EXERCISE")
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
@@ -75,6 +76,12 @@ class Rulebook:
     codes: Mapping[str, Any]                 # cameo_plover lexicon as parsed
     dates_lexicon: Mapping[str, Any]         # dates_id lexicon, for pipeline.dates
     senses: tuple["Sense", ...] = ()         # trigger senses that are no event (lexicons/senses_id.toml)
+    triggers: TriggerIndex | None = None     # (rule, pattern) by the first word of their matches
+    weapon_index: TriggerIndex | None = None # (weapon, pattern) likewise
+
+    def candidate_triggers(self, text: str) -> Sequence[tuple["Rule", re.Pattern]]:
+        """The triggers that may match in text, in rule order (pipeline/trigger_index.py)."""
+        return self.triggers.candidates(text)
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -283,6 +290,8 @@ def rulebook(knowledge: Knowledge) -> Rulebook:
     found_senses = senses.compile_senses(knowledge.lexicon("senses_id"), EVENT_TYPES, problems)
     if problems:
         raise KnowledgeError("broken event rules:\n  " + "\n  ".join(problems))
-    book = Rulebook(tuple(rules), cues, weapons, codes, knowledge.lexicon("dates_id"), found_senses)
+    book = Rulebook(tuple(rules), cues, weapons, codes, knowledge.lexicon("dates_id"), found_senses,
+                    TriggerIndex.build((rule, pattern) for rule in rules for pattern in rule.triggers),
+                    TriggerIndex.build((w, pattern) for w in weapons for pattern in w.patterns))
     _CACHE[knowledge.digest] = book
     return book

@@ -28,8 +28,9 @@ BASIS_RANK = ("title", "leader", "home-title")      # how well a person's actor 
 # A sentence naming no side restates the event of a sentence at most this many sentences before it.
 RESTATEMENT_GAP = 2
 # Types whose subtypes are aspects of one event: a visit and its talks are one MEETING, a purchase contract and
-# its delivery one ARMS_DEAL (weapons must still meet). Agreements reached and signed stay apart (GUIDELINES.md).
-MERGED_ACROSS_SUBTYPES = ("MEETING", "ARMS_DEAL")
+# its delivery one ARMS_DEAL (weapons must still meet), a joint drill and its maritime part one exercise.
+# Agreements reached and signed stay apart (GUIDELINES.md).
+MERGED_ACROSS_SUBTYPES = ("MEETING", "ARMS_DEAL", "MILITARY_EXERCISE")
 # A date taken from another sentence or the publication day says little of which event it is: a telling
 # dated so merges with a compatible one dated by its own sentence ("keputusan Belarus untuk bergabung").
 WEAK_DATES = frozenset({"context", "publication"})
@@ -62,12 +63,11 @@ class Context:
 
 def _matches(sentence: Sentence, book: Rulebook) -> list[Match]:
     found = []
-    for rule in book.rules:
-        for pattern in rule.triggers:
-            for m in pattern.finditer(sentence.text):
-                group = "trigger" if "trigger" in pattern.groupindex else 0
-                found.append(Match(rule, sentence.start + m.start(), sentence.start + m.end(),
-                                   sentence.start + m.start(group), sentence.start + m.end(group)))
+    for rule, pattern in book.candidate_triggers(sentence.text):
+        for m in pattern.finditer(sentence.text):
+            group = "trigger" if "trigger" in pattern.groupindex else 0
+            found.append(Match(rule, sentence.start + m.start(), sentence.start + m.end(),
+                               sentence.start + m.start(group), sentence.start + m.end(group)))
     return found
 
 
@@ -245,7 +245,7 @@ def _candidate(m: Match, sentence: Sentence, text: str, mentions: list[Mention],
     acting, actor_at = _acting(sentence, mentions, text, ctx)
     people = _with_actors(event_roles.participants(rule, clause, acting, cues), actor_at)
     place = event_roles.location(clause, mentions, cues)
-    arms = event_roles.weapons(sentence.text, ctx.book.weapons)
+    arms = event_roles.weapons(sentence.text, ctx.book.weapon_index)
     if rule.require_weapon and not arms:
         return None
     people = _with_weapon_origin(rule, people, arms, ctx) + _host_city(rule, clause, acting, people, ctx)
