@@ -98,10 +98,7 @@ def _reports(m: Match, sentence: Sentence, text: str, mentions: list[Mention], c
 
 
 def _surviving(sentence: Sentence, text: str, mentions: list[Mention], ctx: Context) -> list[Match]:
-    matches = [m for m in _longest_per_type(_matches(sentence, ctx.book))
-               if _reports(m, sentence, text, mentions, ctx)]
-    fired = {m.rule.id for m in matches}
-    return [m for m in matches if not fired & set(m.rule.overridden_by)]
+    return [m for m in _longest_per_type(_matches(sentence, ctx.book)) if _reports(m, sentence, text, mentions, ctx)]
 
 
 @dataclass
@@ -291,9 +288,10 @@ def _sentence_candidates(sentence: Sentence, mentions: list[Mention], ctx: Conte
         c = _candidate(m, sentence, text, mentions, ctx)
         if c is not None and (m.rule.id not in found or c.sided):
             found[m.rule.id] = c
-    found = list(found.values())
-    types = {c.rule.event_type for c in found}
-    return [c for c in found if not types & set(c.rule.yield_to)]
+    made = {c.rule.id for c in found.values() if c.sided}      # a rule gives way only to one that made an event
+    kept = [c for c in found.values() if not made & set(c.rule.overridden_by)]
+    types = {c.rule.event_type for c in kept if c.sided}
+    return [c for c in kept if not types & set(c.rule.yield_to)]
 
 
 def _continue(previous: list[Candidate], sentence: Sentence, mentions: list[Mention], ctx: Context) -> None:

@@ -34,6 +34,7 @@ PEOPLE = {  # name → (title, person_country)
     "Retno Marsudi": ("Menteri Luar Negeri", None), "Lee Hsien Loong": (None, None),
     "Anthony Albanese": ("Perdana Menteri Australia", "AUS"), "Xi": (None, None),
     "Kim Sang-woo": ("Pelatih", None), "Dewi Lestari": (None, None),
+    "Gibran Rakabuming Raka": ("Wakil Presiden", None),
 }
 PLACES = ("Moskow", "Samarkand", "Qingdao", "Beijing", "Astana", "Jakarta")
 
