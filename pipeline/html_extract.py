@@ -1,66 +1,285 @@
-"""HTML → text + metadata: trafilatura for the main text, BeautifulSoup for what a site profile's
-``[html]`` selectors say trafilatura misses (the printed date and byline, or the whole body).
+"""HTML → text + metadata.  Each page is parsed once, with lxml; that one tree gives, in order:
 
-Selector hits are added to the text as their own lines, so the profile's line rules (``kontan.date``,
-``kontan.byline``) classify them exactly as in a page dump and metadata keeps their provenance.
+1. the page's structured metadata (html_meta.py: JSON-LD, <meta>, <time>, canonical URL, <h1>);
+2. the site profile, chosen once (by URL here, else by markers in the extracted text) and recorded in the
+   page metadata so clean.py uses the same one;
+3. the profile's ``[html]`` selectors: title, printed date line, byline, captions, and the article body;
+4. trafilatura, on the same tree, only when the profile has no body selector or it finds no article
+   (unknown sites, changed layouts), and trafilatura's metadata only when the page's own lacks a title or date.
+
+Boilerplate elements (scripts, share widgets, related-article boxes, ads: the generic profile's
+``[html] drop`` and ``drop_class``, plus the site's own) leave the tree before any text is read.  Head
+lines (date, byline, captions) come first in the text, one line each, so the profile's line rules classify
+them as in a page dump; ``body_start`` records where the body lines begin.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from pipeline import html_meta, titles
 from pipeline.knowledge import Knowledge
-from pipeline.profiles import Profile, load_profiles, normalise_line, pick_profile
-from pipeline.record import Page, PipelineError
+from pipeline.profiles import (BASE_PROFILE, Profile, load_profiles, normalise_line, profile_for_text,
+                               profile_for_url)
+from pipeline.record import PipelineError
 
 # htmldate's output format: keep the time and offset when the page gives them.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
-_META_FIELDS = ("title", "date", "author", "sitename", "url")
 HEAD_SELECTORS = ("date", "byline", "caption")    # become lines of the text, for the profile's line rules
 FIELD_SELECTORS = ("author", "editor")             # plain values: go straight into the page metadata
+# Elements whose text is never body text, whatever the site; their tail text still is.
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "figure", "figcaption", "iframe", "button",
+                   "select", "textarea", "object", "video", "audio", "picture", "img"})
+_BLOCK = frozenset({"p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4", "h5",
+                    "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th",
+                    "center", "address", "hr"})
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# WHATWG: a page labelled latin-1 or ASCII is decoded as windows-1252 by every browser.
+_CHARSET_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+                    "us-ascii": "cp1252", "ascii": "cp1252", "windows-1252": "cp1252", "utf8": "utf_8",
+                    "utf-8": "utf_8"}
+# A link list (related articles, tags, "Baca juga" boxes) inside the body: most of its text is link text.
+LINK_LIST_SHARE = 0.6
+MAX_LIST_HEADING_WORDS = 6
+# An element the class rules would drop is kept when it holds this much non-link text: it is the article.
+MAX_DROPPED_TEXT = 1500
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page's <meta> declares, as a Python codec name ('iso-8859-1' → 'cp1252'), or None."""
+    match = _CHARSET.search(data[:4096])
+    if not match:
+        return None
+    label = match.group(1).decode("ascii", "replace").strip().lower()
+    return _CHARSET_ALIASES.get(label, label)
 
 
 def extract(html: str, url: str | None, knowledge: Knowledge) -> tuple[str, dict[str, Any]]:
-    import trafilatura  # imported here: it is slow to import and only HTML inputs need it
-
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=False, date_extraction_params=_DATE_PARAMS)
-    text = (doc.text or "") if doc is not None else ""
-    meta = {k: str(getattr(doc, k)) for k in _META_FIELDS if doc is not None and getattr(doc, k, None)}
-    probe = Page("", "", text, "", "html", url or meta.get("url"), meta)
-    profile = pick_profile(probe, load_profiles(knowledge))
-    if profile.html:
-        text = _with_selectors(html, text, profile)
-        meta.update(_selector_fields(html, profile))
-    if not text.strip():
+    tree = parse(html)
+    found = html_meta.read(tree, knowledge)
+    url = url or found.get("url")
+    profiles = load_profiles(knowledge)
+    profile = profile_for_url(url, profiles)
+    fields = _selector_fields(tree, profile) if profile else {}
+    _prune(tree, profile or profiles[BASE_PROFILE])
+    body = _body_lines(tree, profile) if profile else []
+    fallback: dict[str, str] = {}
+    if not body:
+        body, fallback = _trafilatura(tree, url, needs_metadata=not _has_title_and_date(found, fields))
+        profile = profile or profile_for_text("\n".join(body), profiles)
+        fields = fields or _selector_fields(tree, profile)
+    if not any(body):
         raise PipelineError("no-article", "no article text in the HTML: trafilatura and the site profile's "
                                           "selectors found nothing (a menu, index or error page?)")
-    return text, meta
+    head = _head_lines(fields, set(body))
+    meta = _page_meta(found, fallback, fields, profile, url, knowledge)
+    return "\n".join([*head, *body]), {**meta, "body_start": len(head)}
 
 
-def _with_selectors(html: str, text: str, profile: Profile) -> str:
-    from bs4 import BeautifulSoup
+def parse(html: str):
+    """One lxml tree for the page; BeautifulSoup builds it when lxml cannot read the markup."""
+    import lxml.html
+    from lxml.etree import ParserError
 
-    soup = BeautifulSoup(html, "lxml")
-    if not text.strip() and profile.html.get("body"):
-        text = _element_text(soup, profile.html["body"])
-    present = {normalise_line(line) for line in text.split("\n")}
-    head = [line for key in HEAD_SELECTORS if key in profile.html
-            for line in [normalise_line(_element_text(soup, profile.html[key]))] if line and line not in present]
-    return "\n".join([*head, text]) if head else text
-
-
-def _selector_fields(html: str, profile: Profile) -> dict[str, str]:
-    from bs4 import BeautifulSoup
-
-    wanted = [key for key in FIELD_SELECTORS if key in profile.html]
-    soup = BeautifulSoup(html, "lxml") if wanted else None
-    values = {key: normalise_line(_element_text(soup, profile.html[key])) for key in wanted}
-    return {key: value for key, value in values.items() if value}
+    html = _XML_DECLARATION.sub("", html)
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ParserError, ValueError):
+        tree = None
+    if tree is None or tree.find("body") is None:
+        from lxml.html import soupparser
+        tree = soupparser.fromstring(html)
+    return tree
 
 
-def _element_text(soup, selector: str) -> str:
-    element = soup.select_one(selector)
-    if element is None:
-        return ""
-    blocks = element.find_all(["p", "h2", "h3", "li"]) or [element]
-    return "\n".join(normalise_line(b.get_text(" ")) for b in blocks if b.get_text(strip=True))
+# ---------------------------------------------------------------- the tree: boilerplate out
+
+def _prune(tree, profile: Profile) -> None:
+    keep = {id(e) for sel in profile.html.fields.get("body", ()) for e in sel(tree)}
+    doomed = [e for sel in profile.html.drop for e in sel(tree)]
+    if profile.html.drop_class is not None:
+        doomed += [e for e in tree.iter() if isinstance(e.tag, str) and _class_dropped(e, profile.html.drop_class)]
+    for element in doomed:
+        if id(element) not in keep and not _holds_article(element, keep):
+            _remove(element)
+
+
+def _class_dropped(element, pattern: re.Pattern) -> bool:
+    if element.tag in ("html", "body"):
+        return False
+    tokens = (element.get("class") or "").split() + (element.get("id") or "").split()
+    return any(pattern.search(token) for token in tokens)
+
+
+def _holds_article(element, keep: set[int]) -> bool:
+    """True for an element around the body container, or with a lot of non-link text (the article itself)."""
+    if any(id(e) in keep for e in element.iter()):
+        return True
+    text = len(element.text_content())
+    return text > MAX_DROPPED_TEXT and _link_text(element) < LINK_LIST_SHARE * text
+
+
+def _remove(element) -> None:
+    parent = element.getparent()
+    if parent is not None:
+        element.drop_tree()        # keeps the tail text, which belongs to the parent
+
+
+def _link_text(element) -> int:
+    return sum(len(a.text_content()) for a in element.iter("a"))
+
+
+# ---------------------------------------------------------------- the profile's selectors
+
+def _select(tree, profile: Profile, key: str, every: bool = False) -> list:
+    """Elements of the first selector of ``key`` that matches (all of its matches when ``every``)."""
+    for selector in profile.html.fields.get(key, ()):
+        found = selector(tree)
+        if found:
+            return _outermost(found) if every else found[:1]
+    return []
+
+
+def _outermost(elements: list) -> list:
+    ids = {id(e) for e in elements}
+    return [e for e in elements if not any(id(a) in ids for a in e.iterancestors())]
+
+
+def _selector_fields(tree, profile: Profile) -> dict[str, list[str]]:
+    """Lines of each head or field selector (title, date, byline, caption, author, editor) that matched."""
+    fields = {}
+    for key in ("title", *HEAD_SELECTORS, *FIELD_SELECTORS):
+        lines = [line for element in _select(tree, profile, key, every=key == "caption")
+                 for line in [normalise_line(element.text_content())] if line]
+        if lines:
+            fields[key] = list(dict.fromkeys(lines))
+    return fields
+
+
+def _body_lines(tree, profile: Profile) -> list[str]:
+    containers = _select(tree, profile, "body", every=True)
+    for container in containers:
+        _drop_link_lists(container)
+    lines = [line for container in containers for line in block_lines(container)]
+    return lines if any(_is_prose(line, profile) for line in lines) else []
+
+
+def _is_prose(line: str, profile: Profile) -> bool:
+    return len(line.split()) >= profile.prose_min_words and line[-1:] in '.!?"”’)'
+
+
+def _drop_link_lists(container) -> None:
+    """Related-article lists inside the body (most text in links, two links or more), with their heading."""
+    lists = [e for e in container.iter("ul", "ol", "div", "table", "section")
+             if e is not container and len(e.findall(".//a")) >= 2 and _mostly_links(e)]
+    for element in _outermost(lists):
+        heading = element.getprevious()
+        if heading is not None and _is_list_heading(heading):
+            _remove(heading)
+        _remove(element)
+
+
+def _mostly_links(element) -> bool:
+    text = len(normalise_line(element.text_content()))
+    return text > 0 and _link_text(element) >= LINK_LIST_SHARE * text
+
+
+def _is_list_heading(element) -> bool:
+    text = normalise_line(element.text_content())
+    return bool(text) and len(text.split()) <= MAX_LIST_HEADING_WORDS and text[-1:] not in ".!?\"”"
+
+
+def block_lines(element) -> list[str]:
+    """The element's text, one line per block element or <br>; skipped elements (media, scripts) left out."""
+    from lxml import etree
+
+    lines: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        line = normalise_line("".join(buffer))
+        if line:
+            lines.append(line)
+        buffer.clear()
+
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag in _SKIP or not tag:
+                walker.skip_subtree()
+            elif tag in _BLOCK or tag == "br":
+                flush()
+            if tag and tag not in _SKIP:
+                buffer.append(node.text or "")
+        else:
+            if tag in _BLOCK:
+                flush()
+            if node is not element:
+                buffer.append(node.tail or "")
+    flush()
+    return lines
+
+
+def _head_lines(fields: dict[str, list[str]], body: set[str]) -> list[str]:
+    return [line for key in HEAD_SELECTORS for line in fields.get(key, []) if line not in body]
+
+
+# ---------------------------------------------------------------- trafilatura, when the profile cannot
+
+def _trafilatura(tree, url: str | None, needs_metadata: bool) -> tuple[list[str], dict[str, str]]:
+    import trafilatura  # imported here: it is slow to import and only HTML inputs need it
+
+    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=needs_metadata, include_comments=False,
+                                      include_tables=False, date_extraction_params=_DATE_PARAMS)
+    if doc is None:
+        return [], {}
+    lines = [line for line in (normalise_line(t) for t in (doc.text or "").split("\n")) if line]
+    fallback = {key: str(getattr(doc, key)) for key in ("title", "date", "author", "sitename")
+                if needs_metadata and getattr(doc, key, None)}
+    return lines, fallback
+
+
+def _has_title_and_date(found: dict[str, str], fields: dict) -> bool:
+    dated = any(k in found for k in ("date.json-ld", "date.meta-tag", "date.time-element")) or "date" in fields
+    titled = any(k in found for k in ("title.json-ld", "title.meta-tag", "h1")) or "title" in fields
+    return dated and titled
+
+
+# ---------------------------------------------------------------- the page's metadata
+
+def _page_meta(found: dict, fallback: dict, fields: dict, profile: Profile, url: str | None,
+               knowledge: Knowledge) -> dict[str, Any]:
+    meta = {key: value for key, value in found.items() if not key.startswith(("h1", "title."))}
+    meta.update({key: fields[key][0] for key in FIELD_SELECTORS if key in fields})
+    meta.setdefault("author", found.get("author.json-ld") or found.get("author.meta-tag") or fallback.get("author"))
+    meta.setdefault("sitename", found.get("sitename") or found.get("publisher") or fallback.get("sitename"))
+    if fallback.get("date"):
+        meta["date"] = fallback["date"]
+    title, source = _title(found, fallback, fields, profile, url, knowledge)
+    meta.update(title=title, title_source=source, url=url, profile=profile.id)
+    return {key: value for key, value in meta.items() if value}
+
+
+def _title(found: dict, fallback: dict, fields: dict, profile: Profile, url: str | None,
+           knowledge: Knowledge) -> tuple[str | None, str | None]:
+    """The article's headline: the profile's title selector; else the <h1> that agrees with the page's
+    title metadata (JSON-LD headline, og:title, <title>), else that metadata, else trafilatura's title."""
+    if fields.get("title"):
+        return fields["title"][0], "selector"
+    keys = titles.site_keys((found.get("sitename"), found.get("publisher"), profile.name, profile.site,
+                             *profile.url_domains, url), knowledge)
+    named = [(source, titles.clean_title(found[f"title.{source}"], keys, knowledge))
+             for source in ("json-ld", "meta-tag", "html") if found.get(f"title.{source}")]
+    named = [(s, t) for s, t in named if not t.endswith(("...", "…"))] or named
+    folded = {t.casefold() for _, t in named}
+    h1s = found.get("h1", "").split("\n") if found.get("h1") else []
+    agreed = next((h for h in h1s if h.casefold() in folded), None)
+    if agreed:
+        return agreed, "h1"
+    if named:
+        return named[0][1], named[0][0]
+    if fallback.get("title"):
+        return titles.clean_title(fallback["title"], keys, knowledge), "trafilatura"
+    return (h1s[0], "h1") if h1s else (None, None)

@@ -39,7 +39,8 @@ class Meta:
     url: str | None = None
     title: str | None = None
     published_at: datetime | None = None   # tz-aware, Asia/Jakarta
-    date_source: str | None = None          # "page" | "html-meta" | "inferred-from-text" | None
+    date_source: str | None = None          # "json-ld" | "meta-tag" | "time-element" | "page" | "html-meta"
+                                            # | "inferred-from-text" | None
     date_text: str | None = None            # the words the date came from
     author: str | None = None
     editor: str | None = None

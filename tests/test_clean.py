@@ -199,7 +199,12 @@ def test_broken_profile_stops_with_every_problem_listed(knowledge):
     assert "[after_title]: an entry needs 'field'" in message
 
 
-def test_every_profile_compiles_and_has_a_corpus_page(knowledge, articles):
+def test_every_profile_compiles_and_has_a_sample_page(knowledge, articles):
+    """Each profile cleans a page of corpus/ or of tests/pages/html/ (whose expectations name the profile)."""
+    from tests.test_html_pages import PAGES, expected
     profiles = load_profiles(knowledge)
-    assert set(profiles) == {"generic", "kontan", "bisnis", "bharata", "indopos"}
-    assert {a.profile_id for a in articles.values()} == set(profiles)
+    assert {"generic", "kontan", "bisnis", "bharata", "indopos", "detik", "kompas", "tribunnews", "liputan6",
+            "cnnindonesia", "antaranews", "okezone", "tempo", "republika", "viva", "sindonews", "suara", "merdeka",
+            "mediaindonesia", "kumparan", "cnbcindonesia", "jpnn"} == set(profiles)
+    sampled = {a.profile_id for a in articles.values()} | {expected(page)["profile"] for page in PAGES}
+    assert sampled == set(profiles)

@@ -109,16 +109,16 @@ def test_byline_gives_wire_source_author_and_editor(knowledge):
         "kontan.co.id", "Siti Aminah", "Budi Santoso", None, "JAKARTA")
 
 
-@pytest.mark.parametrize("lead,city", [
-    ("JAKARTA - Pemerintah", "JAKARTA"),
-    ("Jakarta (ANTARA) - Pemerintah", "Jakarta"),
-    ("Jakarta, CNN Indonesia -- Pemerintah", "Jakarta"),
-    ("Pemerintah", None),
+@pytest.mark.parametrize("lead,city,site", [
+    ("JAKARTA - Pemerintah", "JAKARTA", None),
+    ("Jakarta (ANTARA) - Pemerintah", "Jakarta", "antaranews.com"),       # the dateline is ANTARA's marker
+    ("Jakarta, CNN Indonesia -- Pemerintah", "Jakarta", "cnnindonesia.com"),
+    ("Pemerintah", None, None),
 ])
-def test_generic_datelines(knowledge, lead, city):
+def test_generic_datelines(knowledge, lead, city, site):
     text = f"Judul Berita\n\n{lead} Indonesia membahas kerja sama pertahanan dengan Rusia di Jakarta pada pekan ini."
     meta = annotate(text, knowledge).meta
-    assert meta.dateline == city and meta.site is None
+    assert meta.dateline == city and meta.site == site
 
 
 ENGLISH = ("Russian President Vladimir Putin said on Tuesday that military cooperation between the member states "
