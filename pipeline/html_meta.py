@@ -124,17 +124,21 @@ def _meta_tags(tree) -> dict[str, str]:
 def _time_element(tree) -> str | None:
     """The article's publication <time>: itemprop=datePublished, else the first <time> in <article>.
     A page's first <time> anywhere is often the header clock, so it is not taken."""
-    for path in ('//time[@itemprop="datePublished"]/@datetime', "//article//time/@datetime",
-                 "//time[@pubdate]/@datetime"):
-        values = [v.strip() for v in tree.xpath(path) if v.strip()]
-        if values:
-            return values[0]
+    times = [t for t in tree.iter("time") if (t.get("datetime") or "").strip()]
+    for wanted in (lambda t: t.get("itemprop") == "datePublished",
+                   lambda t: any(a.tag == "article" for a in t.iterancestors()),
+                   lambda t: t.get("pubdate") is not None):
+        found = next((t for t in times if wanted(t)), None)
+        if found is not None:
+            return found.get("datetime").strip()
     return None
 
 
 def _canonical(tree) -> str | None:
-    hrefs = tree.xpath('//link[@rel="canonical"]/@href')
-    return hrefs[0].strip() if hrefs and hrefs[0].strip() else None
+    head = tree.find("head")
+    links = head.iter("link") if head is not None else tree.iter("link")
+    href = next((link.get("href") for link in links if link.get("rel") == "canonical"), None)
+    return href.strip() if href and href.strip() else None
 
 
 def _first_text(tree, path: str) -> str | None:

@@ -108,7 +108,7 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         raise PipelineError("empty", "the file is empty (0 bytes)")
     text, encoding = _as_utf8(data) or _as_declared(data, declared) or _as_detected(data)
     text = normalise_text(text)
-    if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
+    if _CONTROL.search(text) and len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
         raise PipelineError("binary", "the file is mostly control characters: binary data, not a page")
     if not text.strip():
         raise PipelineError("whitespace-only", "the file holds only whitespace")

@@ -40,6 +40,10 @@ _MACHINE_DATE = re.compile(
     r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?(?:[.,]\d+)?)?"
     r"\s*(?P<offset>Z|[+-]\d{2}:?\d{2}|[+-]\d{2}(?!\d))?\s*(?P<zone_end>[A-Z]{3,4})?$")
 _DATE_PARTS = ("year", "month", "day", "hour", "minute", "second")
+# A printed date line once its weekday, separators and zone are gone: '05 Nov 2015 13:20', '28 09 2019, 19:17'.
+_COMMON_PAGE_DATE = re.compile(
+    r"^(?:[A-Z][a-z\x27]+,?\s+)?(?P<day>\d{1,2})\s+(?P<month>\d{1,2}|[A-Za-z]{3,9})\s+(?P<year>\d{4})"
+    r"(?:,?\s+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?$")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -175,11 +179,27 @@ def parse_page_date(text: str, tz: str | None, knowledge: Knowledge, keep_zone: 
     cleaned = re.sub(r"\s*[/|–—]\s*|\s+-\s+", " ", text)
     cleaned = re.sub(r"\b(?:pukul|Pukul)\b|\b(?:%s)\s*$" % "|".join(zones), " ", cleaned)
     cleaned = _UNPADDED.sub(r"0\1", cleaned.strip())
-    parsed = dateparser.parse(cleaned, languages=_PAGE_DATE_LANGUAGES, settings=_DATEPARSER_SETTINGS)
+    parsed = _common_page_date(cleaned, dates["month_prefixes"])
+    if parsed is None:
+        parsed = dateparser.parse(cleaned, languages=_PAGE_DATE_LANGUAGES, settings=_DATEPARSER_SETTINGS)
     if parsed is None:
         return None
     local = parsed.replace(tzinfo=ZoneInfo(zones.get(tz or "", dates["timezone"])))
     return local if keep_zone else local.astimezone(ZoneInfo(dates["timezone"]))
+
+
+def _common_page_date(text: str, months: dict) -> datetime | None:
+    """'Kamis 05 Nov 2015 13:20', '28 09 2019, 19:17:34' → naive datetime; None for any other form."""
+    match = _COMMON_PAGE_DATE.search(text)
+    if not match:
+        return None
+    month = match["month"]
+    number = int(month) if month.isdigit() else months.get(month[:3].casefold())
+    try:
+        return datetime(int(match["year"]), number or 0, int(match["day"]), int(match["hour"] or 0),
+                        int(match["minute"] or 0), int(match["second"] or 0))
+    except ValueError:
+        return None
 
 
 def parse_machine_date(text: str, knowledge: Knowledge) -> tuple[datetime, datetime, bool] | None:

@@ -18,6 +18,8 @@ BASE_PROFILE = "generic"
 RULE_LISTS = ("drop", "end", "related", "caption", "meta")
 # [html] keys: CSS selectors (a string, or a list tried in order) for what the page's markup says.
 HTML_FIELDS = ("title", "date", "byline", "author", "editor", "caption", "body")
+_SIMPLE_SELECTOR = {"tags": re.compile(r"^([a-z][a-z0-9]*)$"), "classes": re.compile(r"^\.([\w-]+)$"),
+                    "ids": re.compile(r"^#([\w-]+)$")}
 REGIONS = ("head", "body", "foot", "any")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
@@ -37,9 +39,14 @@ class Rule:
 class HtmlRules:
     """A profile's ``[html]`` table compiled: selectors per field, and what to cut from the tree."""
 
-    fields: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)   # field -> CSSSelectors, in order
+    fields: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)   # field -> selectors.Selector, in order
     drop: tuple[Any, ...] = ()                 # elements removed before any text is read (own + generic)
     drop_class: re.Pattern | None = None       # class or id tokens of elements removed (generic)
+    # Simple drop selectors ("nav", ".share-box", "#related") are matched in the one pass over the page's
+    # classes and ids that the generic drop_class needs anyway; ``drop`` holds only the others.
+    drop_tags: frozenset[str] = frozenset()
+    drop_classes: frozenset[str] = frozenset()
+    drop_ids: frozenset[str] = frozenset()
 
     def __contains__(self, key: str) -> bool:
         return key in self.fields
@@ -118,12 +125,13 @@ def _after_title_rules(data: Mapping, where: str, problems: list[str]) -> tuple[
 
 def _selectors(raw: Any, where: str, problems: list[str]) -> tuple[Any, ...]:
     from cssselect import SelectorError
-    from lxml.cssselect import CSSSelector
+
+    from pipeline.selectors import Selector
 
     compiled = []
     for expression in [raw] if isinstance(raw, str) else list(raw):
         try:
-            compiled.append(CSSSelector(expression, translator="html"))
+            compiled.append(Selector(expression))
         except (SelectorError, TypeError) as exc:
             problems.append(f"{where}: bad CSS selector {expression!r} ({exc})")
     return tuple(compiled)
@@ -135,14 +143,20 @@ def _html_rules(data: Mapping, base: Profile | None, where: str, problems: list[
     if unknown:
         problems.append(f"{where} [html]: unknown keys {unknown}; known: {HTML_FIELDS} + drop, drop_class")
     fields = {key: _selectors(raw[key], f"{where} [html] {key}", problems) for key in HTML_FIELDS if key in raw}
-    drop = _selectors(raw.get("drop", []), f"{where} [html] drop", problems) + (base.html.drop if base else ())
+    own_drop = list(raw.get("drop", []))
+    simple = {kind: frozenset(m.group(1) for sel in own_drop for m in [pattern.match(sel)] if m)
+              for kind, pattern in _SIMPLE_SELECTOR.items()}
+    other = [sel for sel in own_drop if not any(p.match(sel) for p in _SIMPLE_SELECTOR.values())]
+    drop = _selectors(other, f"{where} [html] drop", problems) + (base.html.drop if base else ())
+    if base:
+        simple = {kind: names | getattr(base.html, f"drop_{kind}") for kind, names in simple.items()}
     drop_class = base.html.drop_class if base else None
     if "drop_class" in raw:
         try:
             drop_class = re.compile(raw["drop_class"])
         except re.error as exc:
             problems.append(f"{where} [html] drop_class: bad regex ({exc})")
-    return HtmlRules(fields, drop, drop_class)
+    return HtmlRules(fields, drop, drop_class, simple["tags"], simple["classes"], simple["ids"])
 
 
 def _compile_profile(data: Mapping, base: Profile | None, problems: list[str]) -> Profile:
