@@ -67,10 +67,10 @@ def extract(html: str, url: str | None, knowledge: Knowledge) -> tuple[str, dict
     profiles = load_profiles(knowledge)
     profile = profile_for_url(url, profiles)
     fields = _selector_fields(index, profile) if profile else {}
-    _prune(index, profile or profiles[BASE_PROFILE])
     body = _body_lines(index, profile) if profile else []
     fallback: dict[str, str] = {}
     if not body:
+        _prune(index, profile or profiles[BASE_PROFILE], _select(index, profile, "body", every=True) if profile else [])
         body, fallback = _trafilatura(tree, url, needs_metadata=not _has_title_and_date(found, fields))
         profile = profile or profile_for_text("\n".join(body), profiles)
         fields = fields or _selector_fields(PageIndex(tree), profile)
@@ -106,25 +106,30 @@ def _utf8_parser():
 
 # ---------------------------------------------------------------- the tree: boilerplate out
 
-def _prune(index: PageIndex, profile: Profile) -> None:
+def _prune(index: PageIndex, profile: Profile, keep: list, within: list | None = None) -> None:
+    """Remove the profile's boilerplate elements from the page, or only from inside ``within`` (the body
+    containers: nothing else of the page is read then); never an element in ``keep`` or around it."""
     rules = profile.html
-    keep = [e for sel in rules.fields.get("body", ()) for e in sel(index)]
     around = {id(a) for e in keep for a in (e, *e.iterancestors())}
-    by_tag = list(index.tree.iter(*rules.drop_tags)) if rules.drop_tags else []
-    by_selector = [e for sel in rules.drop for e in sel(index)]
-    by_class = _class_dropped(index, rules)
+    roots = within if within is not None else [index.tree]
+    by_tag = [e for root in roots for e in root.iter(*rules.drop_tags)] if rules.drop_tags else []
+    inside = {id(e) for root in roots for e in root.iter()} if within is not None else None
+    by_selector = [e for sel in rules.drop for e in sel(index) if inside is None or id(e) in inside]
+    by_class = _class_dropped(index.attributed() if within is None else
+                              [e for root in roots for e in root.iter() if isinstance(e.tag, str)
+                               and (e.get("class") or e.get("id"))], rules)
     guarded = {id(e) for e in by_class}            # a class name can be wrong about a whole article
     for element in _outermost(by_tag + by_selector + by_class):
         if id(element) not in around and not (id(element) in guarded and _holds_article(element)):
             _remove(element)
 
 
-def _class_dropped(index: PageIndex, rules) -> list:
+def _class_dropped(elements: list, rules) -> list:
     """Elements with a class or id the profile drops, or a class or id token the generic pattern names
     (a page repeats few distinct class values, so each is judged once)."""
     verdicts: dict[str, bool] = {}
     found = []
-    for element in index.attributed():
+    for element in elements:
         classes, ident = (element.get("class") or "").split(), element.get("id") or ""
         value = f"{' '.join(classes)}#{ident}"
         if value not in verdicts:
@@ -187,6 +192,8 @@ def _selector_fields(index: PageIndex, profile: Profile) -> dict[str, list[str]]
 
 def _body_lines(index: PageIndex, profile: Profile) -> list[str]:
     containers = _select(index, profile, "body", every=True)
+    if containers:
+        _prune(index, profile, containers, within=containers)
     for container in containers:
         _drop_link_lists(container)
     lines = [line for container in containers for line in block_lines(container)]
