@@ -8,9 +8,11 @@
    (unknown sites, changed layouts), and trafilatura's metadata only when the page's own lacks a title or date.
 
 Boilerplate elements (scripts, share widgets, related-article boxes, ads: the generic profile's
-``[html] drop`` and ``drop_class``, plus the site's own) leave the tree before any text is read.  Head
-lines (date, byline, captions) come first in the text, one line each, so the profile's line rules classify
-them as in a page dump; ``body_start`` records where the body lines begin.
+``[html] drop`` and ``drop_class``, plus the site's own) leave the tree before its text is read: from inside
+the body containers when the profile's selectors find the article (nothing else is read then), from the
+whole page before trafilatura.  Head lines (date, byline, captions) come first in the text, one line each,
+so the profile's line rules classify them as in a page dump; ``body_start`` records where the body begins.
+BeautifulSoup builds the tree only for markup lxml cannot read.
 """
 from __future__ import annotations
 
@@ -292,29 +294,6 @@ def _page_meta(found: dict, fallback: dict, fields: dict, profile: Profile, url:
     meta.setdefault("sitename", found.get("sitename") or found.get("publisher") or fallback.get("sitename"))
     if fallback.get("date"):
         meta["date"] = fallback["date"]
-    title, source = _title(found, fallback, fields, profile, url, knowledge)
+    title, source = titles.pick_title(found, fallback.get("title"), fields.get("title"), profile, url, knowledge)
     meta.update(title=title, title_source=source, url=url, profile=profile.id)
     return {key: value for key, value in meta.items() if value}
-
-
-def _title(found: dict, fallback: dict, fields: dict, profile: Profile, url: str | None,
-           knowledge: Knowledge) -> tuple[str | None, str | None]:
-    """The article's headline: the profile's title selector; else the <h1> that agrees with the page's
-    title metadata (JSON-LD headline, og:title, <title>), else that metadata, else trafilatura's title."""
-    if fields.get("title"):
-        return fields["title"][0], "selector"
-    keys = titles.site_keys((found.get("sitename"), found.get("publisher"), profile.name, profile.site,
-                             *profile.url_domains, url), knowledge)
-    named = [(source, titles.clean_title(found[f"title.{source}"], keys, knowledge))
-             for source in ("json-ld", "meta-tag", "html") if found.get(f"title.{source}")]
-    named = [(s, t) for s, t in named if not t.endswith(("...", "…"))] or named
-    folded = {t.casefold() for _, t in named}
-    h1s = found.get("h1", "").split("\n") if found.get("h1") else []
-    agreed = next((h for h in h1s if h.casefold() in folded), None)
-    if agreed:
-        return agreed, "h1"
-    if named:
-        return named[0][1], named[0][0]
-    if fallback.get("title"):
-        return titles.clean_title(fallback["title"], keys, knowledge), "trafilatura"
-    return (h1s[0], "h1") if h1s else (None, None)

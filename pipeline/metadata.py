@@ -24,7 +24,7 @@ import dateparser
 from pipeline import titles
 from pipeline.clean import TITLE_RULE
 from pipeline.knowledge import Knowledge
-from pipeline.profiles import BASE_PROFILE, Profile, load_profiles, normalise_line, page_url
+from pipeline.profiles import Profile, load_profiles, normalise_line, page_url
 from pipeline.record import Article, Meta, replace
 
 _DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"],
@@ -55,7 +55,7 @@ def add_metadata(article: Article, knowledge: Knowledge) -> Article:
     html = article.page.html_meta
     published_at, date_source, date_text = _publication(fields, html, article.body, knowledge)
     language = _language(article.body, knowledge)
-    names = _site_keys(profile, html, page_url(article.page), knowledge)
+    names = titles.page_site_keys(profile, html, page_url(article.page), knowledge)
     meta = Meta(
         site=profile.site or _host(page_url(article.page)) or html.get("sitename"),
         url=page_url(article.page),
@@ -69,11 +69,6 @@ def add_metadata(article: Article, knowledge: Knowledge) -> Article:
         language_ok=language == knowledge.lexicon("meta_language")["expected"],
     )
     return replace(article, meta=meta)
-
-
-def _site_keys(profile: Profile, html: dict, url: str | None, knowledge: Knowledge) -> frozenset[str]:
-    own = (profile.name, profile.site, *profile.url_domains) if profile.id != BASE_PROFILE else ()
-    return titles.site_keys((html.get("sitename"), html.get("publisher"), *own, url), knowledge)
 
 
 def _person(author: str | None, site_keys: frozenset[str]) -> str | None:

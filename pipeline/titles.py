@@ -1,4 +1,5 @@
-"""Titles without the site's name: '… - Kompas.com', '… | Republika Online', '… : Okezone News'.
+"""The article's title, and titles without the site's name: '… - Kompas.com', '… | Republika Online',
+'… : Okezone News'.
 
 The site's name is not listed per site: it is whatever names the page gives itself (og:site_name, the
 JSON-LD publisher, the profile's name and domains, the page's own domain).  A part of the title beyond a
@@ -11,6 +12,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from pipeline.knowledge import Knowledge
+from pipeline.profiles import BASE_PROFILE, Profile
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|co|id|net|org|news|tv)(?:\.[a-z]{2})?$", re.IGNORECASE)
@@ -32,6 +34,13 @@ def site_keys(names: tuple[str | None, ...], knowledge: Knowledge) -> frozenset[
         keys.add("".join(words))
         keys.update(w for w in words if w not in generic)
     return frozenset(k for k in keys if len(k) >= MIN_KEY_CHARS and k not in generic)
+
+
+def page_site_keys(profile: Profile, page_meta: dict, url: str | None, knowledge: Knowledge) -> frozenset[str]:
+    """The keys of every name a page gives its site: og:site_name, the JSON-LD publisher, its URL, and the
+    profile's name and domains (not the generic profile's)."""
+    own = (profile.name, profile.site, *profile.url_domains) if profile.id != BASE_PROFILE else ()
+    return site_keys((page_meta.get("sitename"), page_meta.get("publisher"), *own, url), knowledge)
 
 
 def _site_label(host: str, suffixes: set[str]) -> str:
@@ -86,3 +95,26 @@ def _names_site(part: str, keys: frozenset[str], max_words: int) -> bool:
         return False
     flat = _NON_ALNUM.sub("", part.casefold())
     return bool(_DOMAIN.match(part)) or any(key in flat for key in keys)
+
+
+def pick_title(found: dict, extracted: str | None, selected: list[str] | None, profile: Profile, url: str | None,
+               knowledge: Knowledge) -> tuple[str | None, str | None]:
+    """The article's headline and where it came from: the profile's title selector (``selected``); else
+    the <h1> that agrees with the page's title metadata (JSON-LD headline, og:title, <title>, read by
+    html_meta into ``found``), else that metadata without the site's name, else trafilatura's title."""
+    if selected:
+        return selected[0], "selector"
+    keys = page_site_keys(profile, found, url, knowledge)
+    named = [(source, clean_title(found[f"title.{source}"], keys, knowledge))
+             for source in ("json-ld", "meta-tag", "html") if found.get(f"title.{source}")]
+    named = [(s, t) for s, t in named if not t.endswith(("...", "…"))] or named
+    folded = {t.casefold() for _, t in named}
+    h1s = found.get("h1", "").split("\n") if found.get("h1") else []
+    agreed = next((h for h in h1s if h.casefold() in folded), None)
+    if agreed:
+        return agreed, "h1"
+    if named:
+        return named[0][1], named[0][0]
+    if extracted:
+        return clean_title(extracted, keys, knowledge), "trafilatura"
+    return (h1s[0], "h1") if h1s else (None, None)

@@ -1,5 +1,5 @@
-"""Sample HTML pages, one or more per site profile: tests/pages/html/<site>_<story>.html with the expected
-result beside it (<same>.json, written by hand, never regenerated): title, publication time to the
+"""Sample HTML pages, one or more per site profile: tests/pages/html/<site>_<story>.html (three of them in
+corpus/ instead, where they also run end to end) with the expected result in tests/pages/html/ (<same>.json, written by hand, never regenerated): title, publication time to the
 second with its source, dateline, author and editor, every body paragraph in order, captions, and the
 boilerplate strings that must not survive in the body.
 
@@ -18,13 +18,22 @@ import pytest
 from pipeline import clean, ingest, metadata
 from pipeline.record import Page
 from pipeline.settings import Settings
+from tests.conftest import CORPUS_DIR
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages" / "html"
-PAGES = sorted(PAGES_DIR.glob("*.html"))
+
+
+def _page_of(expected_file: Path) -> Path:
+    """The page beside its expectations, or the same page in corpus/ (a few run end to end there too)."""
+    beside = expected_file.with_suffix(".html")
+    return beside if beside.exists() else CORPUS_DIR / beside.name
+
+
+PAGES = sorted((_page_of(f) for f in PAGES_DIR.glob("*.json")), key=lambda p: p.name)
 
 
 def expected(page: Path) -> dict:
-    return json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    return json.loads((PAGES_DIR / f"{page.stem}.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
