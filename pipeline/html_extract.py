@@ -11,7 +11,8 @@ Boilerplate elements (scripts, share widgets, related-article boxes, ads: the ge
 ``[html] drop`` and ``drop_class``, plus the site's own) leave the tree before its text is read: from inside
 the body containers when the profile's selectors find the article (nothing else is read then), from the
 whole page before trafilatura.  Head lines (date, byline, captions) come first in the text, one line each,
-so the profile's line rules classify them as in a page dump; ``body_start`` records where the body begins.
+so the profile's line rules classify them as in a page dump; ``body_start`` records where the lines of the
+article's container begin (``body_source`` says whether the body came from the selector or trafilatura).
 BeautifulSoup builds the tree only for markup lxml cannot read.
 """
 from __future__ import annotations
@@ -50,6 +51,9 @@ MAX_LIST_HEADING_WORDS = 6
 # it is the article (a body wrapped in a "share-wrapper" div).  Related lists and share boxes hold none.
 MIN_PROSE_PARAGRAPHS = 2
 MIN_PROSE_CHARS = 80
+# The page description's first characters that find the lead paragraph again (shorter keys match teasers).
+LEAD_KEY_CHARS = 50
+MIN_LEAD_WORDS = 12
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -70,10 +74,12 @@ def extract(html: str, url: str | None, knowledge: Knowledge) -> tuple[str, dict
     profile = profile_for_url(url, profiles)
     fields = _selector_fields(index, profile) if profile else {}
     body = _body_lines(index, profile) if profile else []
+    source = "selector" if body else "trafilatura"
     fallback: dict[str, str] = {}
     if not body:
         _prune(index, profile or profiles[BASE_PROFILE], _select(index, profile, "body", every=True) if profile else [])
         body, fallback = _trafilatura(tree, url, needs_metadata=not _has_title_and_date(found, fields))
+        body = _with_lead(tree, body, found.get("description.json-ld") or found.get("description"))
         profile = profile or profile_for_text("\n".join(body), profiles)
         fields = fields or _selector_fields(PageIndex(tree), profile)
     if not any(body):
@@ -81,7 +87,9 @@ def extract(html: str, url: str | None, knowledge: Knowledge) -> tuple[str, dict
                                           "selectors found nothing (a menu, index or error page?)")
     head = _head_lines(fields, set(body))
     meta = _page_meta(found, fallback, fields, profile, url, knowledge)
-    return "\n".join([*head, *body]), {**meta, "body_start": len(head)}
+    # body_start: the lines from here on came from the article's container (trafilatura's text has none)
+    where = {"body_source": source, **({"body_start": len(head)} if source == "selector" else {})}
+    return "\n".join([*head, *body]), {**meta, **where}
 
 
 def parse(html: str):
@@ -276,6 +284,24 @@ def _trafilatura(tree, url: str | None, needs_metadata: bool) -> tuple[list[str]
     fallback = {key: str(getattr(doc, key)) for key in ("title", "date", "author", "sitename")
                 if needs_metadata and getattr(doc, key, None)}
     return lines, fallback
+
+
+def _with_lead(tree, lines: list[str], description: str | None) -> list[str]:
+    """Trafilatura drops a lead paragraph wrapped in a "teaser" or "byline" box.  A page's description is
+    mostly its lead's first words: a prose <p> of the page that holds them, missing from trafilatura's
+    text, goes back in front of it."""
+    key = _folded(description or "")[:LEAD_KEY_CHARS]
+    if len(key) < LEAD_KEY_CHARS or not lines or any(key in _folded(line) for line in lines):
+        return lines
+    for paragraph in tree.iter("p"):
+        text = normalise_line(paragraph.text_content())
+        if key in _folded(text) and len(text.split()) >= MIN_LEAD_WORDS:
+            return [text, *lines]
+    return lines
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().replace("…", " ").split())
 
 
 def _has_title_and_date(found: dict[str, str], fields: dict) -> bool:

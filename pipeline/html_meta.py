@@ -30,6 +30,7 @@ def read(tree, knowledge: Knowledge) -> dict[str, str]:
     _put(found, "modified.json-ld", article.get("dateModified"))
     _put(found, "author.json-ld", ", ".join(_names(article.get("author"))))
     _put(found, "publisher", next(iter(_names(article.get("publisher"))), None))
+    _put(found, "description.json-ld", article.get("description"))
     metas = _meta_tags(tree)
     keys = lexicon["meta_keys"]
     for field, source in (("title", "title.meta-tag"), ("published", "date.meta-tag"), ("sitename", "sitename"),

@@ -162,7 +162,9 @@ def _html_rules(data: Mapping, base: Profile | None, where: str, problems: list[
 def _compile_profile(data: Mapping, base: Profile | None, problems: list[str]) -> Profile:
     pid, where = data["id"], f"sites/{data['id']}.toml"
     lists = {key: _compile_list(data, key, where, problems) for key in RULE_LISTS}
-    own_dateline = _compile_rule(data["dateline"], f"{where} [dateline]", problems) if "dateline" in data else None
+    raw_datelines = data.get("dateline", [])
+    own_datelines = [_compile_rule(raw, f"{where} [dateline]", problems)
+                     for raw in (raw_datelines if isinstance(raw_datelines, list) else [raw_datelines])]
     signoff = _compile_rule(data["signoff"], f"{where} [signoff]", problems) if "signoff" in data else None
     if base is not None:
         lists = {key: lists[key] + getattr(base, key) for key in RULE_LISTS}
@@ -179,7 +181,7 @@ def _compile_profile(data: Mapping, base: Profile | None, problems: list[str]) -
         url_domains=tuple(data.get("url_domains", [])), markers=markers,
         head_leftovers=data.get("head_leftovers", "body"),
         prose_min_words=int(data.get("prose_min_words", base.prose_min_words if base else 12)),
-        datelines=tuple(r for r in (own_dateline, *(base.datelines if base else ())) if r),
+        datelines=tuple(r for r in (*own_datelines, *(base.datelines if base else ())) if r),
         after_title=after_title, signoff=signoff or (base.signoff if base else None),
         own_sources=tuple(data.get("own_sources", [])), html=_html_rules(data, base, where, problems),
         **{key: lists[key] for key in RULE_LISTS},

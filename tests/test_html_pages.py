@@ -71,16 +71,21 @@ def test_page_body_keeps_every_paragraph_and_drops_the_boilerplate(articles, pat
         assert caption in article.captions.split("\n")
 
 
-def test_every_profile_but_the_base_parses_its_page_without_trafilatura(articles, monkeypatch):
-    """A profiled page's body comes from the profile's selector; trafilatura is for unknown sites."""
+def test_profiled_pages_are_read_without_trafilatura(articles, monkeypatch):
+    """A profiled page's body comes from the profile's selector; trafilatura is for unknown sites and for a
+    profiled site's page in a layout its selectors do not know."""
     generic = {name for name, a in articles.items() if a.profile_id == "generic"}
+    fallback = generic | {name for name in articles if "redesign_trafilatura_fallback" in name}
     assert generic and all(a.page.html_meta.get("profile") == a.profile_id for a in articles.values())
     for name, article in articles.items():
-        assert ("title_source" in article.page.html_meta) and article.page.html_meta["body_start"] >= 0
+        html_meta = article.page.html_meta
+        assert "title_source" in html_meta
+        assert html_meta["body_source"] == ("trafilatura" if name in fallback else "selector")
+        assert ("body_start" in html_meta) == (html_meta["body_source"] == "selector")
     import trafilatura
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: pytest.fail("trafilatura called"))
     for path in PAGES:
-        if path.name not in generic:
+        if path.name not in fallback:
             (page,) = ingest.iter_pages(path, Settings(), None)
             assert isinstance(page, Page)
 
