@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from pipeline import html_meta, titles
+from pipeline import html_boilerplate, html_meta, titles
 from pipeline.knowledge import Knowledge
 from pipeline.profiles import (BASE_PROFILE, Profile, load_profiles, normalise_line, profile_for_text,
                                profile_for_url)
@@ -40,17 +40,11 @@ _BLOCK = frozenset({"p", "div", "section", "article", "main", "header", "footer"
                     "center", "address", "hr"})
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(https?://[^\s>]+?)\s*-->", re.IGNORECASE)
 # WHATWG: a page labelled latin-1 or ASCII is decoded as windows-1252 by every browser.
 _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
                     "us-ascii": "cp1252", "ascii": "cp1252", "windows-1252": "cp1252", "utf8": "utf_8",
                     "utf-8": "utf_8"}
-# A link list (related articles, tags, "Baca juga" boxes) inside the body: most of its text is link text.
-LINK_LIST_SHARE = 0.6
-MAX_LIST_HEADING_WORDS = 6
-# An element the class rules would drop is kept when it holds this many <p> of this much non-link text:
-# it is the article (a body wrapped in a "share-wrapper" div).  Related lists and share boxes hold none.
-MIN_PROSE_PARAGRAPHS = 2
-MIN_PROSE_CHARS = 80
 # The page description's first characters that find the lead paragraph again (shorter keys match teasers).
 LEAD_KEY_CHARS = 50
 MIN_LEAD_WORDS = 12
@@ -69,17 +63,15 @@ def extract(html: str, url: str | None, knowledge: Knowledge) -> tuple[str, dict
     tree = parse(html)
     index = PageIndex(tree)
     found = html_meta.read(tree, knowledge)
-    url = url or found.get("url")
+    url = url or found.get("url") or _saved_from(html)
     profiles = load_profiles(knowledge)
     profile = profile_for_url(url, profiles)
     fields = _selector_fields(index, profile) if profile else {}
     body = _body_lines(index, profile) if profile else []
-    source = "selector" if body else "trafilatura"
-    fallback: dict[str, str] = {}
+    source, fallback = "selector", {}
     if not body:
-        _prune(index, profile or profiles[BASE_PROFILE], _select(index, profile, "body", every=True) if profile else [])
-        body, fallback = _trafilatura(tree, url, needs_metadata=not _has_title_and_date(found, fields))
-        body = _with_lead(tree, body, found.get("description.json-ld") or found.get("description"))
+        source = "trafilatura"
+        body, fallback = _trafilatura_body(index, profile or profiles[BASE_PROFILE], found, fields, url)
         profile = profile or profile_for_text("\n".join(body), profiles)
         fields = fields or _selector_fields(PageIndex(tree), profile)
     if not any(body):
@@ -90,6 +82,12 @@ def extract(html: str, url: str | None, knowledge: Knowledge) -> tuple[str, dict
     # body_start: the lines from here on came from the article's container (trafilatura's text has none)
     where = {"body_source": source, **({"body_start": len(head)} if source == "selector" else {})}
     return "\n".join([*head, *body]), {**meta, **where}
+
+
+def _saved_from(html: str) -> str | None:
+    """The address a browser wrote into a page it saved: '<!-- saved from url=(0063)https://... -->'."""
+    match = _SAVED_FROM.search(html[:2048])
+    return match.group(1) if match else None
 
 
 def parse(html: str):
@@ -114,65 +112,6 @@ def _utf8_parser():
     return lxml.html.HTMLParser(encoding="utf-8")
 
 
-# ---------------------------------------------------------------- the tree: boilerplate out
-
-def _prune(index: PageIndex, profile: Profile, keep: list, within: list | None = None) -> None:
-    """Remove the profile's boilerplate elements from the page, or only from inside ``within`` (the body
-    containers: nothing else of the page is read then); never an element in ``keep`` or around it."""
-    rules = profile.html
-    around = {id(a) for e in keep for a in (e, *e.iterancestors())}
-    roots = within if within is not None else [index.tree]
-    by_tag = [e for root in roots for e in root.iter(*rules.drop_tags)] if rules.drop_tags else []
-    inside = {id(e) for root in roots for e in root.iter()} if within is not None else None
-    by_selector = [e for sel in rules.drop for e in sel(index) if inside is None or id(e) in inside]
-    by_class = _class_dropped(index.attributed() if within is None else
-                              [e for root in roots for e in root.iter() if isinstance(e.tag, str)
-                               and (e.get("class") or e.get("id"))], rules)
-    guarded = {id(e) for e in by_class}            # a class name can be wrong about a whole article
-    for element in _outermost(by_tag + by_selector + by_class):
-        if id(element) not in around and not (id(element) in guarded and _holds_article(element)):
-            _remove(element)
-
-
-def _class_dropped(elements: list, rules) -> list:
-    """Elements with a class or id the profile drops, or a class or id token the generic pattern names
-    (a page repeats few distinct class values, so each is judged once)."""
-    verdicts: dict[str, bool] = {}
-    found = []
-    for element in elements:
-        classes, ident = (element.get("class") or "").split(), element.get("id") or ""
-        value = f"{' '.join(classes)}#{ident}"
-        if value not in verdicts:
-            verdicts[value] = (ident in rules.drop_ids or not rules.drop_classes.isdisjoint(classes)
-                               or (rules.drop_class is not None
-                                   and any(rules.drop_class.search(t) for t in (*classes, ident) if t)))
-        if verdicts[value]:
-            found.append(element)
-    return found
-
-
-def _holds_article(element) -> bool:
-    """True for an element holding paragraphs of prose: whatever its class says, it is the article."""
-    paragraphs = 0
-    for p in element.iter("p"):
-        text = p.text_content()
-        if len(text) >= MIN_PROSE_CHARS and _link_text(p) < LINK_LIST_SHARE * len(text):
-            paragraphs += 1
-            if paragraphs >= MIN_PROSE_PARAGRAPHS:
-                return True
-    return False
-
-
-def _remove(element) -> None:
-    parent = element.getparent()
-    if parent is not None:
-        element.drop_tree()        # keeps the tail text, which belongs to the parent
-
-
-def _link_text(element) -> int:
-    return sum(len(a.text_content()) for a in element.iter("a"))
-
-
 # ---------------------------------------------------------------- the profile's selectors
 
 def _select(index: PageIndex, profile: Profile, key: str, every: bool = False) -> list:
@@ -180,13 +119,8 @@ def _select(index: PageIndex, profile: Profile, key: str, every: bool = False) -
     for selector in profile.html.fields.get(key, ()):
         found = selector(index)
         if found:
-            return _outermost(found) if every else found[:1]
+            return html_boilerplate.outermost(found) if every else found[:1]
     return []
-
-
-def _outermost(elements: list) -> list:
-    ids = {id(e) for e in elements}
-    return [e for e in elements if not any(id(a) in ids for a in e.iterancestors())]
 
 
 def _selector_fields(index: PageIndex, profile: Profile) -> dict[str, list[str]]:
@@ -203,36 +137,15 @@ def _selector_fields(index: PageIndex, profile: Profile) -> dict[str, list[str]]
 def _body_lines(index: PageIndex, profile: Profile) -> list[str]:
     containers = _select(index, profile, "body", every=True)
     if containers:
-        _prune(index, profile, containers, within=containers)
+        html_boilerplate.prune(index, profile, containers, within=containers)
     for container in containers:
-        _drop_link_lists(container)
+        html_boilerplate.drop_link_lists(container)
     lines = [line for container in containers for line in block_lines(container)]
     return lines if any(_is_prose(line, profile) for line in lines) else []
 
 
 def _is_prose(line: str, profile: Profile) -> bool:
     return len(line.split()) >= profile.prose_min_words and line[-1:] in '.!?"”’)'
-
-
-def _drop_link_lists(container) -> None:
-    """Related-article lists inside the body (most text in links, two links or more), with their heading."""
-    lists = [e for e in container.iter("ul", "ol", "div", "table", "section")
-             if e is not container and len(e.findall(".//a")) >= 2 and _mostly_links(e)]
-    for element in _outermost(lists):
-        heading = element.getprevious()
-        if heading is not None and _is_list_heading(heading):
-            _remove(heading)
-        _remove(element)
-
-
-def _mostly_links(element) -> bool:
-    text = len(normalise_line(element.text_content()))
-    return text > 0 and _link_text(element) >= LINK_LIST_SHARE * text
-
-
-def _is_list_heading(element) -> bool:
-    text = normalise_line(element.text_content())
-    return bool(text) and len(text.split()) <= MAX_LIST_HEADING_WORDS and text[-1:] not in ".!?\"”"
 
 
 def block_lines(element) -> list[str]:
@@ -272,6 +185,15 @@ def _head_lines(fields: dict[str, list[str]], body: set[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- trafilatura, when the profile cannot
+
+def _trafilatura_body(index: PageIndex, profile: Profile, found: dict, fields: dict,
+                      url: str | None) -> tuple[list[str], dict[str, str]]:
+    """Body lines (and, when the page's own metadata lacks a title or date, trafilatura's) from the whole
+    page, its boilerplate elements removed first."""
+    html_boilerplate.prune(index, profile, _select(index, profile, "body", every=True))
+    lines, fallback = _trafilatura(index.tree, url, needs_metadata=not _has_title_and_date(found, fields))
+    return _with_lead(index.tree, lines, found.get("description.json-ld") or found.get("description")), fallback
+
 
 def _trafilatura(tree, url: str | None, needs_metadata: bool) -> tuple[list[str], dict[str, str]]:
     import trafilatura  # imported here: it is slow to import and only HTML inputs need it

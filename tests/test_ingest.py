@@ -185,6 +185,18 @@ def test_site_selectors_supply_what_trafilatura_misses(knowledge):
     assert (meta["profile"], meta["body_start"], meta["url"]) == ("kontan", 1, "https://www.kontan.co.id/news/x")
 
 
+def test_a_page_saved_by_a_browser_gets_its_address_and_profile_from_the_saved_from_comment(knowledge):
+    from pipeline import html_extract
+    lead = ("KONTAN.CO.ID - JAKARTA. Pemerintah Indonesia dan Jepang menyepakati kerja sama pertahanan maritim "
+            "dalam pertemuan di Jakarta pada hari Selasa.")
+    html = ("<!DOCTYPE html>\n<!-- saved from url=(0040)https://www.kontan.co.id/news/contoh-1 -->\n<html><body>"
+            f"<div class='tmpt-desk-kon'><p>{lead}</p></div></body></html>")
+    text, meta = html_extract.extract(html, None, knowledge)
+    assert (meta["url"], meta["profile"], meta["body_source"]) == ("https://www.kontan.co.id/news/contoh-1", "kontan",
+                                                                   "selector")
+    assert text == lead
+
+
 def test_site_selector_fields_go_into_page_metadata(tmp_path, knowledge):
     paragraph = ("Qingdao, Radio Bharata Online - Menteri Pertahanan Tiongkok Dong Jun bertemu dengan mitranya dari "
                  "Belarusia di Qingdao pada hari Rabu untuk membahas kerja sama militer kedua negara.")
