@@ -6,7 +6,7 @@ whatever its class says.
 from __future__ import annotations
 
 from pipeline.profiles import Profile, normalise_line
-from pipeline.selectors import PageIndex
+from pipeline.css_select import PageIndex
 
 # A link list (related articles, tags, "Baca juga" boxes) inside the body: most of its text is link text.
 LINK_LIST_SHARE = 0.6

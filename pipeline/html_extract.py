@@ -26,7 +26,7 @@ from pipeline.knowledge import Knowledge
 from pipeline.profiles import (BASE_PROFILE, Profile, load_profiles, normalise_line, profile_for_text,
                                profile_for_url)
 from pipeline.record import PipelineError
-from pipeline.selectors import PageIndex
+from pipeline.css_select import PageIndex
 
 # htmldate's output format: keep the time and offset when the page gives them.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}

@@ -39,7 +39,7 @@ class Rule:
 class HtmlRules:
     """A profile's ``[html]`` table compiled: selectors per field, and what to cut from the tree."""
 
-    fields: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)   # field -> selectors.Selector, in order
+    fields: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)   # field -> css_select.Selector, in order
     drop: tuple[Any, ...] = ()                 # elements removed before any text is read (own + generic)
     drop_class: re.Pattern | None = None       # class or id tokens of elements removed (generic)
     # Simple drop selectors ("nav", ".share-box", "#related") are matched in the one pass over the page's
@@ -126,7 +126,7 @@ def _after_title_rules(data: Mapping, where: str, problems: list[str]) -> tuple[
 def _selectors(raw: Any, where: str, problems: list[str]) -> tuple[Any, ...]:
     from cssselect import SelectorError
 
-    from pipeline.selectors import Selector
+    from pipeline.css_select import Selector
 
     compiled = []
     for expression in [raw] if isinstance(raw, str) else list(raw):
