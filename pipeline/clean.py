@@ -22,6 +22,8 @@ CAPTION_REPEAT_RULE = "common.caption-repeat"
 _SENTENCE_END = re.compile(r"[.!?\"”’)]$")
 _TITLE_SUFFIX = re.compile(r"^\s*[-|–—:]\s")
 MAX_TITLE_WORDS = 30
+# Titles listed under a heading-only related line ("Baca juga:") that leave with it; the list ends at prose.
+MAX_LISTED_TITLES = 5
 
 
 @dataclass
@@ -54,7 +56,7 @@ def clean(page: Page, knowledge: Knowledge) -> Article:
     title_line = None if html_title else _title_line(lines, start, profile)
     cut = _Cut(title=html_title or (lines[title_line] if title_line is not None else None))
     _read_body(lines, start, end, dateline, profile, cut)
-    _read_head(lines, start, title_line, profile, cut)
+    _read_head(lines, start, title_line, profile, cut, page.html_meta.get("body_start"))
     _read_foot(lines, end, related, profile, cut)
     _read_related(lines, related, profile, cut)
     _strip_signoff(profile, cut)
@@ -129,7 +131,11 @@ def _title_line(lines: list[str], stop: int, profile: Profile) -> int | None:
     return None
 
 
-def _read_head(lines: list[str], stop: int, title_line: int | None, profile: Profile, cut: _Cut) -> None:
+def _read_head(lines: list[str], stop: int, title_line: int | None, profile: Profile, cut: _Cut,
+               body_start: int | None = None) -> None:
+    """Lines above the body start: title, metadata, junk, captions.  On an HTML page the lines from
+    ``body_start`` on came from the article's body, so one left over there (a short first paragraph
+    without a dateline) stays in the body, never becomes a caption."""
     body_texts = {text for _, text in cut.body}
     slots = list(profile.after_title) if title_line is not None else []
     for i in range(stop):
@@ -149,17 +155,18 @@ def _read_head(lines: list[str], stop: int, title_line: int | None, profile: Pro
             elif text in body_texts or any(b.startswith(text) for b in body_texts):
                 cut.drop(i, text, LEAD_REPEAT_RULE)
             else:
-                _head_leftover(i, text, profile, cut)
+                _head_leftover(i, text, profile, cut, in_body=body_start is not None and i >= body_start)
 
 
-def _head_leftover(line_no: int, text: str, profile: Profile, cut: _Cut) -> None:
-    if profile.head_leftovers == "caption":
+def _head_leftover(line_no: int, text: str, profile: Profile, cut: _Cut, in_body: bool) -> None:
+    if profile.head_leftovers == "caption" and not in_body:
         cut.add_caption(line_no, text, f"{profile.id}.caption")
     else:
         cut.body.insert(sum(1 for n, _ in cut.body if n < line_no), (line_no, text))
 
 
 def _read_body(lines, start, stop, dateline: re.Match | None, profile: Profile, cut: _Cut) -> None:
+    heading, listed = None, 0          # a "Baca juga:" heading alone on its line: the titles under it go too
     for i in range(start, stop):
         text = lines[i]
         if i == start and dateline is not None and dateline.end() > 0:
@@ -169,6 +176,10 @@ def _read_body(lines, start, stop, dateline: re.Match | None, profile: Profile, 
             continue
         rule = _first_match(profile.drop, text) or _meta_rule(text, profile, "body")
         caption = _first_match(profile.caption, text)
+        if not rule and heading and listed < MAX_LISTED_TITLES and not _is_prose(text, profile):
+            rule, listed = heading, listed + 1
+        else:
+            heading, listed = (rule if rule and rule.with_next else None), 0
         if rule:
             cut.drop(i, text, rule.id)
         elif _is_title_repeat(text, cut.title):

@@ -25,7 +25,8 @@ EVENT_FIELDS = ("body", "captions")
 # (site, rule ids, roles, error kinds) are not listed. The data dictionary shows these values too.
 ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("articles", "input_format"): ("txt", "html", "jsonl"),
-    ("articles", "date_source"): ("page", "html-meta", "inferred-from-text"),
+    ("articles", "date_source"): ("json-ld", "meta-tag", "time-element", "page", "html-meta",
+                                  "inferred-from-text"),
     ("mentions", "field"): ("title", "body", "captions"),
     ("mentions", "label"): LABELS,
     ("mentions", "source"): ("model", "gazetteer", "definition", "coreference"),

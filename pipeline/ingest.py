@@ -38,6 +38,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # code page means the file is UTF-8 with damaged bytes: decoding it as cp1252 would turn every “ into â€œ.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HASH_HEX = 16
+# Invisible format characters that only get in the way of line rules: byte-order mark, bidi marks and
+# embeddings (a stray U+200E before a quote is common in pasted text), word joiner, soft hyphen.
+_INVISIBLE = re.compile("[\ufeff\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u00ad]")
 
 
 def iter_pages(input_dir: Path, settings: Settings, knowledge: Knowledge | None = None) -> Iterator[Page | Problem]:
@@ -84,7 +87,7 @@ def _read_file(path: Path, rel: str, settings: Settings, knowledge: Knowledge) -
     except OSError as exc:
         reason = exc.strerror or exc
         raise PipelineError("unreadable", f"cannot read the file ({reason}); check its permissions") from None
-    text, encoding = decode(data)
+    text, encoding = decode(data, html_extract.declared_charset(data) if kind == "html" else None)
     if kind == "txt":
         yield _page(rel, text, encoding, "txt")
     elif kind == "html":
@@ -95,10 +98,42 @@ def _read_file(path: Path, rel: str, settings: Settings, knowledge: Knowledge) -
 
 # ---------------------------------------------------------------- decoding
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Bytes → (NFC text with '\\n' line endings, encoding name), or PipelineError saying why not."""
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Bytes → (NFC text with '\\n' line endings, encoding name), or PipelineError saying why not.
+
+    Valid UTF-8 wins whatever a page declares (a UTF-8 page declaring iso-8859-1 is common); a declared
+    charset is used when the bytes are not UTF-8; charset-normalizer guesses only after both.
+    """
     if not data:
         raise PipelineError("empty", "the file is empty (0 bytes)")
+    text, encoding = _as_utf8(data) or _as_declared(data, declared) or _as_detected(data)
+    text = normalise_text(text)
+    if _CONTROL.search(text) and len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
+        raise PipelineError("binary", "the file is mostly control characters: binary data, not a page")
+    if not text.strip():
+        raise PipelineError("whitespace-only", "the file holds only whitespace")
+    return text, encoding
+
+
+def _as_utf8(data: bytes) -> tuple[str, str] | None:
+    if b"\x00" in data:            # UTF-16/32 text is valid UTF-8 when it is ASCII: let detection decide
+        return None
+    try:
+        return data.decode("utf_8"), "utf_8"
+    except UnicodeDecodeError:
+        return None
+
+
+def _as_declared(data: bytes, declared: str | None) -> tuple[str, str] | None:
+    if not declared or b"\x00" in data or (declared in _SINGLE_BYTE and _UTF8_SEQUENCE.search(data)):
+        return None
+    try:
+        return data.decode(declared), declared
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _as_detected(data: bytes) -> tuple[str, str]:
     best = charset_normalizer.from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS, threshold=MAX_MESS).best()
     if best is None:
         raise _undecodable(data)
@@ -106,12 +141,7 @@ def decode(data: bytes) -> tuple[str, str]:
         raise PipelineError("binary", "the file holds NUL bytes: it is binary data, not a text or HTML page")
     if best.encoding in _SINGLE_BYTE and _UTF8_SEQUENCE.search(data):
         raise _undecodable(data)
-    text = normalise_text(str(best))
-    if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
-        raise PipelineError("binary", "the file is mostly control characters: binary data, not a page")
-    if not text.strip():
-        raise PipelineError("whitespace-only", "the file holds only whitespace")
-    return text, best.encoding
+    return str(best), best.encoding
 
 
 def _undecodable(data: bytes) -> PipelineError:
@@ -127,8 +157,8 @@ def _undecodable(data: bytes) -> PipelineError:
 
 
 def normalise_text(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    return unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
 
 
 def article_id(text: str) -> str:

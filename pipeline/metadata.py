@@ -1,13 +1,19 @@
 """Metadata: title, publication time (WIB), its source, author/editor, wire source, dateline, language.
 
-Values come, in this order of trust, from lines the cleaner classified as metadata (read back through
-the rule that removed them), from the HTML/JSON metadata, and last from the body (dated references,
-"seperti dikutip TASS").  Related-article lists are never read: the cleaner kept them out of both.
+Bylines and the like come first from lines the cleaner classified as metadata (read back through the rule
+that removed them), then from the HTML/JSON metadata, last from the body ("seperti dikutip TASS").  The
+publication time comes from the page's own structured data (JSON-LD, meta tags, <time>) and its printed
+date line, which vote (see ``_publication``); then trafilatura's or a scraper's date; then the body's dated
+references.  Titles lose the site's name (titles.py).  Related-article lists are never read: the cleaner
+kept them out of the body and the metadata lines.
 """
 from __future__ import annotations
 
+import email.utils
 import re
-from datetime import date, datetime
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -15,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from pipeline import titles
 from pipeline.clean import TITLE_RULE
 from pipeline.knowledge import Knowledge
 from pipeline.profiles import Profile, load_profiles, normalise_line, page_url
@@ -22,7 +29,21 @@ from pipeline.record import Article, Meta, replace
 
 _DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"],
                         "RELATIVE_BASE": datetime(2000, 1, 1), "PREFER_DATES_FROM": "past"}
+# Indonesian first; some sites print English month names ("07 January 2025 11:05").
+_PAGE_DATE_LANGUAGES = ["id", "en"]
 _UNPADDED = re.compile(r"(?<=:)(\d)(?!\d)")
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+# '2019-09-28T19:17:34+07:00'; the separator may be a space, a zone name (PHP's 'T') or an hour offset.
+_MACHINE_DATE = re.compile(
+    r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})"
+    r"(?:(?:T|\s+|(?P<zone>[A-Z]{3,4})|(?P<hour_offset>[+-]\d{2})(?=\d{1,2}[:.]))\s*"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?(?:[.,]\d+)?)?"
+    r"\s*(?P<offset>Z|[+-]\d{2}:?\d{2}|[+-]\d{2}(?!\d))?\s*(?P<zone_end>[A-Z]{3,4})?$")
+_DATE_PARTS = ("year", "month", "day", "hour", "minute", "second")
+# A printed date line once its weekday, separators and zone are gone: '05 Nov 2015 13:20', '28 09 2019, 19:17'.
+_COMMON_PAGE_DATE = re.compile(
+    r"^(?:[A-Z][a-z\x27]+,?\s+)?(?P<day>\d{1,2})\s+(?P<month>\d{1,2}|[A-Za-z]{3,9})\s+(?P<year>\d{4})"
+    r"(?:,?\s+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?$")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -34,12 +55,13 @@ def add_metadata(article: Article, knowledge: Knowledge) -> Article:
     html = article.page.html_meta
     published_at, date_source, date_text = _publication(fields, html, article.body, knowledge)
     language = _language(article.body, knowledge)
+    names = titles.page_site_keys(profile, html, page_url(article.page), knowledge)
     meta = Meta(
         site=profile.site or _host(page_url(article.page)) or html.get("sitename"),
         url=page_url(article.page),
-        title=html.get("title") or fields.get("title"),
+        title=titles.clean_title(html.get("title") or fields.get("title"), names, knowledge),
         published_at=published_at, date_source=date_source, date_text=date_text,
-        author=fields.get("author") or html.get("author"),
+        author=fields.get("author") or _person(html.get("author"), names) or fields.get("signoff"),
         editor=fields.get("editor") or html.get("editor"),
         wire_source=_wire_source(fields, article, profile, knowledge),
         dateline=fields.get("city"),
@@ -47,6 +69,12 @@ def add_metadata(article: Article, knowledge: Knowledge) -> Article:
         language_ok=language == knowledge.lexicon("meta_language")["expected"],
     )
     return replace(article, meta=meta)
+
+
+def _person(author: str | None, site_keys: frozenset[str]) -> str | None:
+    """An author from the page metadata, unless it is the site itself ('Kompas.com', 'detikNews')."""
+    flat = re.sub(r"[^0-9a-z]+", "", (author or "").casefold())
+    return None if not flat or any(key in flat for key in site_keys) else author
 
 
 # ---------------------------------------------------------------- lines the cleaner set aside
@@ -58,7 +86,8 @@ def _page_fields(article: Article, profile: Profile) -> Iterator[tuple[str, str]
         if removed.rule_id == TITLE_RULE:
             yield "title", removed.text
         elif removed.rule_id == (profile.signoff.id if profile.signoff else None):
-            yield "author", removed.text.strip("()")
+            signed = profile.signoff.search(removed.text)
+            yield "signoff", (signed.groupdict().get("author") if signed else None) or removed.text.strip("()[]")
         rule = profile.rule(removed.rule_id)
         line = normalise_line(lines[removed.line_no])
         match = rule.search(line) if rule else None
@@ -76,49 +105,149 @@ def _host(url: str | None) -> str | None:
 
 # ---------------------------------------------------------------- publication date
 
+@dataclass(frozen=True)
+class _Dated:
+    source: str               # a DATE_SOURCES value
+    text: str                 # the words or value it came from
+    at: datetime              # tz-aware, in WIB
+    wall: datetime            # naive local time as written, to catch a wrong zone
+    has_time: bool
+
+
 def _publication(fields: dict, html: dict, body: str, knowledge: Knowledge):
-    dates = knowledge.lexicon("meta_dates")
-    wib = ZoneInfo(dates["timezone"])
-    if fields.get("date"):
-        parsed = parse_page_date(fields["date"], fields.get("tz"), knowledge)
-        if parsed:
-            return parsed, "page", fields.get("date_text", fields["date"])
-    if html.get("page_date"):
-        parsed = parse_page_date(html["page_date"], None, knowledge)
-        if parsed:
-            return parsed, "page", html["page_date"]
-    if html.get("date"):
-        parsed = _parse_iso(str(html["date"]), wib)
-        if parsed:
-            return parsed, "html-meta", str(html["date"])
+    """The page's own dates vote (JSON-LD, meta tags, <time>, the printed date line, in this order of trust):
+    the time most of them agree on, to the minute, wins, and the most trusted source giving it is named.
+    A source with a time beats one without; trafilatura's or a scraper's date, then the body, come after."""
+    own = [d for d in _own_dates(fields, html, knowledge) if d]
+    best = _agreed(own)
+    if best is None and html.get("date"):
+        best = _machine_date("html-meta", str(html["date"]), knowledge)
+    if best is not None:
+        return best.at, best.source, best.text
     inferred = infer_date(body, knowledge)
     if inferred:
         day, text = inferred
+        wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
         return datetime(day.year, day.month, day.day, tzinfo=wib), "inferred-from-text", text
     return None, None, None
 
 
-def parse_page_date(text: str, tz: str | None, knowledge: Knowledge) -> datetime | None:
-    """'Kamis, 26 Juni 2025 16:38:5 WIB' → 2025-06-26 16:38:05+07:00 (tz-aware, in WIB)."""
+def _own_dates(fields: dict, html: dict, knowledge: Knowledge) -> Iterator[_Dated | None]:
+    for source in ("json-ld", "meta-tag", "time-element"):
+        if html.get(f"date.{source}"):
+            yield _machine_date(source, html[f"date.{source}"], knowledge)
+    if fields.get("date"):
+        yield _page_dated(fields["date"], fields.get("tz"), fields.get("date_text", fields["date"]), knowledge)
+
+
+def _agreed(dates: list[_Dated]) -> _Dated | None:
+    page = next((d for d in dates if d.source == "page" and d.has_time), None)
+    timed = [d for d in dates if d.has_time and not (page and _zone_slip(d, page))]
+    if not timed:
+        return dates[0] if dates else None
+    votes = Counter(d.at.replace(second=0, microsecond=0) for d in timed)
+    most = max(votes.values())
+    return next(d for d in timed if votes[d.at.replace(second=0, microsecond=0)] == most)
+
+
+def _zone_slip(dated: _Dated, page: _Dated) -> bool:
+    """Same clock time as the printed date line, another instant: the value carries a wrong zone (local
+    time labelled UTC is common), and the line the readers see is right."""
+    same_clock = dated.wall.replace(second=0, microsecond=0) == page.wall.replace(second=0, microsecond=0)
+    return same_clock and dated.at.replace(second=0, microsecond=0) != page.at.replace(second=0, microsecond=0)
+
+
+def _page_dated(text: str, tz: str | None, date_text: str, knowledge: Knowledge) -> _Dated | None:
+    parsed = parse_page_date(text, tz, knowledge, keep_zone=True)
+    if parsed is None:
+        return None
+    wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+    return _Dated("page", date_text, parsed.astimezone(wib), parsed.replace(tzinfo=None), bool(_CLOCK.search(text)))
+
+
+def parse_page_date(text: str, tz: str | None, knowledge: Knowledge, keep_zone: bool = False) -> datetime | None:
+    """'Kamis, 26 Juni 2025 16:38:5 WIB' → 2025-06-26 16:38:05+07:00 (tz-aware, in WIB; in the printed
+    zone with ``keep_zone``)."""
     dates = knowledge.lexicon("meta_dates")
     zones = dates["zones"]
     tz = tz or next((abbr for abbr in zones if re.search(rf"\b{abbr}$", text.strip())), None)
-    cleaned = re.sub(r"\s*[/|]\s*", " ", text)
+    cleaned = re.sub(r"\s*[/|–—]\s*|\s+-\s+", " ", text)
     cleaned = re.sub(r"\b(?:pukul|Pukul)\b|\b(?:%s)\s*$" % "|".join(zones), " ", cleaned)
     cleaned = _UNPADDED.sub(r"0\1", cleaned.strip())
-    parsed = dateparser.parse(cleaned, languages=["id"], settings=_DATEPARSER_SETTINGS)
+    parsed = _common_page_date(cleaned, dates["month_prefixes"])
+    if parsed is None:
+        parsed = dateparser.parse(cleaned, languages=_PAGE_DATE_LANGUAGES, settings=_DATEPARSER_SETTINGS)
     if parsed is None:
         return None
     local = parsed.replace(tzinfo=ZoneInfo(zones.get(tz or "", dates["timezone"])))
-    return local.astimezone(ZoneInfo(dates["timezone"]))
+    return local if keep_zone else local.astimezone(ZoneInfo(dates["timezone"]))
 
 
-def _parse_iso(text: str, wib: ZoneInfo) -> datetime | None:
+def _common_page_date(text: str, months: dict) -> datetime | None:
+    """'Kamis 05 Nov 2015 13:20', '28 09 2019, 19:17:34' → naive datetime; None for any other form."""
+    match = _COMMON_PAGE_DATE.search(text)
+    if not match:
+        return None
+    month = match["month"]
+    number = int(month) if month.isdigit() else months.get(month[:3].casefold())
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return datetime(int(match["year"]), number or 0, int(match["day"]), int(match["hour"] or 0),
+                        int(match["minute"] or 0), int(match["second"] or 0))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=wib) if parsed.tzinfo is None else parsed.astimezone(wib)
+
+
+def parse_machine_date(text: str, knowledge: Knowledge) -> tuple[datetime, datetime, bool] | None:
+    """A date as markup writes it → (instant in WIB, naive clock time as written, has a time), or None.
+
+    ISO 8601 and its everyday variants: '2019-09-28T19:17:34+07:00', '2019-09-28 19:17:34', '2015/11/05
+    13:20:00', '2019-09-28T12:17:34Z', and a time-zone name where the 'T' should be
+    ('2019-09-28WIB19:17:34+07:00', PHP's 'T' format); RFC 2822 ('Sat, 28 Sep 2019 19:17:34 +0700').
+    No zone: WIB; a zone name alone: that zone."""
+    match = _MACHINE_DATE.match(text.strip())
+    if not match:
+        return _rfc2822_date(text, knowledge)
+    dates = knowledge.lexicon("meta_dates")
+    parts = {k: int(match[k]) for k in _DATE_PARTS if match[k]}
+    try:
+        wall = datetime(parts["year"], parts["month"], parts["day"], parts.get("hour", 0), parts.get("minute", 0),
+                        parts.get("second", 0))
+    except ValueError:
+        return None
+    zone = _zone_of(match["offset"] or match["hour_offset"], match["zone"] or match["zone_end"], dates)
+    return wall.replace(tzinfo=zone).astimezone(ZoneInfo(dates["timezone"])), wall, match["hour"] is not None
+
+
+def _rfc2822_date(text: str, knowledge: Knowledge) -> tuple[datetime, datetime, bool] | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+    at = parsed.replace(tzinfo=wib) if parsed.tzinfo is None else parsed.astimezone(wib)
+    return at, parsed.replace(tzinfo=None), True
+
+
+def _zone_of(offset: str | None, name: str | None, dates: dict):
+    if offset:
+        if offset == "Z":
+            return timezone.utc
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
+    return ZoneInfo(dates["zones"].get(name or "", dates["timezone"]))
+
+
+def _machine_date(source: str, text: str, knowledge: Knowledge) -> _Dated | None:
+    parsed = parse_machine_date(text, knowledge)
+    if parsed is None:                          # '28/09/2019 19:17' and other printed forms
+        local = parse_page_date(text, None, knowledge, keep_zone=True)
+        wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+        parsed = (local.astimezone(wib), local.replace(tzinfo=None), bool(_CLOCK.search(text))) if local else None
+    if parsed is None:
+        return None
+    at, wall, has_time = parsed
+    return _Dated(source, text, at, wall, has_time)
 
 
 @lru_cache(maxsize=8)

@@ -16,6 +16,10 @@ from pipeline.record import Page
 
 BASE_PROFILE = "generic"
 RULE_LISTS = ("drop", "end", "related", "caption", "meta")
+# [html] keys: CSS selectors (a string, or a list tried in order) for what the page's markup says.
+HTML_FIELDS = ("title", "date", "byline", "author", "editor", "caption", "body")
+_SIMPLE_SELECTOR = {"tags": re.compile(r"^([a-z][a-z0-9]*)$"), "classes": re.compile(r"^\.([\w-]+)$"),
+                    "ids": re.compile(r"^#([\w-]+)$")}
 REGIONS = ("head", "body", "foot", "any")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
@@ -25,9 +29,27 @@ class Rule:
     id: str
     pattern: re.Pattern
     region: str = "head"      # meta rules only: where on the page the line may sit
+    with_next: bool = False   # drop rules only: the short lines right after it (a list under a heading) go too
 
     def search(self, text: str) -> re.Match | None:
         return self.pattern.search(text)
+
+
+@dataclass(frozen=True)
+class HtmlRules:
+    """A profile's ``[html]`` table compiled: selectors per field, and what to cut from the tree."""
+
+    fields: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)   # field -> css_select.Selector, in order
+    drop: tuple[Any, ...] = ()                 # elements removed before any text is read (own + generic)
+    drop_class: re.Pattern | None = None       # class or id tokens of elements removed (generic)
+    # Simple drop selectors ("nav", ".share-box", "#related") are matched in the one pass over the page's
+    # classes and ids that the generic drop_class needs anyway; ``drop`` holds only the others.
+    drop_tags: frozenset[str] = frozenset()
+    drop_classes: frozenset[str] = frozenset()
+    drop_ids: frozenset[str] = frozenset()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.fields
 
 
 @dataclass(frozen=True)
@@ -48,7 +70,7 @@ class Profile:
     after_title: tuple[Rule, ...]
     signoff: Rule | None
     own_sources: tuple[str, ...] = ()
-    html: Mapping[str, str] = field(default_factory=dict)
+    html: HtmlRules = field(default_factory=HtmlRules)
 
     def rule(self, rule_id: str) -> Rule | None:
         for rule in (*self.datelines, *self.meta, *self.after_title):
@@ -70,7 +92,7 @@ def _compile_rule(raw: Any, where: str, problems: list[str]) -> Rule | None:
     if region not in REGIONS:
         problems.append(f"{where} {raw['id']}: region must be one of {REGIONS}, not {region!r}")
     try:
-        return Rule(raw["id"], re.compile(raw["pattern"]), region)
+        return Rule(raw["id"], re.compile(raw["pattern"]), region, bool(raw.get("with_next", False)))
     except re.error as exc:
         problems.append(f"{where} {raw['id']}: bad regex ({exc})")
         return None
@@ -101,10 +123,48 @@ def _after_title_rules(data: Mapping, where: str, problems: list[str]) -> tuple[
     return tuple(rules)
 
 
+def _selectors(raw: Any, where: str, problems: list[str]) -> tuple[Any, ...]:
+    from cssselect import SelectorError
+
+    from pipeline.css_select import Selector
+
+    compiled = []
+    for expression in [raw] if isinstance(raw, str) else list(raw):
+        try:
+            compiled.append(Selector(expression))
+        except (SelectorError, TypeError) as exc:
+            problems.append(f"{where}: bad CSS selector {expression!r} ({exc})")
+    return tuple(compiled)
+
+
+def _html_rules(data: Mapping, base: Profile | None, where: str, problems: list[str]) -> HtmlRules:
+    raw = data.get("html", {})
+    unknown = sorted(set(raw) - {*HTML_FIELDS, "drop", "drop_class"})
+    if unknown:
+        problems.append(f"{where} [html]: unknown keys {unknown}; known: {HTML_FIELDS} + drop, drop_class")
+    fields = {key: _selectors(raw[key], f"{where} [html] {key}", problems) for key in HTML_FIELDS if key in raw}
+    own_drop = list(raw.get("drop", []))
+    simple = {kind: frozenset(m.group(1) for sel in own_drop for m in [pattern.match(sel)] if m)
+              for kind, pattern in _SIMPLE_SELECTOR.items()}
+    other = [sel for sel in own_drop if not any(p.match(sel) for p in _SIMPLE_SELECTOR.values())]
+    drop = _selectors(other, f"{where} [html] drop", problems) + (base.html.drop if base else ())
+    if base:
+        simple = {kind: names | getattr(base.html, f"drop_{kind}") for kind, names in simple.items()}
+    drop_class = base.html.drop_class if base else None
+    if "drop_class" in raw:
+        try:
+            drop_class = re.compile(raw["drop_class"])
+        except re.error as exc:
+            problems.append(f"{where} [html] drop_class: bad regex ({exc})")
+    return HtmlRules(fields, drop, drop_class, simple["tags"], simple["classes"], simple["ids"])
+
+
 def _compile_profile(data: Mapping, base: Profile | None, problems: list[str]) -> Profile:
     pid, where = data["id"], f"sites/{data['id']}.toml"
     lists = {key: _compile_list(data, key, where, problems) for key in RULE_LISTS}
-    own_dateline = _compile_rule(data["dateline"], f"{where} [dateline]", problems) if "dateline" in data else None
+    raw_datelines = data.get("dateline", [])
+    own_datelines = [_compile_rule(raw, f"{where} [dateline]", problems)
+                     for raw in (raw_datelines if isinstance(raw_datelines, list) else [raw_datelines])]
     signoff = _compile_rule(data["signoff"], f"{where} [signoff]", problems) if "signoff" in data else None
     if base is not None:
         lists = {key: lists[key] + getattr(base, key) for key in RULE_LISTS}
@@ -121,9 +181,9 @@ def _compile_profile(data: Mapping, base: Profile | None, problems: list[str]) -
         url_domains=tuple(data.get("url_domains", [])), markers=markers,
         head_leftovers=data.get("head_leftovers", "body"),
         prose_min_words=int(data.get("prose_min_words", base.prose_min_words if base else 12)),
-        datelines=tuple(r for r in (own_dateline, *(base.datelines if base else ())) if r),
+        datelines=tuple(r for r in (*own_datelines, *(base.datelines if base else ())) if r),
         after_title=after_title, signoff=signoff or (base.signoff if base else None),
-        own_sources=tuple(data.get("own_sources", [])), html=dict(data.get("html", {})),
+        own_sources=tuple(data.get("own_sources", [])), html=_html_rules(data, base, where, problems),
         **{key: lists[key] for key in RULE_LISTS},
     )
 
@@ -159,14 +219,24 @@ def _host_matches(url: str | None, domains: tuple[str, ...]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def pick_profile(page: Page, profiles: Mapping[str, Profile]) -> Profile:
-    """By URL domain first, then by the number of distinct markers found in the page; else generic."""
+def profile_for_url(url: str | None, profiles: Mapping[str, Profile]) -> Profile | None:
+    return next((p for pid, p in sorted(profiles.items())
+                 if pid != BASE_PROFILE and _host_matches(url, p.url_domains)), None)
+
+
+def profile_for_text(text: str, profiles: Mapping[str, Profile]) -> Profile:
+    """The profile with the most distinct markers found in the text; generic when none is found."""
     candidates = [p for pid, p in sorted(profiles.items()) if pid != BASE_PROFILE]
-    for profile in candidates:
-        if _host_matches(page_url(page), profile.url_domains):
-            return profile
-    scored = [(sum(1 for m in p.markers if m.search(page.text)), p) for p in candidates]
+    scored = [(sum(1 for m in p.markers if m.search(text)), p) for p in candidates]
     best = max((s for s, _ in scored), default=0)
     if best == 0:
         return profiles[BASE_PROFILE]
     return next(p for s, p in scored if s == best)
+
+
+def pick_profile(page: Page, profiles: Mapping[str, Profile]) -> Profile:
+    """The profile ingest chose for an HTML page; else by URL domain, then by markers; else generic."""
+    chosen = page.html_meta.get("profile")
+    if chosen in profiles:
+        return profiles[chosen]
+    return profile_for_url(page_url(page), profiles) or profile_for_text(page.text, profiles)

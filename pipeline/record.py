@@ -21,7 +21,9 @@ class Page:
     encoding: str             # as detected by charset-normalizer
     input_format: str         # "txt" | "html" | "jsonl"
     url: str | None = None
-    html_meta: dict = field(default_factory=dict)  # trafilatura/JSON metadata: title, date, author, sitename, url
+    # What the page says about itself (html_meta.py keys such as date.json-ld, title, url, sitename, author;
+    # profile, body_source, body_start from html_extract.py) or a JSON record's fields (title, date, ...)
+    html_meta: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class Meta:
     url: str | None = None
     title: str | None = None
     published_at: datetime | None = None   # tz-aware, Asia/Jakarta
-    date_source: str | None = None          # "page" | "html-meta" | "inferred-from-text" | None
+    date_source: str | None = None          # "json-ld" | "meta-tag" | "time-element" | "page" | "html-meta"
+                                            # | "inferred-from-text" | None
     date_text: str | None = None            # the words the date came from
     author: str | None = None
     editor: str | None = None

@@ -68,8 +68,10 @@ ARTICLES = Table(
         _c("title", pa.string(), "Article headline."),
         _c("published_at", TIMESTAMP_WIB, "Publication date and time, Asia/Jakarta (WIB, UTC+7).",
            "2020-11-11T11:40:00+07:00"),
-        _c("date_source", CATEGORY, "Where published_at came from: page, html-meta, inferred-from-text; "
-           "empty when unknown.", "page"),
+        _c("date_source", CATEGORY, "Where published_at came from: the page's JSON-LD (json-ld), its <meta> "
+           "tags such as article:published_time (meta-tag), a <time datetime> element (time-element), the date "
+           "line printed on the page (page), trafilatura's or the scraper record's date (html-meta), a dated "
+           "reference in the body (inferred-from-text); empty when unknown.", "json-ld"),
         _c("date_text", pa.string(), "The words published_at was read from."),
         _c("author", pa.string(), "Author (reporter) when stated."),
         _c("editor", pa.string(), "Editor when stated.", "S.S. Kurniawan"),

@@ -199,7 +199,85 @@ def test_broken_profile_stops_with_every_problem_listed(knowledge):
     assert "[after_title]: an entry needs 'field'" in message
 
 
-def test_every_profile_compiles_and_has_a_corpus_page(knowledge, articles):
+def test_every_profile_compiles_and_has_a_sample_page(knowledge, articles):
+    """Each profile cleans a page of corpus/ or of tests/pages/html/ (whose expectations name the profile)."""
+    from tests.test_html_pages import PAGES, expected
     profiles = load_profiles(knowledge)
-    assert set(profiles) == {"generic", "kontan", "bisnis", "bharata", "indopos"}
-    assert {a.profile_id for a in articles.values()} == set(profiles)
+    assert {"generic", "kontan", "bisnis", "bharata", "indopos", "detik", "kompas", "tribunnews", "liputan6",
+            "cnnindonesia", "antaranews", "okezone", "tempo", "republika", "viva", "sindonews", "suara", "merdeka",
+            "mediaindonesia", "kumparan", "cnbcindonesia", "jpnn"} == set(profiles)
+    sampled = {a.profile_id for a in articles.values()} | {expected(page)["profile"] for page in PAGES}
+    assert sampled == set(profiles)
+
+
+# ---------------------------------------------------------------- generic boilerplate rules (every site)
+
+@pytest.mark.parametrize("line,rule_id", [
+    ("Copyright © 2024 PT Kompas Cyber Media (Kompas Gramedia Digital Group). All Rights Reserved.", "common.copyright"),
+    ("COPYRIGHT © ANTARA 2019", "common.copyright"),
+    ("© 2023 Tempo.co", "common.copyright"),
+    ("Hak Cipta © 2021 Republika Online", "common.copyright"),
+    ("Hak cipta atas lagu itu dipegang oleh label rekaman di Jakarta sejak tahun 2019.", None),
+    ("Tempo Media Group. All rights reserved.", "common.all-rights"),
+    ("Dilarang keras mengambil konten, melakukan crawling atau pengindeksan otomatis untuk AI di situs web ini "
+     "tanpa izin tertulis dari Kantor Berita ANTARA.", "common.no-copying"),
+    ("Artikel ini telah tayang di Kompas.com dengan judul \"Menlu Bertemu Mitranya\"", "common.syndication"),
+    ("Berita ini sudah tayang di TribunJakarta.com dengan judul Jokowi Terima PM Jepang", "common.syndication"),
+    ("Artikel ini membahas kunjungan Menlu ke Tokyo dan pertemuannya dengan PM Jepang pekan lalu.", None),
+    ("Baca artikel detiknews, \"Menlu Retno Bertemu Menlu Jepang\" selengkapnya di sini", "common.read-full"),
+    ("Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran andalanmu akses berita "
+     "Kompas.com WhatsApp Channel : https://www.whatsapp.com/channel/abc.", "common.follow"),
+    ("Ikuti berita terkini dari Republika Online di Google News, klik di sini.", "common.follow"),
+    ("Follow Berita Okezone di Google News", "common.follow"),
+    ("Ikuti perundingan itu, delegasi Indonesia membawa usulan baru soal batas laut kedua negara.", None),
+    ("Dapatkan berita up to date dengan semua berita terkini dari Okezone hanya di Okezone.com", "common.get-news"),
+    ("Download Apps CNN Indonesia sekarang https://app.cnnindonesia.com/", "common.download-app"),
+    ("Saksikan Video Pilihan di Bawah Ini:", "common.video-prompt"),
+    ("Jangan Lewatkan Video Terbaru:", "common.video-prompt"),
+    ("[Gambas:Video CNBC]", "common.video-prompt"),
+    ("Berkomentarlah secara bijaksana dan bertanggung jawab. Komentar sepenuhnya menjadi tanggung jawab komentator.",
+     "common.comment-policy"),
+    ("Komentar di artikel ini menjadi tanggung jawab sepenuhnya pemberi komentar.", "common.comment-policy"),
+    ("12 Komentar", "common.comment-policy"),
+    ("Ia menolak memberi komentar soal kunjungan itu kepada wartawan di Istana Negara.", None),
+    ("Tag: Rusia, Indonesia, SCO", "common.tags"),
+    ("Tagar #SolidaritasGaza ramai dibicarakan warganet sejak pekan lalu di berbagai platform media sosial.", None),
+    ("Salin Tautan", "common.share-button"),
+    ("Bagikan artikel ini ke WhatsApp", "common.share"),
+    ("SCROLL TO CONTINUE WITH CONTENT", "common.ad-label"),
+    ("Baca juga:", "common.baca-juga-list"),
+    ("Lihat Juga : Menlu RI Bertemu Menlu Malaysia", "common.baca-juga"),
+    ("Halaman: 1 2 3 Selanjutnya", "common.pagination"),
+    ("Lihat Foto", "common.pagination"),
+    ("Selanjutnya kedua menteri menggelar konferensi pers bersama di ruang utama kementerian.", None),
+    ("Penulis : Budi Santoso | Editor : Siti Aminah", "common.byline"),
+    ("Sabtu 28 Sep 2019 19:17 WIB", "common.date"),
+    ("Diterbitkan 28 Sep 2019, 19:17 WIB", "common.date"),
+    ("Sabtu, 28 September 2019 – 19:17 WITA", "common.date"),
+])
+def test_generic_boilerplate_rules(knowledge, line, rule_id):
+    generic = load_profiles(knowledge)["generic"]
+    found = next((r.id for r in (*generic.drop, *generic.meta) if r.search(line)), None)
+    assert found == rule_id
+
+
+def test_titles_listed_under_a_read_also_heading_leave_with_it(knowledge):
+    text = ("Judul Berita\n\nJAKARTA - Menteri Luar Negeri bertemu mitranya dari Jepang di Jakarta untuk membahas "
+            "kerja sama maritim kedua negara.\n\nBaca juga:\n\nJokowi Terima PM Singapura di Bogor\n\n"
+            "Harga Cabai Naik Lagi\n\nKedua menteri juga membahas rencana latihan bersama penjaga pantai kedua negara "
+            "pada tahun depan.")
+    article = clean.clean(page(text), knowledge)
+    assert "Jokowi Terima" not in article.body and "Harga Cabai" not in article.body
+    assert article.body.endswith("pada tahun depan.")
+    assert [r.rule_id for r in article.removed if "Cabai" in r.text] == ["common.baca-juga-list"]
+
+
+def test_short_first_paragraph_of_an_html_body_stays_in_the_body(knowledge):
+    text = ("Selasa, 04 Juli 2023 / 21:05 WIB\nFoto: Menlu di Jakarta\nPresiden menerima Menlu Jepang di Istana.\n"
+            "Dalam pertemuan itu kedua pihak membahas kerja sama maritim dan rencana patroli bersama di perairan "
+            "internasional.")
+    html_page = page(text, "https://www.kontan.co.id/news/x", title="Judul", body_start=2)
+    article = clean.clean(html_page, knowledge)
+    assert article.body.startswith("Presiden menerima Menlu Jepang di Istana.")
+    plain = clean.clean(page(text, "https://www.kontan.co.id/news/x", title="Judul"), knowledge)
+    assert "Presiden menerima" in plain.captions         # a page dump's short head line is a caption

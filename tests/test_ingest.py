@@ -61,7 +61,8 @@ def test_html_page_gets_text_and_metadata(corpus_pages):
     assert page.input_format == "html"
     assert page.url == "https://internasional.kontan.co.id/news/iran-resmi-jadi-anggota-penuh-sco-belarus-menyusul"
     assert page.html_meta["title"] == "Iran Resmi Jadi Anggota Penuh SCO, Belarus Menyusul"
-    assert page.html_meta["date"].startswith("2023-07-04T21:05")
+    assert page.html_meta["date.meta-tag"] == "2023-07-04T21:05:00+07:00"          # article:published_time
+    assert page.html_meta["profile"] == "kontan" and page.html_meta["body_start"] == 3
     assert "Selasa, 04 Juli 2023 / 21:05 WIB" in page.text          # from the profile's date selector
     assert "KONTAN.CO.ID - NEW DELHI." in page.text
     assert "<p>" not in page.text and "Beranda" not in page.text
@@ -82,6 +83,43 @@ def test_every_supported_encoding_decodes_to_the_same_text(encoding):
     text, _ = ingest.decode(SEED_TEXT.encode(encoding))
     assert text == SEED_TEXT
     assert ingest.article_id(text) == ingest.article_id(SEED_TEXT)
+
+
+def test_valid_utf8_wins_over_detection_and_a_declared_charset():
+    # Short text with one invisible U+200E: charset-normalizer alone calls it cp1252 (and so mojibake).
+    text = "Menteri Luar Negeri bertemu mitranya di Jakarta pada hari Selasa.\n\n\u200e\"Kami sepakat,\" ujarnya.\n"
+    data = text.encode("utf-8")
+    for declared in (None, "cp1252", "iso8859_15"):
+        decoded, encoding = ingest.decode(data, declared)
+        assert (decoded, encoding) == (text.replace("\u200e", ""), "utf_8")
+
+
+def test_declared_charset_is_used_when_the_bytes_are_not_utf8():
+    data = "Harga naik 5 \u20ac per ton, kata pejabat itu di Brussel.\n".encode("iso8859_15")   # € is 0xA4 here
+    assert ingest.decode(data, "iso8859_15") == ("Harga naik 5 \u20ac per ton, kata pejabat itu di Brussel.\n",
+                                                 "iso8859_15")
+    assert "\u20ac" not in ingest.decode(data)[0]           # charset-normalizer alone reads cp1252's ¤
+    assert ingest.decode(data, "no-such-codec")[1] in ingest.CANDIDATE_ENCODINGS
+
+
+@pytest.mark.parametrize("head,charset", [
+    (b'<meta charset="utf-8">', "utf_8"),
+    (b"<meta http-equiv='Content-Type' content='text/html; charset=ISO-8859-1'>", "cp1252"),
+    (b'<META CHARSET=windows-1252>', "cp1252"),
+    (b'<meta name="viewport" content="width=device-width">', None),
+])
+def test_declared_charset_of_an_html_page(head, charset):
+    from pipeline import html_extract
+    assert html_extract.declared_charset(b"<html><head>" + head + b"</head><body></body></html>") == charset
+
+
+def test_html_page_declaring_latin1_but_utf8_is_read_as_utf8(tmp_path, knowledge):
+    body = "".join(f"<p>\u201cIndonesia dan Brasil {w} kerja sama bioenergi,\u201d ujar menteri itu di Jakarta.</p>"
+                   for w in ("memperkuat", "memperluas"))
+    html = f"<html><head><meta charset='iso-8859-1'><title>Judul</title></head><body><article>{body}</article></body></html>"
+    (tmp_path / "page.html").write_bytes(html.encode("utf-8"))
+    page = run(tmp_path, knowledge)["page.html"]
+    assert page.encoding == "utf_8" and "\u201cIndonesia dan Brasil memperkuat" in page.text
 
 
 def test_latin1_page_decodes():
@@ -137,13 +175,26 @@ def test_html_menu_page_reaches_clean_and_stops_there(tmp_path, knowledge):
 
 def test_site_selectors_supply_what_trafilatura_misses(knowledge):
     from pipeline import html_extract
-    from pipeline.profiles import load_profiles
-    html = ("<html><body><div class='fs14 ff-opensans font-gray'>Selasa, 04 Juli 2023 / 21:05 WIB</div>"
-            "<div class='tmpt-desk-kon'><p>KONTAN.CO.ID - JAKARTA. Kalimat pertama.</p><p>Kalimat kedua.</p></div>"
-            "</body></html>")
-    text = html_extract._with_selectors(html, "", load_profiles(knowledge)["kontan"])
-    assert text.split("\n") == ["Selasa, 04 Juli 2023 / 21:05 WIB", "KONTAN.CO.ID - JAKARTA. Kalimat pertama.",
-                                 "Kalimat kedua."]
+    html = ("<html><head><link rel='canonical' href='https://www.kontan.co.id/news/x'></head><body>"
+            "<div class='fs14 ff-opensans font-gray'>Selasa, 04 Juli 2023 / 21:05 WIB</div>"
+            "<div class='tmpt-desk-kon'><p>KONTAN.CO.ID - JAKARTA. Kalimat pertama yang cukup panjang untuk menjadi "
+            "paragraf berita sungguhan.</p><p>Kalimat kedua.</p></div></body></html>")
+    text, meta = html_extract.extract(html, None, knowledge)
+    assert text.split("\n") == ["Selasa, 04 Juli 2023 / 21:05 WIB", "KONTAN.CO.ID - JAKARTA. Kalimat pertama yang "
+                                 "cukup panjang untuk menjadi paragraf berita sungguhan.", "Kalimat kedua."]
+    assert (meta["profile"], meta["body_start"], meta["url"]) == ("kontan", 1, "https://www.kontan.co.id/news/x")
+
+
+def test_a_page_saved_by_a_browser_gets_its_address_and_profile_from_the_saved_from_comment(knowledge):
+    from pipeline import html_extract
+    lead = ("KONTAN.CO.ID - JAKARTA. Pemerintah Indonesia dan Jepang menyepakati kerja sama pertahanan maritim "
+            "dalam pertemuan di Jakarta pada hari Selasa.")
+    html = ("<!DOCTYPE html>\n<!-- saved from url=(0040)https://www.kontan.co.id/news/contoh-1 -->\n<html><body>"
+            f"<div class='tmpt-desk-kon'><p>{lead}</p></div></body></html>")
+    text, meta = html_extract.extract(html, None, knowledge)
+    assert (meta["url"], meta["profile"], meta["body_source"]) == ("https://www.kontan.co.id/news/contoh-1", "kontan",
+                                                                   "selector")
+    assert text == lead
 
 
 def test_site_selector_fields_go_into_page_metadata(tmp_path, knowledge):

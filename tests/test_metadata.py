@@ -109,16 +109,16 @@ def test_byline_gives_wire_source_author_and_editor(knowledge):
         "kontan.co.id", "Siti Aminah", "Budi Santoso", None, "JAKARTA")
 
 
-@pytest.mark.parametrize("lead,city", [
-    ("JAKARTA - Pemerintah", "JAKARTA"),
-    ("Jakarta (ANTARA) - Pemerintah", "Jakarta"),
-    ("Jakarta, CNN Indonesia -- Pemerintah", "Jakarta"),
-    ("Pemerintah", None),
+@pytest.mark.parametrize("lead,city,site", [
+    ("JAKARTA - Pemerintah", "JAKARTA", None),
+    ("Jakarta (ANTARA) - Pemerintah", "Jakarta", "antaranews.com"),       # the dateline is ANTARA's marker
+    ("Jakarta, CNN Indonesia -- Pemerintah", "Jakarta", "cnnindonesia.com"),
+    ("Pemerintah", None, None),
 ])
-def test_generic_datelines(knowledge, lead, city):
+def test_generic_datelines(knowledge, lead, city, site):
     text = f"Judul Berita\n\n{lead} Indonesia membahas kerja sama pertahanan dengan Rusia di Jakarta pada pekan ini."
     meta = annotate(text, knowledge).meta
-    assert meta.dateline == city and meta.site is None
+    assert meta.dateline == city and meta.site == site
 
 
 ENGLISH = ("Russian President Vladimir Putin said on Tuesday that military cooperation between the member states "
@@ -144,3 +144,86 @@ def test_byline_under_the_title_on_an_unknown_site(knowledge):
 def test_site_and_url_from_the_page_url(knowledge):
     meta = annotate(f"Judul Berita\n\n{BODY}", knowledge, url="https://www.kabar.example/a/1").meta
     assert (meta.site, meta.url) == ("kabar.example", "https://www.kabar.example/a/1")
+
+
+# ---------------------------------------------------------------- dates from the page's own markup
+
+@pytest.mark.parametrize("text,at,has_time", [
+    ("2019-09-28T19:17:34+07:00", datetime(2019, 9, 28, 19, 17, 34, tzinfo=WIB), True),
+    ("2019-09-28WIB19:17:34+07:00", datetime(2019, 9, 28, 19, 17, 34, tzinfo=WIB), True),     # PHP's 'T' format
+    ("2019-09-28+0719:17:34", datetime(2019, 9, 28, 19, 17, 34, tzinfo=WIB), True),
+    ("2019-09-28T12:17:34Z", datetime(2019, 9, 28, 19, 17, 34, tzinfo=WIB), True),
+    ("2023-09-28T12:17:00.000Z", datetime(2023, 9, 28, 19, 17, tzinfo=WIB), True),
+    ("2019-09-28T19:17:34+0800", datetime(2019, 9, 28, 18, 17, 34, tzinfo=WIB), True),
+    ("2019-09-28 19:17:34", datetime(2019, 9, 28, 19, 17, 34, tzinfo=WIB), True),               # no zone: WIB
+    ("2015/11/05 13:20:00", datetime(2015, 11, 5, 13, 20, tzinfo=WIB), True),
+    ("2019-09-28 19:17 WITA", datetime(2019, 9, 28, 18, 17, tzinfo=WIB), True),
+    ("2021-08-24", datetime(2021, 8, 24, tzinfo=WIB), False),
+    ("Sat, 28 Sep 2019 19:17:34 +0700", datetime(2019, 9, 28, 19, 17, 34, tzinfo=WIB), True),
+])
+def test_machine_dates_keep_time_and_zone(knowledge, text, at, has_time):
+    parsed, _, timed = metadata.parse_machine_date(text, knowledge)
+    assert (parsed, timed) == (at, has_time) and parsed.utcoffset().total_seconds() == 7 * 3600
+
+
+@pytest.mark.parametrize("text", ["2019-13-01T10:00:00", "kemarin", "2019-02-30"])
+def test_bad_machine_dates_give_none(knowledge, text):
+    assert metadata.parse_machine_date(text, knowledge) is None
+
+
+def dated(knowledge, line=None, **html):
+    head = f"{line}\n\n" if line else ""
+    return annotate(f"Judul Berita\n\n{head}{BODY}", knowledge, **{f"date.{k.replace('_', '-')}": v
+                                                                   for k, v in html.items()}).meta
+
+
+def test_json_ld_wins_when_the_sources_agree(knowledge):
+    meta = dated(knowledge, "Kamis, 05 Nov 2015 13:20 WIB", json_ld="2015-11-05T13:20:00+07:00",
+                 meta_tag="2015/11/05 13:20:00")
+    assert (meta.published_at, meta.date_source) == (datetime(2015, 11, 5, 13, 20, tzinfo=WIB), "json-ld")
+
+
+def test_the_time_most_sources_agree_on_wins(knowledge):
+    meta = dated(knowledge, "Kamis, 05 Nov 2015 13:20 WIB", json_ld="2015-11-06T08:00:00+07:00",
+                 meta_tag="2015-11-05T13:20:00+07:00")
+    assert (meta.published_at, meta.date_source) == (datetime(2015, 11, 5, 13, 20, tzinfo=WIB), "meta-tag")
+
+
+def test_a_source_with_a_time_beats_a_date_alone(knowledge):
+    meta = dated(knowledge, "Selasa, 24 Agustus 2021 | 09:15 WIB", json_ld="2021-08-24")
+    assert (meta.published_at, meta.date_source) == (datetime(2021, 8, 24, 9, 15, tzinfo=WIB), "page")
+
+
+def test_local_time_labelled_utc_loses_to_the_printed_line(knowledge):
+    meta = dated(knowledge, "Sabtu, 09 September 2023 | 15:20 WIB", json_ld="2023-09-09T15:20:00+00:00")
+    assert (meta.published_at, meta.date_source) == (datetime(2023, 9, 9, 15, 20, tzinfo=WIB), "page")
+
+
+def test_time_element_alone_dates_the_page(knowledge):
+    meta = dated(knowledge, time_element="2024-03-11T16:02:00+07:00")
+    assert (meta.published_at, meta.date_source) == (datetime(2024, 3, 11, 16, 2, tzinfo=WIB), "time-element")
+
+
+# ---------------------------------------------------------------- titles
+
+@pytest.mark.parametrize("raw,names,title", [
+    ("Presiden Perancis Kunjungi Jakarta Halaman all - Kompas.com", ("KOMPAS.com",), "Presiden Perancis Kunjungi Jakarta"),
+    ("Retno Serukan Gencatan Senjata - Dunia Tempo.co", ("https://dunia.tempo.co/read/1",), "Retno Serukan Gencatan Senjata"),
+    ("Menag Bertemu Menteri Haji Saudi | ihram.co.id", ("Republika Online",), "Menag Bertemu Menteri Haji Saudi"),
+    ("Menag Bertemu Menteri Haji Saudi | Republika Online", ("Republika Online",), "Menag Bertemu Menteri Haji Saudi"),
+    ("Menlu Rusia Bahas Perdagangan : Okezone News", ("Okezone",), "Menlu Rusia Bahas Perdagangan"),
+    ("KTT ASEAN 2023: Myanmar - Timor Leste Jadi Sorotan - News Liputan6.com", ("liputan6.com",),
+     "KTT ASEAN 2023: Myanmar - Timor Leste Jadi Sorotan"),
+    ("Rusia - Ukraina Sepakati Pertukaran Tawanan", ("https://www.liputan6.com/x",), "Rusia - Ukraina Sepakati Pertukaran Tawanan"),
+    ("Indonesia | Jepang: Babak Baru Kemitraan", ("Kompas.com",), "Indonesia | Jepang: Babak Baru Kemitraan"),
+    ("Kunjungan ke Indonesia - Jepang | CNN Indonesia", ("CNN Indonesia",), "Kunjungan ke Indonesia - Jepang"),
+    ("Tempo.co", ("Tempo.co",), "Tempo.co"),                                        # never cut to nothing
+])
+def test_titles_lose_the_site_name_and_keep_their_own_dashes(knowledge, raw, names, title):
+    from pipeline import titles
+    assert titles.clean_title(raw, titles.site_keys(names, knowledge), knowledge) == title
+
+
+def test_page_dump_title_loses_its_site_suffix(knowledge):
+    meta = annotate(f"Judul Berita Kerja Sama | Tempo.co\n\n{BODY}", knowledge, url="https://dunia.tempo.co/read/1").meta
+    assert meta.title == "Judul Berita Kerja Sama"

@@ -167,11 +167,11 @@ def test_inputs_changing_during_the_run_are_each_accounted_for(tmp_path, monkeyp
     listed = sorted(p.name for p in folder.iterdir())
     original_decode = ingest.decode
 
-    def decode_and_change_folder(data: bytes):
+    def decode_and_change_folder(data: bytes, *args):
         if (folder / "zz_deleted_midway.txt").exists():
             (folder / "zz_deleted_midway.txt").unlink()
             shutil.copy(SEEDS[2], folder / "aa_added_midway.txt")
-        return original_decode(data)
+        return original_decode(data, *args)
 
     monkeypatch.setattr(ingest, "decode", decode_and_change_folder)
     assert main(cli(folder, out)) == 0
