@@ -29,11 +29,20 @@ class Context:
     year: int | None
     people: dict[str, Actor]                # a person's actor by canonical name, from their best-titled mention
     mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)   # by (field, sentence index)
+    acting: dict[tuple[str, int], tuple[list[Mention], dict]] = field(default_factory=dict)   # acting_mentions
 
 
 def acting_mentions(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context) -> tuple[list[Mention], dict]:
     """The sentence's mentions that act for a state or organisation (places kept for the location), each with
-    the actor's code, and the actor of each by its offsets. State organs the model left untagged join them."""
+    the actor's code, and the actor of each by its offsets. State organs the model left untagged join them.
+    Worked out once per sentence (every trigger of the sentence asks)."""
+    key = (sentence.field, sentence.index)
+    if key not in ctx.acting:
+        ctx.acting[key] = _acting(sentence, mentions, text, ctx)
+    return ctx.acting[key]
+
+
+def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context) -> tuple[list[Mention], dict]:
     organs = ctx.actors.untagged_organs(text, sentence.start, sentence.end, mentions)
     inside = [m for m in mentions if any(o.start <= m.start and m.end <= o.end for o in organs)]  # its country
     mentions = sorted([m for m in mentions if m not in inside]
