@@ -25,9 +25,9 @@ class Context:
     book: Rulebook
     actors: ActorModel
     dates: DateContext
-    article_senses: frozenset[str]
     year: int | None
     people: dict[str, Actor]                # a person's actor by canonical name, from their best-titled mention
+    article_senses: frozenset[str] | None = None   # article-wide senses, found when first needed
     mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)   # by (field, sentence index)
     acting: dict[tuple[str, int], tuple[list[Mention], dict]] = field(default_factory=dict)   # acting_mentions
 

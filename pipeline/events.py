@@ -63,7 +63,7 @@ def _reports(m: Match, sentence: Sentence, text: str, mentions: list[Mention], c
     cues = ctx.book.cues
     window = event_status.window(m.trigger_start, m.trigger_end, text, sentence, cues)
     sense = senses.silencing(ctx.book.senses, m.rule.event_type, text, sentence.start, sentence.end,
-                             m.trigger_start, m.trigger_end, ctx.article_senses)
+                             m.trigger_start, m.trigger_end, _article_senses(ctx))
     return not (cues.anaphora.match(text[m.trigger_end:sentence.end]) or event_status.doubted(window, cues)
                 or event_status.landmark(m.trigger_start, text, sentence, cues)
                 or _inside_name(m, mentions) or sense is not None
@@ -190,10 +190,17 @@ def _mentions_by_sentence(article: Article) -> dict[tuple[str, int], list[Mentio
 def _context(article: Article, knowledge: Knowledge) -> Context:
     book = rulebook(knowledge)
     published = article.meta.published_at
-    article_text = f"{article.meta.title or ''}\n{article.body}"
     actors, year = actor_model(knowledge), published.year if published else None
-    return Context(article, book, actors, DateContext(article, book.dates_lexicon),
-                   senses.article_senses(book.senses, article_text), year, event_sides.people_of(article, actors, year))
+    return Context(article, book, actors, DateContext(article, book.dates_lexicon), year,
+                   event_sides.people_of(article, actors, year))
+
+
+def _article_senses(ctx: Context) -> frozenset[str]:
+    """The article-wide senses (a sports report), looked for once, when a trigger first asks."""
+    if ctx.article_senses is None:
+        text = f"{ctx.article.meta.title or ''}\n{ctx.article.body}"
+        ctx.article_senses = senses.article_senses(ctx.book.senses, text)
+    return ctx.article_senses
 
 
 def add_events(article: Article, knowledge: Knowledge) -> Article:
