@@ -1,0 +1,51 @@
+"""Hostile inputs at scale (issue 11): each runs under a CPU-time limit in a child process, so a step that
+grows quadratically is killed instead of timed. The figures for big inputs are in bench/bench_hostile.py."""
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Normalises (with a stand-in tagger that marks two names as PER) a seed page holding one long line of
+# people, countries and organisations: tens of thousands of candidates on one line.
+LONG_LINE_MENTIONS = """
+import sys
+from pathlib import Path
+from pipeline import clean, metadata, ner
+from pipeline.ingest import article_id
+from pipeline.knowledge import load_knowledge
+from pipeline.record import Page
+
+class NameTagger:
+    NAMES = {"Vladimir": "B-PER", "Putin": "I-PER", "Wang": "B-PER", "Yi": "I-PER"}
+    def tag(self, sentences):
+        return [[self.NAMES.get(t, "O") for t in sentence] for sentence in sentences]
+
+unit = "Presiden Rusia Vladimir Putin bertemu Menteri Luar Negeri China Wang Yi dan SCO di Moskow, "
+text = "Judul\\n\\n" + (unit * (int(sys.argv[1]) // len(unit))).rstrip(", ") + "."
+knowledge = load_knowledge()
+page = Page(article_id(text), "long.txt", text, "utf_8", "txt")
+article = metadata.add_metadata(clean.clean(page, knowledge), knowledge)
+done = ner.add_mentions([article], NameTagger(), knowledge)[0]
+print(len(done.mentions), sum(m.label == "PERSON" for m in done.mentions))
+"""
+
+
+def limited_python(code: str, *args: str, cpu_seconds: int) -> subprocess.CompletedProcess:
+    """``python -c code args`` in a child process killed once it has used ``cpu_seconds`` of CPU time."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=REPO, preexec_fn=limit, capture_output=True,
+                          text=True, check=False)
+
+
+def test_a_200_kb_line_of_names_is_normalised_in_linear_time():
+    # Scanning every chosen span for every candidate took ~100 s of CPU here; linear look-ups take ~1.5 s.
+    done = limited_python(LONG_LINE_MENTIONS, "200000", cpu_seconds=20)
+    assert done.returncode == 0, done.stderr[-2000:] or "killed: over 20 s of CPU time"
+    mentions, people = map(int, done.stdout.split())
+    units = 200000 // 91
+    assert people == 2 * units and mentions >= 5 * units     # 2 people, Russia, China, SCO, Moskow per unit
