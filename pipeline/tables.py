@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -220,18 +218,7 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 def write_atomically(path: Path, payload: bytes) -> None:
     """Write to a temporary file beside ``path``, fsync, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)   # mkstemp creates 0600; outputs are meant to be shared
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    outputs.replace_all({Path(path): payload})
 
 
 def write_tables(tables: dict[str, pa.Table], out_dir: Path, csv_bom: bool = False) -> list[Path]:

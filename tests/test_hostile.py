@@ -2,12 +2,40 @@
 grows quadratically is killed instead of timed. The figures for big inputs are in bench/bench_hostile.py."""
 from __future__ import annotations
 
+import os
 import resource
+import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.__main__ import main
+
 REPO = Path(__file__).resolve().parent.parent
+SEEDS = sorted((REPO / "corpus").glob("00[0-4]_*.txt"))
+
+
+def cli(folder: Path, out: Path, *extra: str) -> list[str]:
+    return ["run", str(folder), "--out", str(out), "--no-ner", "--quiet", "--workers", "1", *extra]
+
+
+def seed_folder(folder: Path, n: int = 2) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in SEEDS[:n]:
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+def read(out: Path, name: str) -> list[dict]:
+    return pq.read_table(out / f"{name}.parquet").to_pylist()
+
+
+def by_path(out: Path, name: str) -> dict[str, dict]:
+    return {row["source_path"]: row for row in read(out, name)}
 
 # Normalises (with a stand-in tagger that marks two names as PER) a seed page holding one long line of
 # people, countries and organisations: tens of thousands of candidates on one line.
@@ -49,3 +77,24 @@ def test_a_200_kb_line_of_names_is_normalised_in_linear_time():
     mentions, people = map(int, done.stdout.split())
     units = 200000 // 91
     assert people == 2 * units and mentions >= 5 * units     # 2 people, Russia, China, SCO, Moskow per unit
+
+
+# ---------------------------------------------------------------- item 9: one permission for every output
+
+@pytest.mark.parametrize("umask", [0o022, 0o027], ids=["umask-022", "umask-027"])
+def test_every_output_file_and_folder_gets_the_permissions_the_umask_gives(tmp_path, umask):
+    from pipeline.report import write_report
+
+    folder, out = seed_folder(tmp_path / "in"), tmp_path / "out"
+    previous = os.umask(umask)
+    try:
+        assert main(cli(folder, out, "--partition-by-year")) == 0
+        write_report(out)
+    finally:
+        os.umask(previous)
+    outputs = [out, *(p for p in out.rglob("*") if ".cache" not in p.relative_to(out).parts)]
+    files = {stat.S_IMODE(p.stat().st_mode) for p in outputs if p.is_file()}
+    folders = {stat.S_IMODE(p.stat().st_mode) for p in outputs if p.is_dir()}
+    assert files == {0o666 & ~umask} and folders == {0o777 & ~umask}
+    assert {"articles.csv", "manifest.json", "datapackage.json"} <= {p.name for p in outputs}
+    assert (out / "by_year" / "articles").is_dir() and (out / "report" / "index.html").is_file()

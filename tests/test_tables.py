@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import dictionary, schema, tables
+from pipeline import dictionary, outputs, schema, tables
 from pipeline.record import (Article, DateRef, Event, Evidence, Mention, Meta, Page, Participant, Problem,
                              Removed)
 from pipeline.tables import InputStatus
@@ -142,7 +142,7 @@ def test_a_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tables.os, "fsync", disk_full)
+    monkeypatch.setattr(outputs.os, "fsync", disk_full)
     with pytest.raises(OSError):
         tables.write_atomically(target, b"new content")
     assert target.read_bytes() == b"previous"
