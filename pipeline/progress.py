@@ -43,6 +43,8 @@ def summary(result) -> str:
         lines[-1] += f"  (wall {wall.total_seconds():.0f}s; stage times add up across workers)"
     corrupt = sum(n for key, n in result.cache_stats.items() if key.endswith("corrupt"))
     unwritten = sum(n for key, n in result.cache_stats.items() if key.endswith("write-error"))
-    if corrupt or unwritten:
-        lines.append(f"cache     {corrupt} damaged entries recomputed, {unwritten} entries not written (disk?)")
+    undeleted = result.cache_stats.get("delete-error", 0)
+    if corrupt or unwritten or undeleted:
+        lines.append(f"cache     {corrupt} damaged entries recomputed, {unwritten} entries not written, "
+                     f"{undeleted} stale entries not deleted (disk full or read-only?)")
     return "\n".join(lines)

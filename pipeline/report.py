@@ -181,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"error: cannot write the report into {args[0]}: {exc.strerror or exc}", file=sys.stderr)
+        return 3
     print(f"report written to {path}")
     return 0
 

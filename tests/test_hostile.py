@@ -2,6 +2,8 @@
 grows quadratically is killed instead of timed. The figures for big inputs are in bench/bench_hostile.py."""
 from __future__ import annotations
 
+import errno
+import io
 import os
 import resource
 import shutil
@@ -98,3 +100,56 @@ def test_every_output_file_and_folder_gets_the_permissions_the_umask_gives(tmp_p
     assert files == {0o666 & ~umask} and folders == {0o777 & ~umask}
     assert {"articles.csv", "manifest.json", "datapackage.json"} <= {p.name for p in outputs}
     assert (out / "by_year" / "articles").is_dir() and (out / "report" / "index.html").is_file()
+
+
+# ---------------------------------------------------------------- item 7: a read-only output folder with a cache
+
+def make_read_only(monkeypatch, folder: Path) -> None:
+    """Every call that would change something under ``folder`` fails as on a read-only mount. (The tests run as
+    root, and root writes into a 0500 folder: chmod cannot make one; a read-only bind mount needs privileges
+    CI does not have.) Reading goes through."""
+    root = str(folder.resolve())
+
+    def under(path) -> bool:
+        return isinstance(path, (str, os.PathLike)) and (os.path.abspath(path) + "/").startswith(root + "/")
+
+    def refuse(path):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    def guard(original, changes=lambda *args: True):
+        def guarded(path, *args, **kwargs):
+            if under(path) and changes(path, *args, **kwargs):
+                if original is os.mkdir and os.path.exists(path):
+                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+                refuse(path)
+            return original(path, *args, **kwargs)
+        return guarded
+
+    writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    monkeypatch.setattr(os, "open", guard(os.open, lambda path, flags, *a, **k: flags & writes))
+    monkeypatch.setattr(io, "open", guard(io.open, lambda path, mode="r", *a, **k: set(mode) & set("wax+")))
+    for name in ("replace", "rename", "unlink", "mkdir", "rmdir", "chmod", "link"):
+        monkeypatch.setattr(os, name, guard(getattr(os, name)))
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_a_read_only_output_folder_with_a_cache_is_exit_3_and_a_clear_message(tmp_path, monkeypatch, capsys):
+    from pipeline import report
+
+    folder, out = seed_folder(tmp_path / "in", n=3), tmp_path / "out"
+    assert main(cli(folder, out)) == 0
+    assert report.main([str(out)]) == 0
+    (folder / SEEDS[0].name).unlink()                  # its cache entries are now stale: the run prunes them
+    before = snapshot(out)
+    capsys.readouterr()
+    make_read_only(monkeypatch, out)
+    assert main(cli(folder, out)) == 3
+    err = capsys.readouterr().err
+    assert "cannot write outputs" in err and "Read-only file system" in err and "Traceback" not in err
+    assert report.main([str(out)]) == 3
+    assert "cannot write the report" in capsys.readouterr().err
+    monkeypatch.undo()
+    assert snapshot(out) == before
