@@ -153,3 +153,27 @@ def test_a_read_only_output_folder_with_a_cache_is_exit_3_and_a_clear_message(tm
     assert "cannot write the report" in capsys.readouterr().err
     monkeypatch.undo()
     assert snapshot(out) == before
+
+
+# ---------------------------------------------------------------- item 10: numeric options
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--max-input-mb", "nan", "finite number"), ("--max-input-mb", "inf", "finite number"),
+    ("--max-input-mb", "1e308", "finite number"), ("--max-input-mb", "-1", "more than 0"),
+    ("--max-input-mb", "0", "more than 0"), ("--max-input-mb", "1e-9", "at least one byte"),
+    ("--max-input-mb", "ten", "not a number"), ("--workers", "0", "1 or more"), ("--workers", "-2", "1 or more"),
+    ("--workers", "1.5", "not a whole number"), ("--chunk-size", "0", "1 or more"),
+])
+def test_a_meaningless_number_is_an_argument_error_not_a_traceback(tmp_path, capsys, option, value, message):
+    with pytest.raises(SystemExit) as stopped:
+        main(["run", str(seed_folder(tmp_path / "in", n=1)), "--out", str(tmp_path / "out"), option, value])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: " in err and message in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_fractional_size_limit_is_accepted(tmp_path):
+    folder, out = seed_folder(tmp_path / "in", n=1), tmp_path / "out"
+    assert main(cli(folder, out, "--max-input-mb", "0.001")) == 0           # 1,048 bytes: the seed is too large
+    assert [row["kind"] for row in read(out, "errors")] == ["too-large"]
