@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.datapackage import write_datapackage
 from pipeline.knowledge import KnowledgeError, load_knowledge
+from pipeline.layout import CACHE_DIR
 from pipeline.manifest import outputs_current, outputs_key, write_manifest
 from pipeline.profiles import load_profiles
 from pipeline.partition import update_partitioned
@@ -42,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="skip the NER model (countries and organisations still come from the gazetteers)")
     run.add_argument("--max-input-mb", type=megabytes, default=Settings.max_input_bytes / 2**20,
                      help="inputs larger than this are reported in errors instead of read (default: %(default)s)")
+    run.add_argument("--follow-links", action="store_true",
+                     help="read files and folders that symbolic links in INPUT point to outside it (default: such "
+                          "links are listed in errors as outside-input; links within INPUT are always followed)")
     run.add_argument("--csv-bom", action="store_true",
                      help="start CSV files with a UTF-8 byte-order mark (helps Excel detect UTF-8)")
     run.add_argument("--partition-by-year", action="store_true",
@@ -108,15 +112,15 @@ def stage_list(text: str) -> frozenset[str]:
 
 
 def options_from(args: argparse.Namespace) -> RunOptions:
-    cache_dir = None if args.no_cache else (args.cache_dir or args.out / ".cache")
+    cache_dir = None if args.no_cache else (args.cache_dir or args.out / CACHE_DIR)
     return RunOptions(workers=args.workers, engine=args.engine, scheduler=args.scheduler,
-                      cache_dir=cache_dir, rerun=frozenset(STAGE_ORDER) if args.force else args.stages,
+                      cache_dir=cache_dir, output_dir=args.out, rerun=frozenset(STAGE_ORDER) if args.force else args.stages,
                       chunk_size=args.chunk_size, progress=not args.quiet)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(max_input_bytes=int(args.max_input_mb * 2**20), model_dir=args.model_dir,
-                    use_ner=not args.no_ner)
+                    use_ner=not args.no_ner, follow_links=args.follow_links)
 
 
 def run_command(args: argparse.Namespace) -> int:

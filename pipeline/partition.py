@@ -18,8 +18,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline import outputs, schema
+from pipeline.layout import PARTITION_DIR
 
-PARTITION_DIR = "by_year"
 YEAR = "year"
 PARTITIONING = ds.partitioning(pa.schema([(YEAR, pa.int16())]), flavor="hive")
 UNPARTITIONED = ("inputs", "errors")

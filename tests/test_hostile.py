@@ -2,11 +2,14 @@
 grows quadratically is killed instead of timed. The figures for big inputs are in bench/bench_hostile.py."""
 from __future__ import annotations
 
+import csv
 import errno
 import io
+import json
 import os
 import resource
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -18,6 +21,7 @@ import pytest
 from pipeline.__main__ import main
 
 REPO = Path(__file__).resolve().parent.parent
+DATE = "2024-03-04T10:00:00+07:00"
 SEEDS = sorted((REPO / "corpus").glob("00[0-4]_*.txt"))
 
 
@@ -177,3 +181,208 @@ def test_a_fractional_size_limit_is_accepted(tmp_path):
     folder, out = seed_folder(tmp_path / "in", n=1), tmp_path / "out"
     assert main(cli(folder, out, "--max-input-mb", "0.001")) == 0           # 1,048 bytes: the seed is too large
     assert [row["kind"] for row in read(out, "errors")] == ["too-large"]
+
+
+# ---------------------------------------------------------------- item 4: the pipeline's outputs are not inputs
+
+def test_an_output_folder_inside_the_input_folder_is_never_read_back(tmp_path):
+    from pipeline import report
+
+    folder = seed_folder(tmp_path / "in")
+    out = folder / "out"
+    assert main(cli(folder, out)) == 0
+    assert report.main([str(out)]) == 0
+    first = by_path(out, "inputs")
+    assert main(cli(folder, out, "--partition-by-year")) == 0
+    assert by_path(out, "inputs") == first == {seed.name: first[seed.name] for seed in SEEDS[:2]}
+    assert read(out, "errors") == [] and len(read(out, "articles")) == 2
+    assert json.loads((out / "manifest.json").read_text())["counts"]["excluded_outputs"] == ["out/"]
+
+
+def test_outputs_written_into_the_input_folder_itself_are_never_read_back(tmp_path):
+    folder = seed_folder(tmp_path / "in")
+    assert main(cli(folder, folder)) == 0
+    assert main(cli(folder, folder, "--force")) == 0
+    assert sorted(by_path(folder, "inputs")) == [seed.name for seed in SEEDS[:2]]
+    assert read(folder, "errors") == []
+    listed = json.loads((folder / "manifest.json").read_text())["output_files"]
+    assert "articles.csv" in listed and not any(seed.name in listed for seed in SEEDS)   # only what it wrote
+
+
+def test_an_earlier_output_folder_is_recognised_by_its_manifest(tmp_path):
+    folder = seed_folder(tmp_path / "in")
+    assert main(cli(folder, folder / "old_run")) == 0
+    (folder / "scraper").mkdir()                       # a manifest.json that is not the pipeline's is an input
+    (folder / "scraper" / "manifest.json").write_text('{"pages": 2}', encoding="utf-8")
+    assert main(cli(folder, tmp_path / "elsewhere")) == 0
+    inputs = by_path(tmp_path / "elsewhere", "inputs")
+    assert sorted(inputs) == sorted([seed.name for seed in SEEDS[:2]] + ["scraper/manifest.json"])
+    assert inputs["scraper/manifest.json"]["status"] == "error"
+    excluded = json.loads((tmp_path / "elsewhere" / "manifest.json").read_text())["counts"]["excluded_outputs"]
+    assert "old_run/manifest.json" in excluded and "old_run/articles.parquet" in excluded
+
+
+# ---------------------------------------------------------------- item 5: JSON lines, record by record
+
+def test_a_record_in_another_encoding_costs_that_record_only(tmp_path):
+    body = ("Menteri Luar Negeri Indonesia bertemu mitranya dari Malaysia di Jakarta, Senin (4/3/2024), untuk "
+            "membahas kerja sama “pertahanan” di perbatasan kedua negara yang semakin erat. ")
+    records = [json.dumps({"url": f"https://x.example/{n}", "date": DATE, "text": f"Berita {n}\n\n{body * 3}"},
+                          ensure_ascii=False) for n in range(3)]
+    damaged = records[2].encode("utf-8").replace(b"Senin", b"Sen\x81in")     # UTF-8 with a stray byte
+    lines = [records[0].encode("utf-8"), records[1].encode("cp1252"), damaged, records[2].encode("utf-8")]
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    (folder / "batch.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    assert main(cli(folder, out)) == 0
+    statuses = {path: row["status"] for path, row in by_path(out, "inputs").items()}
+    assert statuses == {"batch.jsonl#0": "processed", "batch.jsonl#1": "processed", "batch.jsonl#2": "error",
+                        "batch.jsonl#3": "processed"}
+    encodings = {row["source_path"]: row["encoding"] for row in read(out, "articles")}
+    assert encodings == {"batch.jsonl#0": "utf_8", "batch.jsonl#1": "cp1252", "batch.jsonl#3": "utf_8"}
+    assert all("“pertahanan”" in row["body"] for row in read(out, "articles"))
+    assert [(row["source_path"], row["kind"]) for row in read(out, "errors")] == [("batch.jsonl#2", "decode")]
+
+
+def test_a_utf16_json_lines_file_is_still_read_whole(tmp_path, knowledge):
+    from pipeline import ingest
+    from pipeline.settings import Settings
+
+    record = json.dumps({"text": "Judul\n\n" + "Presiden bertemu menteri di Jakarta pada hari Senin lalu. " * 3})
+    (tmp_path / "wide.jsonl").write_bytes(f"{record}\n{record}\n".encode("utf-16"))
+    pages = list(ingest.iter_pages(tmp_path, Settings(), knowledge))
+    assert [(p.source_path, p.encoding) for p in pages] == [("wide.jsonl#0", "utf_16"), ("wide.jsonl#1", "utf_16")]
+
+
+# ---------------------------------------------------------------- item 8: every path the walk meets gets a row
+
+class Hang(Exception):
+    pass
+
+
+def alarm(seconds: int):
+    """Fail (instead of hanging the suite) if something blocks, e.g. on opening a FIFO."""
+    def ring(signum, frame):
+        raise Hang(f"blocked for {seconds} s")
+    signal.signal(signal.SIGALRM, ring)
+    signal.alarm(seconds)
+
+
+@pytest.fixture()
+def awkward_folder(tmp_path, monkeypatch) -> Path:
+    folder, outside = seed_folder(tmp_path / "in", n=2), seed_folder(tmp_path / "outside", n=3)
+    (folder / "locked").mkdir()
+    shutil.copy(SEEDS[3], folder / "locked" / "hidden_from_us.txt")
+    (folder / "sub").mkdir()
+    shutil.copy(SEEDS[4], folder / "sub" / "page.txt")
+    os.mkfifo(folder / "pipe.txt")
+    os.symlink("nowhere.txt", folder / "dangling.txt")
+    os.symlink("loop.txt", folder / "loop.txt")
+    os.symlink("/dev/zero", folder / "zero.txt")
+    os.symlink(outside, folder / "linked_outside")
+    os.symlink(outside / SEEDS[2].name, folder / "linked_file_outside.txt")
+    os.symlink("sub", folder / "linked_sub")                # inside: followed, its page is a duplicate
+    os.symlink("..", folder / "sub" / "up")                 # back to the input folder: a loop
+    original_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path).name == "locked":     # root lists a 000 folder anyway: refuse as for another user
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return original_scandir(path)
+    monkeypatch.setattr(os, "scandir", scandir)
+    return folder
+
+
+AWKWARD = {"dangling.txt": "broken-link", "loop.txt": "link-loop", "pipe.txt": "not-a-file", "zero.txt": "not-a-file",
+           "locked/": "unreadable", "sub/up/": "link-loop", "linked_sub/up/": "link-loop"}
+
+
+def test_every_path_the_walk_meets_gets_a_row_and_links_out_are_refused(awkward_folder, tmp_path):
+    alarm(120)
+    try:
+        assert main(cli(awkward_folder, tmp_path / "out")) == 0
+    finally:
+        signal.alarm(0)
+    inputs, errors = by_path(tmp_path / "out", "inputs"), by_path(tmp_path / "out", "errors")
+    refused = {"linked_outside/": "outside-input", "linked_file_outside.txt": "outside-input"}
+    assert {path: row["kind"] for path, row in errors.items()} == {**AWKWARD, **refused}
+    assert "never opened" in errors["pipe.txt"]["message"] and "/dev/zero" in errors["zero.txt"]["message"]
+    assert "--follow-links" in errors["linked_outside/"]["message"]
+    assert (inputs["sub/page.txt"]["status"], inputs["sub/page.txt"]["duplicate_of"]) == ("duplicate",
+                                                                                         "linked_sub/page.txt")
+    assert {p for p, row in inputs.items() if row["status"] == "processed"} == {*(s.name for s in SEEDS[:2]),
+                                                                                 "linked_sub/page.txt"}
+
+
+def test_follow_links_reads_what_links_point_to_outside_but_never_a_device(awkward_folder, tmp_path):
+    alarm(120)
+    try:
+        assert main(cli(awkward_folder, tmp_path / "out", "--follow-links")) == 0
+    finally:
+        signal.alarm(0)
+    inputs, errors = by_path(tmp_path / "out", "inputs"), by_path(tmp_path / "out", "errors")
+    assert {path: row["kind"] for path, row in errors.items()} == AWKWARD
+    assert inputs["linked_file_outside.txt"]["status"] == "processed"
+    assert inputs[f"linked_outside/{SEEDS[2].name}"]["duplicate_of"] == "linked_file_outside.txt"
+
+
+def test_a_fifo_swapped_in_after_the_listing_is_refused_unopened(tmp_path):
+    from pipeline.record import PipelineError
+    from pipeline.walk import read_regular
+
+    os.mkfifo(tmp_path / "late.txt")
+    alarm(60)
+    try:
+        with pytest.raises(PipelineError) as refused:
+            read_regular(tmp_path / "late.txt", 1000)
+    finally:
+        signal.alarm(0)
+    assert refused.value.kind == "not-a-file"
+
+
+# ---------------------------------------------------------------- item 10: NUL bytes and non-string metadata
+
+ARTICLE_TEXT = ("Judul berita\n\n" + "Menteri Pertahanan Indonesia bertemu Menteri Pertahanan Malaysia di Jakarta "
+                "pada hari Senin untuk membahas patroli bersama di Selat Malaka. " * 3)
+
+
+def jsonl(folder: Path, *records: dict) -> None:
+    """A JSON-lines file of these records, each dated (an undated article has no events to date)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = (json.dumps({"date": DATE, **record}) for record in records)
+    (folder / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_nul_is_refused_alike_in_a_text_file_in_utf16_and_in_a_json_string(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    jsonl(folder, {"text": ARTICLE_TEXT.replace("Senin", "Sen\u0000in")}, {"text": ARTICLE_TEXT, "title": "a\u0000"},
+          {"text": ARTICLE_TEXT})
+    (folder / "nul.txt").write_bytes(ARTICLE_TEXT.replace("Senin", "Sen\0in").encode("utf-8"))
+    (folder / "nul16.txt").write_bytes(ARTICLE_TEXT.replace("Senin", "Sen\0in").encode("utf-16"))
+    assert main(cli(folder, out)) == 0
+    kinds = {path: row["kind"] for path, row in by_path(out, "errors").items()}
+    assert kinds == {"batch.jsonl#0": "binary", "batch.jsonl#1": "binary", "nul.txt": "binary", "nul16.txt": "binary"}
+    assert [row["source_path"] for row in read(out, "articles")] == ["batch.jsonl#2"]
+    assert not any(b"\0" in p.read_bytes() for p in out.glob("*.csv"))
+
+
+def test_json_metadata_must_be_strings_or_null(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    jsonl(folder, {"text": ARTICLE_TEXT, "title": {"id": "Judul", "en": "Title"}}, {"text": ARTICLE_TEXT, "url": 7},
+          {"text": ARTICLE_TEXT, "date": ["2024-03-04"]}, {"text": ARTICLE_TEXT, "title": None, "author": "Ani"})
+    assert main(cli(folder, out)) == 0
+    errors = by_path(out, "errors")
+    assert {path: row["kind"] for path, row in errors.items()} == {f"batch.jsonl#{n}": "invalid-json" for n in range(3)}
+    assert "field 'title' must be a string or null, not an object" in errors["batch.jsonl#0"]["message"]
+    assert "'url'" in errors["batch.jsonl#1"]["message"] and "an array" in errors["batch.jsonl#2"]["message"]
+    (article,) = read(out, "articles")
+    assert article["source_path"] == "batch.jsonl#3" and article["author"] == "Ani"
+
+
+def test_a_formula_title_is_text_in_the_csv_and_exact_in_parquet(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    title = '=HYPERLINK("http://x.example","klik")'
+    jsonl(folder, {"text": ARTICLE_TEXT, "title": title})
+    assert main(cli(folder, out)) == 0
+    (row,) = csv.DictReader(io.StringIO((out / "articles.csv").read_text(encoding="utf-8")))
+    assert row["title"] == "'" + title and read(out, "articles")[0]["title"] == title
