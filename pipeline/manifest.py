@@ -97,8 +97,7 @@ def _counts(result) -> dict:
             "events": sum(len(a.events) for a in result.articles),
             "stages_run": dict(sorted(result.computed.items())),
             "stages_from_cache": dict(sorted(result.cached.items())),
-            "cache": dict(sorted(getattr(result, "cache_stats", {}).items())),
-            "excluded_outputs": list(getattr(result, "excluded", []))}
+            "cache": dict(sorted(getattr(result, "cache_stats", {}).items()))}
 
 
 def write_manifest(result, args, settings, knowledge, key: str | None = None) -> None:
@@ -119,6 +118,7 @@ def write_manifest(result, args, settings, knowledge, key: str | None = None) ->
                               for part in ("sites", "rules", "lexicons")},
         "stage_fingerprints": getattr(result, "fingerprints", None) or fingerprints(settings, knowledge),
         "counts": _counts(result),
+        "excluded_outputs": list(getattr(result, "excluded", [])),     # input paths the pipeline wrote: not read
         "seconds_per_stage": {k: round(v, 3) for k, v in result.seconds_per_stage.items()},
         "outputs_key": key,
         "output_files": output_digests(Path(args.out)),

@@ -38,6 +38,9 @@ def summary(result) -> str:
         f"stages    run/cached: {stages}",
         f"time      {times}",
     ]
+    if getattr(result, "excluded", None):
+        lines.insert(1, f"left out  {', '.join(result.excluded[:3])}{' ...' if len(result.excluded) > 3 else ''}: "
+                        "written by this pipeline, not inputs (listed in manifest.json)")
     if result.started_at and result.ended_at:
         wall = datetime.fromisoformat(result.ended_at) - datetime.fromisoformat(result.started_at)
         lines[-1] += f"  (wall {wall.total_seconds():.0f}s; stage times add up across workers)"

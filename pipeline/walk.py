@@ -88,7 +88,7 @@ class _Walk:
             if name.startswith("."):
                 continue
             path, rel = folder.path / name, folder.rel + name
-            if name in outputs or os.path.realpath(path) in self.exclude:
+            if name in outputs or self.exclude and os.path.realpath(path) in self.exclude:
                 self.listing.excluded.append(rel + ("/" if path.is_dir() else ""))
                 continue
             subfolders += self.entry(path, rel, folder)

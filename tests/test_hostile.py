@@ -196,7 +196,7 @@ def test_an_output_folder_inside_the_input_folder_is_never_read_back(tmp_path):
     assert main(cli(folder, out, "--partition-by-year")) == 0
     assert by_path(out, "inputs") == first == {seed.name: first[seed.name] for seed in SEEDS[:2]}
     assert read(out, "errors") == [] and len(read(out, "articles")) == 2
-    assert json.loads((out / "manifest.json").read_text())["counts"]["excluded_outputs"] == ["out/"]
+    assert json.loads((out / "manifest.json").read_text())["excluded_outputs"] == ["out/"]
 
 
 def test_outputs_written_into_the_input_folder_itself_are_never_read_back(tmp_path):
@@ -218,7 +218,7 @@ def test_an_earlier_output_folder_is_recognised_by_its_manifest(tmp_path):
     inputs = by_path(tmp_path / "elsewhere", "inputs")
     assert sorted(inputs) == sorted([seed.name for seed in SEEDS[:2]] + ["scraper/manifest.json"])
     assert inputs["scraper/manifest.json"]["status"] == "error"
-    excluded = json.loads((tmp_path / "elsewhere" / "manifest.json").read_text())["counts"]["excluded_outputs"]
+    excluded = json.loads((tmp_path / "elsewhere" / "manifest.json").read_text())["excluded_outputs"]
     assert "old_run/manifest.json" in excluded and "old_run/articles.parquet" in excluded
 
 
