@@ -114,7 +114,8 @@ def stage_list(text: str) -> frozenset[str]:
 def options_from(args: argparse.Namespace) -> RunOptions:
     cache_dir = None if args.no_cache else (args.cache_dir or args.out / CACHE_DIR)
     return RunOptions(workers=args.workers, engine=args.engine, scheduler=args.scheduler,
-                      cache_dir=cache_dir, output_dir=args.out, rerun=frozenset(STAGE_ORDER) if args.force else args.stages,
+                      cache_dir=cache_dir, output_dir=args.out,
+                      rerun=frozenset(STAGE_ORDER) if args.force else args.stages,
                       chunk_size=args.chunk_size, progress=not args.quiet)
 
 

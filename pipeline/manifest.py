@@ -7,8 +7,7 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import __version__
-from pipeline import schema
+from pipeline import __version__, schema
 from pipeline.cache import code_digest, fingerprints, knowledge_digest, model_digests
 from pipeline.layout import CACHE_DIR, DATAPACKAGE, MANIFEST, PARTITION_DIR, REPORT_DIR
 from pipeline.settings import REPO_DIR
@@ -40,7 +39,7 @@ def output_digests(out_dir: Path) -> dict[str, str]:
 def _written_here(rel: Path, names: set[str]) -> bool:
     if any(part.startswith(".") for part in rel.parts):
         return False
-    return rel.as_posix() in names or rel.parts[0] in (PARTITION_DIR, REPORT_DIR) and len(rel.parts) > 1
+    return rel.as_posix() in names or (rel.parts[0] in (PARTITION_DIR, REPORT_DIR) and len(rel.parts) > 1)
 
 
 def _sha256(path: Path) -> str:

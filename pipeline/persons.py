@@ -35,9 +35,6 @@ class Candidate:
     person_country: str | None = None
     tags: set = field(default_factory=set)
 
-    def overlaps(self, other: "Candidate") -> bool:
-        return self.field == other.field and self.start < other.end and other.start < self.end
-
 
 @dataclass(frozen=True)
 class Titles:

@@ -153,6 +153,8 @@ def _pipeline_outputs(folder: Path, names: list[str]) -> set[str]:
     if not isinstance(manifest, dict) or not all(key in manifest for key in MANIFEST_KEYS):
         return set()
     listed = manifest.get("output_files") or {}
+    # Only listed names of the kinds the pipeline writes (tables, the data package): a manifest from an older
+    # version listed every file in OUT, the input pages too when OUT was the input folder.
     top = {name.split("/")[0] for name in listed if isinstance(name, str)}
     written = {name for name in top if name == DATAPACKAGE or name.endswith((".csv", ".parquet"))}
     return {MANIFEST, REPORT_DIR, PARTITION_DIR} | written
