@@ -7,7 +7,7 @@ OUT    ?= outputs
 ARGS   ?=
 DATA   ?= ../shared/data
 
-.PHONY: install run report test eval train-ner lexicons bench clean-venv
+.PHONY: install run report test eval train-ner lexicons bench bench-hostile clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ lexicons: install
 
 bench: install
 	$(PY) bench/bench_ner.py
+
+# Time and peak memory per article for hostile lines of 100 KB-5 MB (see bench/bench_hostile.py; ARGS='--ner both').
+bench-hostile: install
+	$(PY) bench/bench_hostile.py $(ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.datapackage import write_datapackage
 from pipeline.knowledge import KnowledgeError, load_knowledge
+from pipeline.layout import CACHE_DIR
 from pipeline.manifest import outputs_current, outputs_key, write_manifest
 from pipeline.profiles import load_profiles
 from pipeline.partition import update_partitioned
@@ -39,8 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="folder holding the Stanza NER model files (default: models/ner of this project)")
     run.add_argument("--no-ner", action="store_true",
                      help="skip the NER model (countries and organisations still come from the gazetteers)")
-    run.add_argument("--max-input-mb", type=float, default=Settings.max_input_bytes / 2**20,
+    run.add_argument("--max-input-mb", type=megabytes, default=Settings.max_input_bytes / 2**20,
                      help="inputs larger than this are reported in errors instead of read (default: %(default)s)")
+    run.add_argument("--follow-links", action="store_true",
+                     help="read files and folders that symbolic links in INPUT point to outside it (default: such "
+                          "links are listed in errors as outside-input; links within INPUT are always followed)")
     run.add_argument("--csv-bom", action="store_true",
                      help="start CSV files with a UTF-8 byte-order mark (helps Excel detect UTF-8)")
     run.add_argument("--partition-by-year", action="store_true",
@@ -54,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 def add_batch_options(run: argparse.ArgumentParser) -> None:
     batch = run.add_argument_group("batch runs", "Each article's stage results are cached; a re-run only "
                                    "computes what a changed input, rule, lexicon, model or code affects.")
-    batch.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    batch.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
                        help="worker processes, each loading the NER model once (default: all %(default)s cores)")
     batch.add_argument("--cache-dir", type=Path, default=None,
                        help="where per-article stage results are kept (default: OUT/.cache)")
@@ -63,7 +68,7 @@ def add_batch_options(run: argparse.ArgumentParser) -> None:
     batch.add_argument("--stages", type=stage_list, default=frozenset(),
                        help="re-run these stages (comma-separated: ingest, clean, metadata, ner, events) and "
                             "the stages after them, e.g. --stages events")
-    batch.add_argument("--chunk-size", type=int, default=NER_ARTICLE_BATCH,
+    batch.add_argument("--chunk-size", type=positive_int, default=NER_ARTICLE_BATCH,
                        help="articles per task: NER tags their sentences together, and each finished task is "
                             "cached at once (default: %(default)s)")
     batch.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -71,6 +76,29 @@ def add_batch_options(run: argparse.ArgumentParser) -> None:
     batch.add_argument("--scheduler", default=None,
                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster "
                             "of --workers processes)")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def megabytes(text: str) -> float:
+    """A size in MB: a finite number of at least one byte (nan, inf, 0 and negatives are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value * 2**20):
+        raise argparse.ArgumentTypeError(f"must be a finite number of MB, such as 10 or 0.5, not {text}")
+    if value * 2**20 < 1:
+        raise argparse.ArgumentTypeError(f"must be more than 0 MB (at least one byte), not {text}")
+    return value
 
 
 def stage_list(text: str) -> frozenset[str]:
@@ -84,15 +112,16 @@ def stage_list(text: str) -> frozenset[str]:
 
 
 def options_from(args: argparse.Namespace) -> RunOptions:
-    cache_dir = None if args.no_cache else (args.cache_dir or args.out / ".cache")
-    return RunOptions(workers=max(1, args.workers), engine=args.engine, scheduler=args.scheduler,
-                      cache_dir=cache_dir, rerun=frozenset(STAGE_ORDER) if args.force else args.stages,
-                      chunk_size=max(1, args.chunk_size), progress=not args.quiet)
+    cache_dir = None if args.no_cache else (args.cache_dir or args.out / CACHE_DIR)
+    return RunOptions(workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                      cache_dir=cache_dir, output_dir=args.out,
+                      rerun=frozenset(STAGE_ORDER) if args.force else args.stages,
+                      chunk_size=args.chunk_size, progress=not args.quiet)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(max_input_bytes=int(args.max_input_mb * 2**20), model_dir=args.model_dir,
-                    use_ner=not args.no_ner)
+                    use_ner=not args.no_ner, follow_links=args.follow_links)
 
 
 def run_command(args: argparse.Namespace) -> int:

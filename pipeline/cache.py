@@ -204,7 +204,7 @@ class Cache:
             return pickle.loads(payload)
         except Exception:  # noqa: BLE001 - any damaged entry is recomputed
             self.stats[f"{path.parent.parent.name} corrupt"] += 1
-            path.unlink(missing_ok=True)
+            self._delete(path)
             return MISS
 
     def prune(self) -> int:
@@ -214,10 +214,18 @@ class Cache:
         removed = 0
         for path in self.root.glob("*/*/*"):
             if path.suffix in (".pkl", ".tmp") and path not in self.used:
-                path.unlink(missing_ok=True)
-                removed += 1
+                removed += self._delete(path)
         self.stats["pruned"] += removed
         return removed
+
+    def _delete(self, path: Path) -> bool:
+        """Unlink an entry; a read-only cache folder costs the clean-up, never the run."""
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            self.stats["delete-error"] += 1
+            return False
+        return True
 
 
 def _write_entry(path: Path, data: bytes) -> None:

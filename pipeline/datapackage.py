@@ -13,9 +13,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline import __version__, schema
+from pipeline.layout import DATAPACKAGE
 from pipeline.tables import write_atomically
 
-DATAPACKAGE = "datapackage.json"
 UTF8_BOM = b"\xef\xbb\xbf"
 
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")

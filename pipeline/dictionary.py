@@ -20,6 +20,13 @@ Asia/Jakarta time zone, dates are Arrow `date32`, categorical strings are dictio
 Character offsets (`start`, `end`, `*_start`, `*_end`) index Python strings (Unicode code points) of the
 field named in the row, so `field_text[start:end] == text`.
 
+**Formulas are neutralised in the CSV files.** A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@`
+(or a tab or carriage return) as a formula, and scraped text can hold `=HYPERLINK(…)`. As OWASP recommends
+against CSV injection, such a text cell is written to the CSV with a leading apostrophe (`'=HYPERLINK(…)`,
+`'-- Iklan --`), which Excel, LibreOffice and Google Sheets show as text. Numbers, dates and booleans are never
+changed. The Parquet files hold every value exactly as extracted: use them (or drop that one apostrophe) when
+the first character matters.
+
 The same types, required columns, allowed values and keys are in `datapackage.json` in every output folder (a
 Frictionless Data Package; check a folder with `frictionless validate OUT/datapackage.json`).
 """

@@ -50,8 +50,8 @@ def squash(text: str) -> str:
 
 def is_shouting(text: str) -> bool:
     """An all-capitals headline or line ("RUSIA DAN CHINA GELAR LATIHAN"), where case says nothing."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= MIN_SHOUTING_LETTERS and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    letters = list(filter(str.isalpha, text))
+    return len(letters) >= MIN_SHOUTING_LETTERS and sum(map(str.isupper, letters)) >= 0.9 * len(letters)
 
 
 class Gazetteer:

@@ -2,10 +2,16 @@
 
 Every file is accounted for: a file that cannot be read yields a Problem (stage "ingest") with a kind
 (empty, whitespace-only, binary, decode, too-large, unreadable, unsupported-format, invalid-json,
-no-article) and a message that says what to do.  Order is deterministic: files by relative POSIX path,
-JSON records in file order ("batch.jsonl#0" is the first non-blank line; a .json file holding a list gives
-"x.json#N", one holding a single object gives "x.json").  Hidden files and folders (".git", ".DS_Store")
-are not inputs.
+no-article; and from the walk, pipeline/walk.py: not-a-file, broken-link, link-loop, outside-input) and a
+message that says what to do. Order is deterministic: files by relative POSIX path, JSON records in file
+order ("batch.jsonl#0" is the first non-blank line; a .json file holding a list gives "x.json#N", one
+holding a single object gives "x.json"). Hidden files and folders (".git", ".DS_Store") are not inputs.
+
+A JSON-lines file is decoded record by record (unless it is UTF-16 or UTF-32), so one record in another
+encoding costs that record, not the file. A record's known fields (url, html, text, title, date,
+published_at, author, editor, sitename) must be strings or null: any other value is an ``invalid-json``
+error for the record, never stored as a Python repr. NUL characters are refused the same way everywhere:
+a NUL byte in a file, or a ``\\u0000`` in a JSON string, is ``binary``.
 """
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import charset_normalizer
 
@@ -22,6 +28,7 @@ from pipeline import html_extract
 from pipeline.knowledge import Knowledge, load_knowledge
 from pipeline.record import Page, PipelineError, Problem
 from pipeline.settings import Settings
+from pipeline.walk import list_inputs, read_regular
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".json": "json"}
 # The encodings scraped Indonesian news arrives in.  Restricting charset-normalizer to them matters: left
@@ -41,16 +48,23 @@ _HASH_HEX = 16
 # Invisible format characters that only get in the way of line rules: byte-order mark, bidi marks and
 # embeddings (a stray U+200E before a quote is common in pasted text), word joiner, soft hyphen.
 _INVISIBLE = re.compile("[\ufeff\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u00ad]")
+# Byte-order marks of the encodings in which b"\n" is not a line end; so is a file of which a quarter of the
+# first bytes are NUL (UTF-16 or UTF-32 without a mark). Such a JSON-lines file is decoded whole.
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+_WIDE_NUL_SHARE = 0.25
 
 
-def iter_pages(input_dir: Path, settings: Settings, knowledge: Knowledge | None = None) -> Iterator[Page | Problem]:
-    input_dir = Path(input_dir)
-    if not input_dir.exists():
-        raise PipelineError("missing-input", f"input folder {input_dir} does not exist")
+def iter_pages(input_dir: Path, settings: Settings, knowledge: Knowledge | None = None,
+               exclude: Iterable[Path] = ()) -> Iterator[Page | Problem]:
+    """Every page and problem below ``input_dir`` (or of that one file), in relative-path order."""
+    listing = list_inputs(Path(input_dir), exclude, settings.follow_links)
     knowledge = knowledge or load_knowledge()
-    for path, rel in input_files(input_dir):
+    for rel, entry in listing.entries():
+        if isinstance(entry, Problem):
+            yield entry
+            continue
         try:
-            yield from _read_file(path, rel, settings, knowledge)
+            yield from _read_file(entry, rel, settings, knowledge)
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
             yield _problem(rel, exc)
 
@@ -62,31 +76,21 @@ def _problem(source_path: str, exc: Exception) -> Problem:
                                                       "please report it with the file")
 
 
-def input_files(input_dir: Path) -> list[tuple[Path, str]]:
-    if input_dir.is_file():
-        return [(input_dir, input_dir.name)]
-    files = []
-    for path in input_dir.rglob("*"):
-        rel = path.relative_to(input_dir)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            files.append((path, rel.as_posix()))
-    return sorted(files, key=lambda f: f[1])
-
-
 def _read_file(path: Path, rel: str, settings: Settings, knowledge: Knowledge) -> Iterator[Page | Problem]:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise PipelineError("unsupported-format", f"'{path.suffix or path.name}' files are not read; "
                                                   f"supported: {', '.join(sorted(FORMATS))}")
-    size = path.stat().st_size
-    if size > settings.max_input_bytes:
-        raise PipelineError("too-large", f"{size:,} bytes is over the {settings.max_input_bytes:,}-byte limit; split "
-                                         "the file or raise the limit (--max-input-mb, Settings.max_input_bytes)")
     try:
-        data = path.read_bytes()
+        data = read_regular(path, settings.max_input_bytes)
+    except FileNotFoundError:
+        raise
     except OSError as exc:
         reason = exc.strerror or exc
         raise PipelineError("unreadable", f"cannot read the file ({reason}); check its permissions") from None
+    if kind == "jsonl" and data.strip() and not _wide(data):
+        yield from _json_lines_pages(rel, data, knowledge)
+        return
     text, encoding = decode(data, html_extract.declared_charset(data) if kind == "html" else None)
     if kind == "txt":
         yield _page(rel, text, encoding, "txt")
@@ -94,6 +98,11 @@ def _read_file(path: Path, rel: str, settings: Settings, knowledge: Knowledge) -
         yield _html_page(rel, text, encoding, "html", None, knowledge)
     else:
         yield from _json_pages(rel, text, encoding, kind, knowledge)
+
+
+def _wide(data: bytes) -> bool:
+    head = data[:4096]
+    return head.startswith(_WIDE_BOMS) or head.count(0) >= _WIDE_NUL_SHARE * len(head)
 
 
 # ---------------------------------------------------------------- decoding
@@ -174,7 +183,16 @@ def _page(rel: str, text: str, encoding: str, input_format: str, url: str | None
           html_meta: dict | None = None) -> Page:
     if not text.strip():
         raise PipelineError("whitespace-only", "no text: the page or record holds only whitespace")
+    _refuse_binary_text(text, "the page")
     return Page(article_id(text), rel, text, encoding, input_format, url, dict(html_meta or {}))
+
+
+def _refuse_binary_text(text: str, what: str) -> None:
+    """The rules decode() applies to a file's bytes, for text that arrives decoded (a JSON string, UTF-16)."""
+    if "\x00" in text:
+        raise PipelineError("binary", f"{what} holds NUL characters: binary data, not a text or HTML page")
+    if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
+        raise PipelineError("binary", f"{what} is mostly control characters: binary data, not a page")
 
 
 def _html_page(rel: str, html: str, encoding: str, input_format: str, url: str | None,
@@ -182,6 +200,18 @@ def _html_page(rel: str, html: str, encoding: str, input_format: str, url: str |
     text, meta = html_extract.extract(html, url, knowledge)
     meta = {**meta, **{k: v for k, v in (extra_meta or {}).items() if v}}
     return _page(rel, text, encoding, input_format, url or meta.get("url"), meta)
+
+
+def _json_lines_pages(rel: str, data: bytes, knowledge: Knowledge) -> Iterator[Page | Problem]:
+    """Each non-blank line decoded on its own: a record in another encoding, or damaged, costs itself only."""
+    lines = [line for line in data.split(b"\n") if line.strip()]
+    for n, line in enumerate(lines):
+        record_path = f"{rel}#{n}"
+        try:
+            text, encoding = decode(line)
+            yield _record_page(record_path, _loads(text, f"record {n}"), encoding, knowledge)
+        except Exception as exc:  # noqa: BLE001 - one bad record never stops the file
+            yield _problem(record_path, exc)
 
 
 def _json_pages(rel: str, text: str, encoding: str, kind: str, knowledge: Knowledge) -> Iterator[Page | Problem]:
@@ -217,6 +247,7 @@ def _loads(text: str, what: str) -> Any:
 
 
 _RECORD_META = ("title", "date", "published_at", "author", "editor", "sitename")
+_RECORD_FIELDS = ("url", "html", "text", *_RECORD_META)
 
 
 def _record_page(record_path: str, record: Any, encoding: str, knowledge: Knowledge) -> Page:
@@ -225,12 +256,32 @@ def _record_page(record_path: str, record: Any, encoding: str, knowledge: Knowle
     if not isinstance(record, dict):
         raise PipelineError("invalid-json", "a record must be a JSON object with url/html/text, "
                                             f"not {type(record).__name__}")
-    url = record.get("url") if isinstance(record.get("url"), str) else None
-    meta = {k: str(record[k]) for k in _RECORD_META if record.get(k)}
+    fields = _record_fields(record)
+    meta = {k: fields[k] for k in _RECORD_META if fields.get(k)}
     if "published_at" in meta:
         meta["date"] = meta.pop("published_at")
-    if isinstance(record.get("html"), str) and record["html"].strip():
-        return _html_page(record_path, normalise_text(record["html"]), encoding, "jsonl", url, knowledge, meta)
-    if isinstance(record.get("text"), str):
-        return _page(record_path, normalise_text(record["text"]), encoding, "jsonl", url, meta)
+    if fields.get("html", "").strip():
+        return _html_page(record_path, fields["html"], encoding, "jsonl", fields.get("url"), knowledge, meta)
+    if "text" in fields:
+        return _page(record_path, fields["text"], encoding, "jsonl", fields.get("url"), meta)
     raise PipelineError("empty", "the record has no 'html' or 'text' field with content")
+
+
+def _record_fields(record: dict) -> dict[str, str]:
+    """The record's known fields, normalised like page text; a value that is not a string (or null) is an error."""
+    fields = {}
+    for name in _RECORD_FIELDS:
+        value = record.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise PipelineError("invalid-json", f"field '{name}' must be a string or null, not "
+                                                f"{_JSON_TYPES.get(type(value), type(value).__name__)}; fix the "
+                                                "scraper's output (no value is stored in its place)")
+        if "\x00" in value:
+            raise PipelineError("binary", f"field '{name}' holds NUL characters (\\u0000): binary data, not a page")
+        fields[name] = normalise_text(value)
+    return fields
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", bool: "a boolean", int: "a number", float: "a number"}

@@ -2,14 +2,16 @@
 deduplicate: the first page (in path order) with a given article_id is processed, later ones are duplicates.
 
 Decoding (charset detection, HTML extraction) is most of a warm run's cost, so each file's pages are cached
-under the SHA-256 of its bytes and its path. The folder is listed once, at the start: a file added during the
-run waits for the next run, and a file removed before it was read becomes an error row ("vanished").
+under the SHA-256 of its bytes and its path. The folder is listed once, at the start (pipeline/walk.py: every
+path met is a file to read or an error row; the run's own outputs are left out): a file added during the run
+waits for the next run, and a file removed before it was read becomes an error row ("vanished").
 """
 from __future__ import annotations
 
 import hashlib
 import time
 from pathlib import Path
+from typing import Iterable
 
 from pipeline import ingest
 from pipeline.cache import INGEST, MISS, Cache
@@ -17,38 +19,41 @@ from pipeline.knowledge import Knowledge
 from pipeline.record import Page, PipelineError, Problem, replace
 from pipeline.settings import Settings
 from pipeline.tables import InputStatus
-
-VANISHED = ("the file was removed while the run was reading the folder; run again to process the folder "
-            "as it is now")
+from pipeline.walk import VANISHED, list_inputs, read_regular
 
 
 def read_inputs(input_dir: Path, settings: Settings, knowledge: Knowledge, result,
-                cache: Cache | None = None) -> list[Page]:
-    """Every file's pages and problems into ``result``; returns the pages to process, in path order."""
+                cache: Cache | None = None, exclude: Iterable[Path] = ()) -> list[Page]:
+    """Every file's pages and problems into ``result``; returns the pages to process, in path order.
+    ``exclude``: folders never read (this run's output and cache folders, when inside the input folder)."""
     started = time.perf_counter()
     cache = cache or Cache(None, {})
+    listing = list_inputs(Path(input_dir), exclude, settings.follow_links)
+    result.excluded = listing.excluded
     first_path: dict[str, str] = {}
     pages = []
-    for path, rel in _listing(Path(input_dir)):
-        for item in _read(path, rel, settings, knowledge, cache, result):
-            if isinstance(item, Problem):
-                result.problems.append(item)
-                result.inputs[item.source_path] = InputStatus(item.source_path, "error", item.article_id)
-            elif item.article_id in first_path:
-                result.inputs[item.source_path] = InputStatus(item.source_path, "duplicate", item.article_id,
-                                                              first_path[item.article_id])
-            else:
-                first_path[item.article_id] = item.source_path
-                result.inputs[item.source_path] = InputStatus(item.source_path, "processed", item.article_id)
+    for rel, entry in listing.entries():
+        items = [entry] if isinstance(entry, Problem) else _read(entry, rel, settings, knowledge, cache, result)
+        for item in items:
+            if _account(item, result, first_path):
                 pages.append(item)
     result.seconds_per_stage["ingest"] += time.perf_counter() - started
     return pages
 
 
-def _listing(input_dir: Path) -> list[tuple[Path, str]]:
-    if not input_dir.exists():
-        raise PipelineError("missing-input", f"input folder {input_dir} does not exist")
-    return ingest.input_files(input_dir)   # ingest's own rules: sorted, recursive, hidden files skipped
+def _account(item: Page | Problem, result, first_path: dict[str, str]) -> bool:
+    """Record the item's input status; True for a page to process (the first with its article_id)."""
+    if isinstance(item, Problem):
+        result.problems.append(item)
+        result.inputs[item.source_path] = InputStatus(item.source_path, "error", item.article_id)
+        return False
+    if item.article_id in first_path:
+        result.inputs[item.source_path] = InputStatus(item.source_path, "duplicate", item.article_id,
+                                                      first_path[item.article_id])
+        return False
+    first_path[item.article_id] = item.source_path
+    result.inputs[item.source_path] = InputStatus(item.source_path, "processed", item.article_id)
+    return True
 
 
 def _read(path: Path, rel: str, settings: Settings, knowledge: Knowledge, cache: Cache, result) -> list:
@@ -81,14 +86,12 @@ def _cacheable(items: list[Page | Problem]) -> bool:
 
 
 def _digest(path: Path, settings: Settings) -> str | None:
-    """SHA-256 of the file's bytes; None for files ingest refuses unread (too large) or cannot read."""
+    """SHA-256 of the file's bytes; None for files ingest refuses unread (too large, not a file) or cannot read."""
     try:
-        if path.stat().st_size > settings.max_input_bytes:
-            return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_regular(path, settings.max_input_bytes)).hexdigest()
     except FileNotFoundError:
         raise
-    except OSError:                 # unreadable: ingest reports why
+    except (OSError, PipelineError):    # ingest reports why
         return None
 
 

@@ -7,8 +7,9 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, schema
 from pipeline.cache import code_digest, fingerprints, knowledge_digest, model_digests
+from pipeline.layout import CACHE_DIR, DATAPACKAGE, MANIFEST, PARTITION_DIR, REPORT_DIR
 from pipeline.settings import REPO_DIR
 from pipeline.tables import write_atomically
 
@@ -20,19 +21,25 @@ def file_digests(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-MANIFEST = "manifest.json"
 TABLE_CODE = ("pipeline.tables", "pipeline.schema", "pipeline.datapackage", "pipeline.partition",
               "pipeline.outputs")
 
 
 def output_digests(out_dir: Path) -> dict[str, str]:
-    """SHA-256 of every output file (tables, datapackage.json, by_year/...), not the manifest or the cache."""
+    """SHA-256 of every file the pipeline writes into OUT (tables, datapackage.json, by_year/..., report/...),
+    not the manifest or the cache, and nothing else that shares the folder (OUT may be the input folder)."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         return {}
-    files = [p for p in sorted(out_dir.rglob("*")) if p.is_file() and p.name != MANIFEST]
-    return {p.relative_to(out_dir).as_posix(): _sha256(p) for p in files
-            if not any(part.startswith(".") for part in p.relative_to(out_dir).parts)}
+    names = {f"{t.name}{suffix}" for t in schema.TABLES for suffix in (".csv", ".parquet")} | {DATAPACKAGE}
+    files = [p for p in sorted(out_dir.rglob("*")) if p.is_file() and _written_here(p.relative_to(out_dir), names)]
+    return {p.relative_to(out_dir).as_posix(): _sha256(p) for p in files}
+
+
+def _written_here(rel: Path, names: set[str]) -> bool:
+    if any(part.startswith(".") for part in rel.parts):
+        return False
+    return rel.as_posix() in names or (rel.parts[0] in (PARTITION_DIR, REPORT_DIR) and len(rel.parts) > 1)
 
 
 def _sha256(path: Path) -> str:
@@ -75,7 +82,8 @@ def _config(args, settings) -> dict:
     return {"max_input_bytes": settings.max_input_bytes, "use_ner": settings.use_ner,
             "model_dir": str(settings.model_dir),
             "engine": option("engine", "local"), "workers": option("workers", 1), "scheduler": option("scheduler"),
-            "cache_dir": None if option("no_cache") else str(option("cache_dir") or Path(args.out) / ".cache"),
+            "cache_dir": None if option("no_cache") else str(option("cache_dir") or Path(args.out) / CACHE_DIR),
+            "follow_links": bool(option("follow_links")),
             "force": bool(option("force")), "rerun_stages": sorted(option("stages", ()) or ()),
             "csv_bom": bool(option("csv_bom")), "partition_by_year": bool(option("partition_by_year"))}
 
@@ -109,6 +117,7 @@ def write_manifest(result, args, settings, knowledge, key: str | None = None) ->
                               for part in ("sites", "rules", "lexicons")},
         "stage_fingerprints": getattr(result, "fingerprints", None) or fingerprints(settings, knowledge),
         "counts": _counts(result),
+        "excluded_outputs": list(getattr(result, "excluded", [])),     # input paths the pipeline wrote: not read
         "seconds_per_stage": {k: round(v, 3) for k, v in result.seconds_per_stage.items()},
         "outputs_key": key,
         "output_files": output_digests(Path(args.out)),

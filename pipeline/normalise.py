@@ -17,6 +17,7 @@ from pipeline.knowledge import Knowledge
 from pipeline import persons
 from pipeline.persons import Candidate, Titles
 from pipeline.record import Article, Mention, PipelineError, RawSpan
+from pipeline.spans import Occupied, SpanIndex
 from pipeline.tokenize import LEXICON as TOKENIZE_LEXICON, tokenizer_for
 
 FIELDS = ("title", "body", "captions")
@@ -35,9 +36,10 @@ def normalise(article: Article, raw_spans: Sequence[RawSpan], knowledge: Knowled
     common = {t[2] for t in tokens(texts["body"]) if t[2].islower()}
     model = [c for c in (_from_model(s, texts, gaz, titles, common) for s in raw_spans) if c is not None]
     table = _table_candidates(texts, sentences, gaz, rules, model)
-    chosen = _resolve(_prefer_model_context(model, table, texts, rules, gaz))
+    chosen = _resolve(_prefer_model_context(model, table, texts, rules, gaz), texts)
     chosen = _people(chosen, texts, sentences, titles, gaz)
-    return tuple(_mention(c, texts, sentences) for c in sorted(chosen, key=_order))
+    sentence_starts = {f: [b[0] for b in bounds] for f, bounds in sentences.items()}
+    return tuple(_mention(c, texts, sentence_starts) for c in sorted(chosen, key=_order))
 
 
 def _order(c: Candidate) -> tuple:
@@ -161,9 +163,9 @@ def _prefer_model_context(model, table, texts, rules: dict, gaz: Gazetteer) -> l
     """A model ORG/LOC span around countries or regions keeps its reading unless the rest is affixes
     ("Laut China Timur" stays LOC; "Republik Kyrgyzstan" gives way to KGZ)."""
     affixes = set(rules.get("countries", {}).get("affix_words", []))
-    dropped = set()
+    dropped, table_index = set(), SpanIndex(table)
     for span in (c for c in model if c.rank in (RANK_PERSON, RANK_MODEL)):
-        inner = [t for t in table if t.field == span.field and span.start <= t.start and t.end <= span.end]
+        inner = table_index.within(span.field, span.start, span.end)
         if span.rank == RANK_PERSON:            # "Kantor Berita TASS" tagged PER: a wire agency is never a person
             if any("media" in t.tags for t in inner):
                 dropped.add(id(span))
@@ -185,10 +187,12 @@ def _confirmed(model: list[Candidate], table: list[Candidate]) -> list[Candidate
     return [c for c in model if "needs-context" not in c.tags or c.canonical in named]
 
 
-def _resolve(candidates: list[Candidate]) -> list[Candidate]:
-    chosen: list[Candidate] = []
+def _resolve(candidates: list[Candidate], texts: dict[str, str]) -> list[Candidate]:
+    """Best first (rank, then longer, then earlier); a candidate overlapping one already chosen is left out."""
+    chosen, occupied = [], Occupied({f: len(t) for f, t in texts.items()})
     for c in sorted(candidates, key=lambda c: (c.rank, c.start - c.end, FIELDS.index(c.field), c.start)):
-        if not any(c.overlaps(k) for k in chosen):
+        if occupied.is_free(c):
+            occupied.take(c)
             chosen.append(c)
     return chosen
 
@@ -203,19 +207,23 @@ def _people(chosen: list[Candidate], texts, sentences, titles: Titles, gaz: Gaze
             c.label, c.rank = "PERSON", RANK_PERSON
     persons.resolve_short_forms([c for c in chosen if c.label == "PERSON"], by_token)
     people_gaz = persons.short_form_gazetteer(by_token, titles, gaz)
+    occupied = Occupied({f: len(t) for f, t in texts.items()})
+    for c in chosen:
+        occupied.take(c)
     for f in FIELDS:
         for lo, hi in sentences[f]:
             for m in persons.person_matches(texts[f], lo, hi, people_gaz):
                 c = Candidate(f, m.start, m.end, "PERSON", m.entry.canonical, "coreference", RANK_PERSON,
                               alias_id=m.entry.alias_id, tags={"short"} if m.text != m.entry.canonical else set())
-                if not any(c.overlaps(k) for k in chosen):
+                if occupied.is_free(c):
+                    occupied.take(c)
                     chosen.append(c)
     persons.add_titles(chosen, texts, sentences, titles, gaz)
     return chosen
 
 
-def _mention(c: Candidate, texts: dict[str, str], sentences) -> Mention:
-    index = max(bisect.bisect_right([b[0] for b in sentences[c.field]], c.start) - 1, 0)
+def _mention(c: Candidate, texts: dict[str, str], sentence_starts: dict[str, list[int]]) -> Mention:
+    index = max(bisect.bisect_right(sentence_starts[c.field], c.start) - 1, 0)
     return Mention(c.field, index, c.start, c.end, texts[c.field][c.start:c.end], c.label, c.canonical, c.code,
                    c.source, c.alias_id, c.title if c.label == "PERSON" else None,
                    c.person_country if c.label == "PERSON" else None)

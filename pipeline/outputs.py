@@ -3,6 +3,10 @@
 Phase 1 writes every new file to a temporary file beside its target and fsyncs it; a full disk or a
 read-only folder fails here, before any target is touched. Phase 2 renames them over the targets; if a
 rename fails part-way, the targets already replaced are put back from hard-linked copies of the old files.
+
+Every output file gets the permissions a plain ``open()`` would give it (0666 less the umask; folders 0777 less
+the umask), so colleagues on a shared server read the tables as they read the manifest. (``mkstemp`` and
+``mkdtemp`` create 0600 files and 0700 folders, private to their owner.)
 """
 from __future__ import annotations
 
@@ -10,6 +14,20 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+
+
+def file_mode() -> int:
+    return 0o666 & ~_umask()
+
+
+def folder_mode() -> int:
+    return 0o777 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0o077)     # the only way to read it is to set it; put it back at once
+    os.umask(mask)
+    return mask
 
 
 def replace_all(payloads: dict[Path, bytes]) -> None:
@@ -28,6 +46,7 @@ def _stage(target: Path, payload: bytes) -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     tmp = Path(name)
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()

@@ -17,9 +17,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from pipeline import schema
+from pipeline import outputs, schema
+from pipeline.layout import PARTITION_DIR
 
-PARTITION_DIR = "by_year"
 YEAR = "year"
 PARTITIONING = ds.partitioning(pa.schema([(YEAR, pa.int16())]), flavor="hive")
 UNPARTITIONED = ("inputs", "errors")
@@ -49,6 +49,7 @@ def write_partitioned(built: dict[str, pa.Table], out_dir: Path) -> Path:
     years = publication_years(built["articles"])
     staging = Path(tempfile.mkdtemp(prefix=f".{PARTITION_DIR}.", suffix=".tmp", dir=out_dir))
     try:
+        staging.chmod(outputs.folder_mode())        # mkdtemp makes it private (0700)
         for name, table in built.items():
             if name not in UNPARTITIONED:
                 _write_table(with_year(table, years), staging / name)

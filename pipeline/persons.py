@@ -10,9 +10,11 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 from pipeline.gazetteer import Entry, Gazetteer, Match, squash, tokens
+from pipeline.spans import RemovableSpans, SpanIndex
 
 SHORT_FORM_RULE = "person.short-form"
 MIN_SHORT_FORM = 4      # a surname searched on its own needs 4+ letters: "Jun" (Dong Jun) is also "Juni"
+TITLE_WINDOW = 160      # characters tokenised beside a name at first when looking for its title (then doubled)
 
 
 @dataclass
@@ -32,9 +34,6 @@ class Candidate:
     title: str | None = None
     person_country: str | None = None
     tags: set = field(default_factory=set)
-
-    def overlaps(self, other: "Candidate") -> bool:
-        return self.field == other.field and self.start < other.end and other.start < self.end
 
 
 @dataclass(frozen=True)
@@ -98,13 +97,17 @@ def _qualifies(tok: tuple, titles: Titles, inside: Callable[[int], Candidate | N
 
 def title_before(text: str, lo: int, person: Candidate, titles: Titles, inside) -> tuple[int, int] | None:
     """Offsets of the title just before the name: "Presiden Rusia | Vladimir Putin", "Menteri …, | Khrenin"."""
-    toks = tokens(text, lo, person.start)
-    end = len(toks)
-    if end and toks[-1][2] == ",":
-        end -= 1
-    i = end
-    while i > 0 and _qualifies(toks[i - 1], titles, inside):
-        i -= 1
+    width = TITLE_WINDOW
+    while True:             # tokenise a window before the name, widened until the title's start is in it
+        start = max(lo, person.start - width)
+        toks = tokens(text, start, person.start)
+        end = len(toks) - 1 if toks and toks[-1][2] == "," else len(toks)
+        i = end
+        while i > 0 and _qualifies(toks[i - 1], titles, inside):
+            i -= 1
+        if i >= 2 or start == lo:   # stopped at a whole word (the window's first may be cut in half)
+            break
+        width *= 2
     for j in range(i, end):
         if titles.head_length(toks, j):
             return toks[j][0], toks[end - 1][1]
@@ -113,12 +116,21 @@ def title_before(text: str, lo: int, person: Candidate, titles: Titles, inside) 
 
 def title_after(text: str, hi: int, person: Candidate, titles: Titles, inside) -> tuple[int, int] | None:
     """Offsets of an apposition title after the name: "Viktor Khrenin, | Menteri Pertahanan Belarusia"."""
-    toks = tokens(text, person.end, hi)
-    if len(toks) < 2 or toks[0][2] != "," or not titles.head_length(toks, 1):
-        return None
-    j = 1
-    while j < len(toks) and _qualifies(toks[j], titles, inside):
-        j += 1
+    width = TITLE_WINDOW
+    while True:             # tokenise a window after the name, widened until the title's end is in it
+        stop = min(hi, person.end + width)
+        toks = tokens(text, person.end, stop)
+        if stop < hi:
+            toks = toks[:-1]        # the window may cut its last word in half
+        if stop == hi or len(toks) > titles.longest + 1:
+            if len(toks) < 2 or toks[0][2] != "," or not titles.head_length(toks, 1):
+                return None
+            j = 1
+            while j < len(toks) and _qualifies(toks[j], titles, inside):
+                j += 1
+            if j < len(toks) or stop == hi:
+                break
+        width *= 2
     while j > 2 and toks[j - 1][2].islower() and not titles.ends_with_head_tokens(toks[1:j]):
         j -= 1                                          # a title ends on a name or a head, not on "untuk"
     return toks[1][0], toks[j - 1][1]
@@ -198,27 +210,30 @@ def person_matches(text: str, lo: int, hi: int, people_gaz: Gazetteer) -> list[M
 
 def add_titles(chosen: list[Candidate], texts: dict[str, str], sentences: dict[str, list], titles: Titles,
                gaz: Gazetteer) -> None:
-    """Set title and person_country on the PERSON candidates (sentences: per field, (start, end) bounds)."""
+    """Set title and person_country on the PERSON candidates (sentences: per field, (start, end) bounds);
+    ``chosen`` do not overlap."""
     people = [c for c in chosen if c.label == "PERSON"]
+    index, sentence_starts = SpanIndex(chosen), {f: [b[0] for b in bounds] for f, bounds in sentences.items()}
     spans = {}
     for person in people:
-        lo, hi = _sentence_of(sentences[person.field], person.start)
-        inside = _owner_lookup([c for c in chosen if c.field == person.field and c is not person])
+        lo, hi = _sentence_of(sentences[person.field], sentence_starts[person.field], person.start)
+        inside = _owner_lookup(index, person)
         span = (title_before(texts[person.field], lo, person, titles, inside)
                 or title_after(texts[person.field], hi, person, titles, inside))
         if span:
             person.title = texts[person.field][span[0]:span[1]]
             spans[id(person)] = span
+    remaining = RemovableSpans(spans)
     for person in people:       # "juru bicara presiden Zhaparov Galina Baiterek": Zhaparov qualifies a title
-        if any(s[0] <= person.start and person.end <= s[1] for s in spans.values()):
+        if remaining.contain(person.start, person.end):
             person.title = None
             spans.pop(id(person), None)
+            remaining.remove(id(person))
     for _ in range(2):          # second pass: a title naming another person takes that person's country
         for person in people:
             if id(person) in spans and person.person_country is None:
-                field_mentions = [c for c in chosen if c.field == person.field and c is not person]
-                person.person_country = title_country(texts[person.field], spans[id(person)],
-                                                              field_mentions, gaz)
+                inner = [c for c in index.within(person.field, *spans[id(person)]) if c is not person]
+                person.person_country = title_country(texts[person.field], spans[id(person)], inner, gaz)
         _share_countries(people)
 
 
@@ -231,10 +246,14 @@ def _share_countries(people: list[Candidate]) -> None:
         p.person_country = p.person_country or country_of.get(p.canonical)
 
 
-def _owner_lookup(mentions: list[Candidate]):
-    return lambda offset: next((m for m in mentions if m.start <= offset < m.end), None)
+def _owner_lookup(index: SpanIndex, person: Candidate) -> Callable[[int], Candidate | None]:
+    """The other mention holding an offset of the person's field."""
+    def owner(offset: int) -> Candidate | None:
+        found = index.containing(person.field, offset)
+        return None if found is person else found
+    return owner
 
 
-def _sentence_of(bounds: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    i = max(bisect.bisect_right([b[0] for b in bounds], offset) - 1, 0)
+def _sentence_of(bounds: list[tuple[int, int]], starts: list[int], offset: int) -> tuple[int, int]:
+    i = max(bisect.bisect_right(starts, offset) - 1, 0)
     return bounds[i] if bounds else (0, offset)

@@ -38,11 +38,16 @@ def summary(result) -> str:
         f"stages    run/cached: {stages}",
         f"time      {times}",
     ]
+    if getattr(result, "excluded", None):
+        lines.insert(1, f"left out  {', '.join(result.excluded[:3])}{' ...' if len(result.excluded) > 3 else ''}: "
+                        "written by this pipeline, not inputs (listed in manifest.json)")
     if result.started_at and result.ended_at:
         wall = datetime.fromisoformat(result.ended_at) - datetime.fromisoformat(result.started_at)
         lines[-1] += f"  (wall {wall.total_seconds():.0f}s; stage times add up across workers)"
     corrupt = sum(n for key, n in result.cache_stats.items() if key.endswith("corrupt"))
     unwritten = sum(n for key, n in result.cache_stats.items() if key.endswith("write-error"))
-    if corrupt or unwritten:
-        lines.append(f"cache     {corrupt} damaged entries recomputed, {unwritten} entries not written (disk?)")
+    undeleted = result.cache_stats.get("delete-error", 0)
+    if corrupt or unwritten or undeleted:
+        lines.append(f"cache     {corrupt} damaged entries recomputed, {unwritten} entries not written, "
+                     f"{undeleted} stale entries not deleted (disk full or read-only?)")
     return "\n".join(lines)

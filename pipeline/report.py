@@ -20,10 +20,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from pipeline import report_data  # noqa: E402
+from pipeline.layout import REPORT_DIR  # noqa: E402
 from pipeline.record import PipelineError  # noqa: E402
 from pipeline.tables import write_atomically  # noqa: E402
 
-REPORT_PATH = Path("report") / "index.html"
+REPORT_PATH = Path(REPORT_DIR) / "index.html"
 TYPE_COLOURS = dict(zip(report_data.EVENT_TYPES, ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")))
 LABEL_COLOURS = {"PERSON": "#1f77b4", "COUNTRY": "#2ca02c", "ORG": "#ff7f0e", "LOC": "#7f7f7f"}
 STYLE = """
@@ -181,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"error: cannot write the report into {args[0]}: {exc.strerror or exc}", file=sys.stderr)
+        return 3
     print(f"report written to {path}")
     return 0
 

@@ -40,6 +40,7 @@ class RunOptions:
     engine: str = "local"               # "local" | "dask"
     scheduler: str | None = None        # Dask scheduler address; None starts a LocalCluster
     cache_dir: Path | None = None       # None: nothing cached
+    output_dir: Path | None = None      # never read as input, nor is the cache folder (see pipeline/walk.py)
     rerun: frozenset[str] = frozenset() # stages whose cache entries are ignored (recomputed)
     chunk_size: int = NER_ARTICLE_BATCH
     progress: bool = False              # progress bar (only drawn on a terminal)
@@ -56,6 +57,7 @@ class RunResult:
     cache_stats: Counter = field(default_factory=Counter)
     fingerprints: dict[str, str] = field(default_factory=dict)   # per stage: what its cache entries depend on
     content_digest: str | None = None    # same digest, same tables (see content_digest)
+    excluded: list[str] = field(default_factory=list)   # input paths left out: the pipeline's own outputs
     started_at: str | None = None
     ended_at: str | None = None
 
@@ -207,7 +209,8 @@ def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: 
     knowledge = knowledge or load_knowledge()
     result = RunResult(started_at=_now(), fingerprints=stage_cache.fingerprints(settings, knowledge))
     cache = Cache(options.cache_dir, result.fingerprints, options.rerun)
-    pages = read_inputs(Path(input_dir), settings, knowledge, result, cache)
+    exclude = [folder for folder in (options.output_dir, options.cache_dir) if folder is not None]
+    pages = read_inputs(Path(input_dir), settings, knowledge, result, cache, exclude)
     finished: list[WorkItem | Article | Problem] = [from_cache(i, p, cache, result) for i, p in enumerate(pages)]
     todo = [state for state in finished if isinstance(state, WorkItem)]
     for item, done in _run_items(todo, settings, knowledge, tagger, options, result):

@@ -14,3 +14,5 @@ class Settings:
     max_input_bytes: int = 10 * 1024 * 1024
     model_dir: Path = REPO_DIR / "models" / "ner"
     use_ner: bool = True
+    # Read files and folders that symbolic links in the input folder point to outside it (pipeline/walk.py).
+    follow_links: bool = False

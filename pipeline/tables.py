@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -164,9 +162,23 @@ def build_tables(articles: Iterable[Article], problems: Iterable[Problem],
 
 # ---------------------------------------------------------------- writing
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(…)" in a scraped title).
+# As OWASP recommends for CSV injection, such a cell gets a leading apostrophe in the CSV (Excel, LibreOffice
+# and Google Sheets show the text, not a formula); the Parquet value is left exact.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+
+
+def csv_text(value: str) -> str:
+    """A string as its CSV cell: text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return FORMULA_GUARD + value if value.startswith(FORMULA_START) else value
+
+
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return csv_text(value)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
@@ -184,8 +196,21 @@ def csv_bytes(table: pa.Table, bom: bool = False) -> bytes:
     writer.writerow(table.column_names)
     columns = [table.column(name).to_pylist() for name in table.column_names]
     for row in zip(*columns):
-        writer.writerow([_csv_cell(v) for v in row])
+        cells = [_csv_cell(v) for v in row]
+        if any(isinstance(c, str) and "\r" in c for c in cells):
+            buffer.write(_row_quoting_carriage_returns(cells))
+        else:
+            writer.writerow(cells)
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+
+
+def _row_quoting_carriage_returns(cells: list) -> str:
+    """The csv module quotes a cell holding a character of the line terminator but not a lone "\r", which
+    readers take for a line end (a file name with a carriage return would split its row in two): such a row
+    is written by a writer whose terminator holds "\r", then ended with the usual "\n"."""
+    line = io.StringIO(newline="")
+    csv.writer(line, lineterminator="\r\n").writerow(cells)
+    return line.getvalue()[:-2] + "\n"
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
@@ -196,18 +221,7 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 def write_atomically(path: Path, payload: bytes) -> None:
     """Write to a temporary file beside ``path``, fsync, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)   # mkstemp creates 0600; outputs are meant to be shared
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    outputs.replace_all({Path(path): payload})
 
 
 def write_tables(tables: dict[str, pa.Table], out_dir: Path, csv_bom: bool = False) -> list[Path]:

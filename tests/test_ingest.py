@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 from pathlib import Path
 
@@ -214,9 +215,13 @@ def test_site_selector_fields_go_into_page_metadata(tmp_path, knowledge):
 def test_unreadable_file_is_a_problem(tmp_path, knowledge, monkeypatch):
     (tmp_path / "locked.txt").write_text(SEED_TEXT, encoding="utf-8")
 
-    def refuse(self):
-        raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    original_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if Path(path).name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return original_open(path, *args, **kwargs)
+    monkeypatch.setattr(os, "open", refuse)          # as root, a 000 file is still readable
     item = problem(run(tmp_path, knowledge), "locked.txt")
     assert item.kind == "unreadable" and "Permission denied" in item.message
 

