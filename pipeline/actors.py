@@ -8,6 +8,7 @@ Companies, clubs, parties, media, armed groups and people without an office neve
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -89,13 +90,17 @@ class ActorModel:
         """State organs named in text[start:end] that no mention covers, as ORG mentions (source "organ"; the
         caller sets their field), each with the country mention right after it ("Kementerian Luar Negeri China")."""
         found = []
+        starts = [m.start for m in mentions]           # the sentence's mentions, by start
         for match in self.untagged_organ.finditer(text, start, end):
             lo, hi = match.span()
-            if any(m.start <= lo < m.end for m in mentions):
-                continue
-            hi = min([m.start for m in mentions if lo < m.start < hi] + [hi])   # the name stops at a mention
-            hi = len(text[:hi].rstrip())
-            country = next((m for m in mentions if m.label == "COUNTRY" and 0 <= m.start - hi <= 1), None)
+            i = bisect.bisect_right(starts, lo)          # mentions[i] is the first to start after lo
+            if i and mentions[i - 1].end > lo:
+                continue                                 # a mention covers the organ's first word
+            if i < len(mentions) and mentions[i].start < hi:
+                hi = mentions[i].start                   # the name stops at a mention
+            hi = lo + len(text[lo:hi].rstrip())
+            after = mentions[i] if i < len(mentions) else None
+            country = after if after is not None and after.label == "COUNTRY" and 0 <= after.start - hi <= 1 else None
             hi = country.end if country else hi
             name = " ".join(text[lo:hi].split())
             found.append(Mention("body", -1, lo, hi, text[lo:hi], "ORG", name, source="organ"))

@@ -316,12 +316,15 @@ def _to_dateref(rule: str, m: re.Match, gr: _Grammar, pub: date, future: bool, o
                    end_char=offset + m.end(), weekday_ok=weekday_ok)
 
 
-def _non_overlapping(found: list[tuple[int, re.Match, str]]) -> list[tuple[int, re.Match, str]]:
-    """Longest match first (then rule order); a match overlapping a chosen one is dropped."""
+def _non_overlapping(found: list[tuple[int, re.Match, str]], length: int) -> list[tuple[int, re.Match, str]]:
+    """Longest match first (then rule order); a match overlapping a chosen one is dropped (a check costs the
+    match's own length: the characters taken are marked)."""
     chosen: list[tuple[int, re.Match, str]] = []
+    taken = bytearray(length)
     for item in sorted(found, key=lambda f: (-(f[1].end() - f[1].start()), f[0], f[1].start())):
         m = item[1]
-        if all(m.end() <= c.start() or m.start() >= c.end() for _, c, _ in chosen):
+        if taken.find(1, m.start(), m.end()) < 0:
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
             chosen.append(item)
     return sorted(chosen, key=lambda f: f[1].start())
 
@@ -377,7 +380,7 @@ def _find(text: str, pub: date, lexicon: Mapping[str, Any], offset: int) -> list
     gr = grammar(lexicon)
     future = bool(gr.future.search(text))
     found = [(i, m, rule) for i, (rule, rx) in enumerate(gr.patterns) for m in rx.finditer(text)]
-    refs = [ref for _, m, rule in _non_overlapping(found)
+    refs = [ref for _, m, rule in _non_overlapping(found, len(text))
             if (ref := _to_dateref(rule, m, gr, pub, future, offset)) is not None]
     return _join_ranges(refs, text, offset, gr)
 

@@ -35,6 +35,14 @@ class DateContext:
     article: Article
     lexicon: dict
     _found: dict[tuple[str, int], list[DateRef]] = field(default_factory=dict)
+    _by_field: dict[str, list[Sentence]] | None = None     # each field's sentences in index order
+
+    def _sentences(self, name: str) -> list[Sentence]:
+        if self._by_field is None:
+            self._by_field = {}
+            for s in sorted(self.article.sentences, key=lambda s: (s.field, s.index)):
+                self._by_field.setdefault(s.field, []).append(s)
+        return self._by_field.get(name, [])
 
     def refs(self, sentence: Sentence) -> list[DateRef]:
         key = (sentence.field, sentence.index)
@@ -47,13 +55,12 @@ class DateContext:
         """The sentences of the same paragraph before this one, nearest first."""
         text = self.article.field_text(sentence.field)
         paragraph_start = text.rfind("\n\n", 0, sentence.start)
-        same = [s for s in self.article.sentences if s.field == sentence.field and s.index < sentence.index
-                and s.start > paragraph_start]
-        return sorted(same, key=lambda s: -s.index)[:CONTEXT_SENTENCES]
+        # a field's sentences are numbered 0, 1, 2, ... in text order (the NER stage checks it)
+        before = self._sentences(sentence.field)[max(0, sentence.index - CONTEXT_SENTENCES):sentence.index]
+        return [s for s in reversed(before) if s.start > paragraph_start]
 
     def lead(self) -> list[Sentence]:
-        body = sorted((s for s in self.article.sentences if s.field == "body"), key=lambda s: s.index)
-        return body[:LEAD_SENTENCES]
+        return self._sentences("body")[:LEAD_SENTENCES]
 
 
 def _nearest(refs: list[DateRef], start: int, end: int) -> DateRef | None:

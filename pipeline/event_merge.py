@@ -21,6 +21,9 @@ MERGED_ACROSS_SUBTYPES = ("MEETING", "ARMS_DEAL", "MILITARY_EXERCISE")
 # A date taken from another sentence or the publication day says little of which event it is: a telling
 # dated so merges with a compatible one dated by its own sentence ("keputusan Belarus untuk bergabung").
 WEAK_DATES = frozenset({"context", "publication"})
+# A telling is compared with at most this many earlier events of its type: an article tells far fewer, and a
+# page of thousands of events (a run-on list, issue 11) stays linear.
+MERGE_LOOKBACK = 200
 # A state visit runs a few days: talks this many days after (or before) the visit's date are part of it.
 VISIT_DAYS = 2
 
@@ -105,13 +108,14 @@ def merge(candidates: list[Candidate], book: Rulebook) -> list[Candidate]:
     """Candidates telling the same event become one, with every evidence sentence, in text order. A candidate
     naming no side only adds to the event it restates; alone it is no event."""
     merged: list[Candidate] = []
+    by_type: dict[str, list[Candidate]] = {}
     for c in candidates:
-        if c.sided:
-            same = next((m for m in merged if _compatible(m, c, book)), None)
-        else:
-            same = next((m for m in merged if _restates(m, c, book)), None)
+        recent = by_type.setdefault(c.rule.event_type, [])[-MERGE_LOOKBACK:]
+        fits = _compatible if c.sided else _restates
+        same = next((m for m in recent if fits(m, c, book)), None)
         if same is not None:
             _absorb(same, c, book)
         elif c.sided:
             merged.append(c)
+            by_type[c.rule.event_type].append(c)
     return merged

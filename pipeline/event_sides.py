@@ -4,6 +4,7 @@ weapon's maker, and whether the sides make an event international.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -28,8 +29,26 @@ class Context:
     year: int | None
     people: dict[str, Actor]                # a person's actor by canonical name, from their best-titled mention
     article_senses: frozenset[str] | None = None   # article-wide senses, found when first needed
+    hits: "Hits" = field(default_factory=lambda: Hits())
     mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)   # by (field, sentence index)
     acting: dict[tuple[str, int], tuple[list[Mention], dict]] = field(default_factory=dict)   # acting_mentions
+
+
+@dataclass
+class Hits:
+    """Where a pattern matches in a sentence, found once per (pattern, sentence), so that each trigger of a long
+    sentence asks about its own part of it in log time, not by searching it again."""
+
+    found: dict = field(default_factory=dict)
+
+    def within(self, pattern: re.Pattern, whole: Sentence, part: Sentence) -> bool:
+        key = (id(pattern), whole.field, whole.index)
+        spans = self.found.get(key)
+        if spans is None:
+            spans = self.found[key] = [m.span() for m in pattern.finditer(whole.text)]
+        lo, hi = part.start - whole.start, part.end - whole.start
+        i = bisect.bisect_left(spans, (lo, -1))      # matches do not overlap: ends grow with starts
+        return i < len(spans) and spans[i][1] <= hi
 
 
 def acting_mentions(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context) -> tuple[list[Mention], dict]:

@@ -33,12 +33,15 @@ class Status:
 
 
 HAPPENED = Status("happened")
+LANDMARK_CHARS = 80       # a landmark word and the word or two after it fit in this many characters
+WORD_CHARS = 40           # the most characters a word and its spaces take: a window of N words reads no further
 
 
 def window(start: int, end: int, text: str, sentence: Sentence, cues: Cues) -> Window:
-    before = text[sentence.start:start]
+    lo = max(sentence.start, start - WORD_CHARS * 2 * cues.window_words)     # the most the words can span
+    before = text[lo:start]
     breaks = list(cues.clause_break.finditer(before))
-    clause_start = sentence.start + (breaks[-1].end() if breaks else 0)
+    clause_start = lo + (breaks[-1].end() if breaks else 0)
     words = list(re.finditer(r"\S+", text[clause_start:start]))
     reach = cues.window_words
     purpose = [i for i, w in enumerate(words[-reach:]) if cues.purpose.fullmatch(w.group(0))]
@@ -46,7 +49,7 @@ def window(start: int, end: int, text: str, sentence: Sentence, cues: Cues) -> W
         reach += cues.window_words
     words = words[-reach:]
     before_start = clause_start + words[0].start() if words else start
-    after = text[end:sentence.end]
+    after = text[end:min(sentence.end, end + WORD_CHARS * cues.after_window_words)]
     cut = cues.clause_break.search(after)
     after_text = after[:cut.start() if cut else None]
     words_after = list(re.finditer(r"\S+", after_text))[:cues.after_window_words]
@@ -60,8 +63,8 @@ def doubted(w: Window, cues: Cues) -> bool:
 
 
 def landmark(start: int, text: str, sentence: Sentence, cues: Cues) -> bool:
-    """The trigger only dates another event: "bertemu ... sebelum | KTT G-20"."""
-    return bool(cues.landmark.search(text[sentence.start:start]))
+    """The trigger only dates another event: "bertemu ... sebelum | KTT G-20" (a word or two before it)."""
+    return bool(cues.landmark.search(text[max(sentence.start, start - LANDMARK_CHARS):start]))
 
 
 def cued_status(w: Window, cues: Cues) -> Status | None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 WHERE = ("after", "before", "sentence", "article")
+WORD_CHARS = 40           # characters a word may take, with its spaces: "after"/"before" read no further
 SENSE_KEYS = {"id", "event_types", "where", "window", "min_distinct", "patterns", "examples", "counter_examples"}
 
 
@@ -29,15 +30,21 @@ class Sense:
         found = {m.group(0).casefold() for p in self.patterns for m in p.finditer(text)}
         return len(found) >= self.min_distinct
 
-    def applies_near(self, text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> bool:
-        """Whether the sense shows around the trigger text[start:end] inside its sentence."""
+    def applies_near(self, text: str, sentence_start: int, sentence_end: int, start: int, end: int,
+                     in_sentence: Callable[[re.Pattern], bool] | None = None) -> bool:
+        """Whether the sense shows around the trigger text[start:end] inside its sentence (``in_sentence``, when
+        given, answers for a "sentence" sense whether a pattern matches in that sentence)."""
         if self.where == "sentence":
+            if in_sentence is not None:
+                return any(in_sentence(p) for p in self.patterns)
             region = text[sentence_start:sentence_end]
         elif self.where == "after":
-            region = " ".join(text[end:sentence_end].split()[:self.window])
+            reach = min(sentence_end, end + WORD_CHARS * self.window)
+            region = " ".join(text[end:reach].split()[:self.window])
             region = " " + region if region else region
         else:
-            region = " ".join(text[sentence_start:start].split()[-self.window:])
+            reach = max(sentence_start, start - WORD_CHARS * self.window)
+            region = " ".join(text[reach:start].split()[-self.window:])
             region = region + " " if region else region
         return any(p.search(region) for p in self.patterns)
 
@@ -74,12 +81,13 @@ def article_senses(all_senses: tuple[Sense, ...], text: str) -> frozenset[str]:
 
 
 def silencing(all_senses: tuple[Sense, ...], event_type: str, text: str, sentence_start: int, sentence_end: int,
-              start: int, end: int, in_article: frozenset[str]) -> Sense | None:
+              start: int, end: int, in_article: frozenset[str],
+              in_sentence: Callable[[re.Pattern], bool] | None = None) -> Sense | None:
     """The first sense that takes this trigger out of the political sense for ``event_type``, if any."""
     for sense in all_senses:
         if event_type not in sense.event_types:
             continue
         if sense.id in in_article if sense.where == "article" else sense.applies_near(
-                text, sentence_start, sentence_end, start, end):
+                text, sentence_start, sentence_end, start, end, in_sentence):
             return sense
     return None
