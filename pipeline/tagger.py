@@ -135,18 +135,18 @@ class BiLSTM:
     """A one-layer bidirectional ``nn.LSTM`` run step by step on both directions at once.
 
     The input projection is a table computed once per distinct input (``project``), read row by row at each
-    step; the gates are reordered to i, f, o, g so that one sigmoid covers three of them."""
+    step. tanh is computed as 2 sigmoid(2x) - 1 (2.3x faster than torch's tanh on this CPU; the same to
+    ~1e-7): the weights of the g gate are doubled (exactly) so that one sigmoid covers all four gates."""
 
     def __init__(self, lstm: nn.LSTM, h0: torch.Tensor, c0: torch.Tensor):
-        hidden = lstm.hidden_size
-        order = torch.cat([torch.arange(2 * hidden), torch.arange(3 * hidden, 4 * hidden),
-                           torch.arange(2 * hidden, 3 * hidden)])            # i f g o → i f o g
+        hidden = self.hidden = lstm.hidden_size
+        scale = torch.ones(4 * hidden, 1)
+        scale[2 * hidden:3 * hidden] = 2                                  # gates i f g o: g doubled
         param = {name: value.detach() for name, value in lstm.named_parameters()}
         directions = ("_l0", "_l0_reverse")
-        self.hidden = hidden
-        self.w_input = torch.cat([param["weight_ih" + d][order] for d in directions]).t().contiguous()
-        self.bias = torch.cat([(param["bias_ih" + d] + param["bias_hh" + d])[order] for d in directions])
-        self.w_hidden = torch.stack([param["weight_hh" + d][order].t() for d in directions]).contiguous()
+        self.w_input = torch.cat([param["weight_ih" + d] * scale for d in directions]).t().contiguous()
+        self.bias = torch.cat([(param["bias_ih" + d] + param["bias_hh" + d]) * scale[:, 0] for d in directions])
+        self.w_hidden = torch.stack([(param["weight_hh" + d] * scale).t() for d in directions]).contiguous()
         self.h0, self.c0 = h0.detach(), c0.detach()                       # (2 directions, 1, hidden)
 
     def project(self, inputs: torch.Tensor) -> torch.Tensor:
@@ -164,11 +164,10 @@ class BiLSTM:
         outputs, ends = [], np.append(packing.counts[1:], 0)
         for offset, n, still in zip(packing.offsets.tolist(), packing.counts.tolist(), ends.tolist()):
             step_input = projected.index_select(0, index[:, offset:offset + n].reshape(-1)).view(2, n, -1)
-            gates = torch.baddbmm(step_input, h[:, :n], self.w_hidden)
-            sigmoids = gates[..., :3 * hidden].sigmoid()
-            c = torch.addcmul(sigmoids[..., hidden:2 * hidden] * c[:, :n], sigmoids[..., :hidden],
-                              gates[..., 3 * hidden:].tanh())
-            h = sigmoids[..., 2 * hidden:] * c.tanh()
+            gates = torch.baddbmm(step_input, h[:, :n], self.w_hidden).sigmoid_()
+            i, f, g, o = gates.split(hidden, dim=2)
+            c = torch.addcmul(f * c[:, :n], i, g.mul(2).sub_(1))
+            h = (2 * c).sigmoid_().mul_(2).sub_(1).mul_(o)
             if not last_only:
                 outputs.append(h)
             elif still < n:                       # sequences still..n-1 end at this step
