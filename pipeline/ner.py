@@ -25,9 +25,9 @@ RESOURCES_FILE = "resources.json"
 # tokens/s in batches of 32 or 64 and ~8.3k in batches of 128 or 256.
 BATCH_SENTENCES = 64
 MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
-# torch threads per process. On the shared 2-core machine one thread gave a steady ~8k tokens/s while
-# two threads swung between ~1k and ~11k tokens/s whenever another process competed for the cores
-# (bench/bench_ner.py, models/README.md); parallelism comes from running more processes instead.
+# torch threads per process. On the shared 2-core machine, while other processes used the cores, the direct
+# tagger ran at 10.8k tokens/s with one thread and 2.0k with two (bench/bench_ner.py --threads, models/README.md);
+# parallelism comes from running more processes instead.
 TORCH_THREADS = 1
 # The caps on what reaches the tagger, whatever the input (issue 11; calibration in models/README.md): the
 # longest sentence of the training data has 216 tokens, the longest of the 60 real events_dev articles 83, so
