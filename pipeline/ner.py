@@ -1,12 +1,13 @@
 """NER stage: split title/body/captions into sentences, tag them with the project's Stanza model, and
 hand the raw PER/ORG/LOC spans to ``pipeline.normalise`` for canonical names and country codes.
 
-The model is loaded from local files only (``models/ner``: model, pretrain, resources.json) with
-``download_method=None``; Stanza is imported lazily so that ``--no-ner`` runs never import torch.
+The pipeline runs the model directly (``load_tagger``: pipeline/tagger.py, plain torch on tensors built there);
+the same model through a Stanza Pipeline (``load_reference_tagger``, ``download_method=None``) is kept as the
+reference its labels are checked against. Both load local files only (``models/ner``: model, pretrain,
+resources.json); torch and Stanza are imported lazily so that ``--no-ner`` runs never import them.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,27 +21,45 @@ FIELDS = ("title", "body", "captions")
 MODEL_FILE = "id_nertagger.pt"
 PRETRAIN_FILE = "id_pretrain.pt"
 RESOURCES_FILE = "resources.json"
-# Sentences per Stanza call. With one thread, 1,460 corpus sentences ran at ~9.2k tokens/s in batches
-# of 32 or 64 and ~8.3k in batches of 128 or 256 (padding to the longest sentence costs more than the
-# per-call overhead saves).
+# Sentences per Stanza call in the reference tagger. With one thread, 1,460 corpus sentences ran at ~9.2k
+# tokens/s in batches of 32 or 64 and ~8.3k in batches of 128 or 256.
 BATCH_SENTENCES = 64
 MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
-# torch threads per process. On the shared 2-core machine one thread gave a steady ~8k tokens/s while
-# two threads swung between ~1k and ~11k tokens/s whenever another process competed for the cores
-# (bench/bench_ner.py, models/README.md); parallelism comes from running more processes instead.
+# torch threads per process. On the shared 2-core machine, while other processes used the cores, the direct
+# tagger ran at 10.8k tokens/s with one thread and 2.0k with two (bench/bench_ner.py --threads, models/README.md);
+# parallelism comes from running more processes instead.
 TORCH_THREADS = 1
+# The caps on what reaches the tagger, whatever the input (issue 11; calibration in models/README.md): the
+# longest sentence of the training data has 216 tokens, the longest of the 60 real events_dev articles 83, so
+# a window of 200 tokens never cuts a real sentence and bounds the model's working memory on a 200 KB line.
+# A longer sentence is tagged in windows that cover all its tokens, cut after the last punctuation token
+# among a window's last WINDOW_SEARCH tokens where there is one. (The per-token cap is tagger.MAX_TOKEN_CHARS.)
+MAX_SENTENCE_TOKENS = 200
+WINDOW_SEARCH = 50
+
+
+def load_tagger(model_dir: Path, threads: int | None = TORCH_THREADS):
+    """The tagger the pipeline uses: the shipped model run directly (``pipeline.tagger.FastTagger``), from
+    local files only. Raises PipelineError if files are missing; ``threads`` sets torch's intra-op threads
+    (None: torch's default). torch is imported here, so that ``--no-ner`` runs never import it."""
+    model_dir = _model_dir(model_dir)
+    from pipeline import tagger
+
+    _set_threads(threads)
+    return tagger.load(model_dir / MODEL_FILE, model_dir / PRETRAIN_FILE)
 
 
 @dataclass
-class Tagger:
-    """Stanza NER over pre-tokenised sentences; ``tag`` returns BIO labels (B-PER, I-ORG, O, ...)."""
+class StanzaTagger:
+    """The reference: the same model through a Stanza Pipeline over pre-tokenised sentences (slower; used to
+    check that the direct tagger gives the same labels)."""
 
     pipeline: Any
-    model_name: str
-    digest: str                      # sha256 prefix of the model file, for provenance
     batch_size: int = BATCH_SENTENCES
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        from pipeline.tagger import to_bio
+
         labels: list[list[str]] = [[] for _ in sentences]
         todo = [i for i, tokens in enumerate(sentences) if tokens]
         for begin in range(0, len(todo), self.batch_size):
@@ -51,34 +70,36 @@ class Tagger:
         return labels
 
 
-def to_bio(tags: Sequence[str]) -> list[str]:
-    """Stanza's BIOES tags → BIO (S- → B-, E- → I-)."""
-    return ["B-" + t[2:] if t.startswith("S-") else "I-" + t[2:] if t.startswith("E-") else t for t in tags]
+def load_reference_tagger(model_dir: Path, batch_size: int = BATCH_SENTENCES,
+                          threads: int | None = TORCH_THREADS) -> StanzaTagger:
+    """The Stanza-Pipeline tagger (``download_method=None``: nothing is fetched)."""
+    model_dir = _model_dir(model_dir)
+    import stanza  # lazy: only the reference needs Stanza itself
 
-
-def load_tagger(model_dir: Path, batch_size: int = BATCH_SENTENCES, threads: int | None = TORCH_THREADS) -> Tagger:
-    """Load the shipped model once; nothing is downloaded (raises PipelineError if files are missing).
-
-    ``threads`` sets torch's intra-op threads for this process (None leaves torch's default)."""
-    model_dir = Path(model_dir)
-    missing = [n for n in (MODEL_FILE, PRETRAIN_FILE, RESOURCES_FILE) if not (model_dir / n).is_file()]
-    if missing:
-        raise PipelineError("model-missing", f"NER model files {missing} not found in {model_dir}; "
-                                             "run `make train-ner` or pass --no-ner")
-    import stanza  # lazy: torch is heavy and unneeded when NER is off
-    import torch
-
-    if threads:
-        torch.set_num_threads(threads)
-
+    _set_threads(threads)
     logging.getLogger("stanza").setLevel(logging.WARNING)
     pipeline = stanza.Pipeline(
         lang="id", dir=str(model_dir), processors="tokenize,ner", tokenize_pretokenized=True,
         ner_model_path=str(model_dir / MODEL_FILE), ner_pretrain_path=str(model_dir / PRETRAIN_FILE),
         ner_batch_size=batch_size, download_method=None, use_gpu=False, logging_level="WARN",
     )
-    digest = hashlib.sha256((model_dir / MODEL_FILE).read_bytes()).hexdigest()[:12]
-    return Tagger(pipeline, MODEL_FILE, digest, batch_size)
+    return StanzaTagger(pipeline, batch_size)
+
+
+def _set_threads(threads: int | None) -> None:
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+
+
+def _model_dir(model_dir: Path) -> Path:
+    model_dir = Path(model_dir)
+    missing = [n for n in (MODEL_FILE, PRETRAIN_FILE, RESOURCES_FILE) if not (model_dir / n).is_file()]
+    if missing:
+        raise PipelineError("model-missing", f"NER model files {missing} not found in {model_dir}; "
+                                             "run `make train-ner` or pass --no-ner")
+    return model_dir
 
 
 @dataclass
@@ -101,6 +122,28 @@ def split_article(article: Article, tokenizer) -> ArticleSplit:
     return split
 
 
+def windows(tokens: Sequence[str], limit: int = MAX_SENTENCE_TOKENS) -> list[tuple[int, int]]:
+    """(start, end) token ranges of at most ``limit`` tokens that cover ``tokens`` in order."""
+    ranges, start = [], 0
+    while len(tokens) - start > limit:
+        end = start + limit
+        cut = next((i + 1 for i in range(end - 1, end - WINDOW_SEARCH - 1, -1)
+                    if not any(c.isalnum() for c in tokens[i])), end)
+        ranges.append((start, cut))
+        start = cut
+    ranges.append((start, len(tokens)))
+    return ranges
+
+
+def tag_in_windows(tagger, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+    """``tagger.tag`` over the windows of every sentence, their labels joined back per sentence."""
+    pieces = [(i, sentence[a:b]) for i, sentence in enumerate(sentences) if sentence for a, b in windows(sentence)]
+    labels: list[list[str]] = [[] for _ in sentences]
+    for (i, _), piece_labels in zip(pieces, tagger.tag([piece for _, piece in pieces])):
+        labels[i] += piece_labels
+    return labels
+
+
 def spans_from_bio(article: Article, sentence: Sentence, tokens: list[Token], labels: list[str]) -> list[RawSpan]:
     """Entity spans from BIO labels; an I- tag that does not continue its type starts a new span."""
     if len(labels) != len(tokens):
@@ -120,13 +163,13 @@ def spans_from_bio(article: Article, sentence: Sentence, tokens: list[Token], la
     return spans
 
 
-def tag_articles(articles: Sequence[Article], tagger: Tagger | None,
+def tag_articles(articles: Sequence[Article], tagger: Any,
                  knowledge: Knowledge) -> list[tuple[tuple[Sentence, ...], tuple[RawSpan, ...]]]:
     """(sentences, raw model spans) per article; all sentences of the batch are tagged together."""
     tokenizer = tokenizer_for(knowledge.lexicon(LEXICON))
     splits = [split_article(article, tokenizer) for article in articles]
     flat = [[t.text for t in tokens] for split in splits for tokens in split.tokens]
-    labels = tagger.tag(flat) if tagger is not None else [["O"] * len(tokens) for tokens in flat]
+    labels = tag_in_windows(tagger, flat) if tagger is not None else [["O"] * len(tokens) for tokens in flat]
     if len(labels) != len(flat):
         raise PipelineError("ner-mismatch", f"tagger returned {len(labels)} sentences for {len(flat)}")
     results, position = [], 0
@@ -139,7 +182,7 @@ def tag_articles(articles: Sequence[Article], tagger: Tagger | None,
     return results
 
 
-def add_mentions(articles: list[Article], tagger: Tagger | None, knowledge: Knowledge) -> list[Article]:
+def add_mentions(articles: list[Article], tagger: Any, knowledge: Knowledge) -> list[Article]:
     """Stage function: + sentences and normalised mentions (tagger None: gazetteer mentions only)."""
     normalise = _normaliser()
     done = []
