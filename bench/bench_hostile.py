@@ -67,7 +67,13 @@ def page_text(case: str, size: int) -> str:
 def run_child(path: Path, use_ner: bool) -> None:
     """The stages of one article, each reported as a JSON line when it ends."""
     sys.path.insert(0, str(REPO_DIR))
-    from pipeline import clean, events, ingest, metadata, ner, run, tables
+    from pipeline import run
+    from pipeline.annotate import clean
+    from pipeline.events import extract as events
+    from pipeline.ingest import pages as ingest
+    from pipeline.annotate import metadata
+    from pipeline.annotate import ner
+    from pipeline.output import tables
     from pipeline.knowledge import load_knowledge
     from pipeline.settings import Settings
 

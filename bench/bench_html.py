@@ -26,7 +26,10 @@ from pathlib import Path
 REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
 
-from pipeline import clean, html_extract, ingest, metadata  # noqa: E402
+from pipeline.annotate import clean
+from pipeline.ingest import html_extract
+from pipeline.ingest import pages as ingest
+from pipeline.annotate import metadata  # noqa: E402
 from pipeline.knowledge import load_knowledge  # noqa: E402
 from pipeline.record import Page  # noqa: E402
 

@@ -6,7 +6,7 @@
 
 Speed (default): the articles of the --corpus folders (after clean + metadata; default corpus/ and
 ../shared/data/events_dev/pages) are tagged by ``--tagger``: ``pipeline`` is ``ner.load_tagger``, what the
-pipeline runs (the direct tagger of pipeline/tagger.py), ``stanza`` is ``ner.load_reference_tagger`` (the same
+pipeline runs (the direct tagger of pipeline/annotate/tagger.py), ``stanza`` is ``ner.load_reference_tagger`` (the same
 model through a Stanza Pipeline). Every repeat starts from a freshly loaded tagger, so its caches hold nothing
 yet and each article is new to it; the figures are the median over --repeat. Printed: model load time; the
 tagger's tokens/s on all sentences at once, with empty caches and again with the token cache filled by the
@@ -38,11 +38,14 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
 sys.path.insert(0, str(REPO_DIR / "scripts"))
 
-from pipeline import clean, ingest, metadata, ner  # noqa: E402
+from pipeline.annotate import clean
+from pipeline.ingest import pages as ingest
+from pipeline.annotate import metadata
+from pipeline.annotate import ner  # noqa: E402
 from pipeline.knowledge import load_knowledge  # noqa: E402
 from pipeline.record import Page, replace  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
-from pipeline.tokenize import LEXICON, tokenizer_for  # noqa: E402
+from pipeline.annotate.tokenize import LEXICON, tokenizer_for  # noqa: E402
 
 DEFAULT_CORPORA = (REPO_DIR / "corpus", REPO_DIR.parent / "shared" / "data" / "events_dev" / "pages")
 HOST_PAGE = REPO_DIR / "corpus" / "000_65dd71f6f6c36440.txt"

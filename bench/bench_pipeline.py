@@ -28,7 +28,7 @@ from pathlib import Path
 REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
 
-from pipeline import ingest  # noqa: E402
+from pipeline.ingest import pages as ingest  # noqa: E402
 from pipeline.knowledge import PACKAGE_DIR  # noqa: E402
 
 COUNTRIES = ["Rusia", "Tiongkok", "China", "India", "Iran", "Belarus", "Kazakhstan", "Uzbekistan", "Pakistan",

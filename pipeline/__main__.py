@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.datapackage import write_datapackage
+from pipeline.output.datapackage import write_datapackage
 from pipeline.knowledge import KnowledgeError, load_knowledge
-from pipeline.layout import CACHE_DIR
-from pipeline.manifest import outputs_current, outputs_key, write_manifest
-from pipeline.profiles import load_profiles
-from pipeline.partition import update_partitioned
+from pipeline.output.layout import CACHE_DIR
+from pipeline.output.manifest import outputs_current, outputs_key, write_manifest
+from pipeline.knowledge.profiles import load_profiles
+from pipeline.output.partition import update_partitioned
 from pipeline.record import PipelineError
 from pipeline.run import NER_ARTICLE_BATCH, RunOptions, check_model, process_folder, write_outputs
 from pipeline.settings import Settings

@@ -113,7 +113,7 @@ class Participant:
     text: str | None = None   # surface form in the sentence
     start: int | None = None  # offsets into the body
     end: int | None = None
-    actor_kind: str | None = None    # "state" | "igo": what the participant acts for (pipeline/actors.py)
+    actor_kind: str | None = None    # "state" | "igo": what the participant acts for (pipeline/events/actors.py)
     actor_basis: str | None = None   # what decided it: country, org-table, body-name, title, leader, home-title, ...
 
 

@@ -3,9 +3,9 @@
 Each stage is a function of (record, knowledge[, settings]) that returns an enriched record. A stage that
 fails on one article turns into a Problem row and the run goes on with the next article.
 
-A run reads every input, looks each article up in the cache (pipeline/cache.py) and works out the first
+A run reads every input, looks each article up in the cache (pipeline/engine/cache.py) and works out the first
 stage it still needs; that work is cut into chunks which an engine runs (this process or a process pool,
-pipeline/pool.py; a Dask cluster, pipeline/dask_runner.py) with ``annotate_chunk``. Each finished chunk is
+pipeline/engine/pool.py; a Dask cluster, pipeline/engine/dask_runner.py) with ``annotate_chunk``. Each finished chunk is
 cached at once, so an interrupted run resumes where it stopped. Tables are rebuilt from the current inputs.
 """
 from __future__ import annotations
@@ -21,14 +21,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline import cache as stage_cache
-from pipeline import clean, events, metadata, ner, progress, tables
-from pipeline.cache import ARTICLE_STAGES, MISS, Cache
-from pipeline.inputs import read_inputs
+from pipeline.engine import cache as stage_cache
+from pipeline.annotate import clean
+from pipeline.events import extract as events
+from pipeline.annotate import metadata
+from pipeline.annotate import ner
+from pipeline.engine import progress
+from pipeline.output import tables
+from pipeline.engine.cache import ARTICLE_STAGES, MISS, Cache
+from pipeline.engine.inputs import read_inputs
 from pipeline.knowledge import Knowledge, load_knowledge
 from pipeline.record import Article, Page, PipelineError, Problem
 from pipeline.settings import Settings
-from pipeline.tables import InputStatus
+from pipeline.output.tables import InputStatus
 
 NER_ARTICLE_BATCH = 32   # articles whose sentences are tagged together (NER batches their sentences)
 FIRST_STEP = {"annotate-pre-ner": "clean", "ner": "ner", "events": "events"}   # its errors' stage column
@@ -40,7 +45,7 @@ class RunOptions:
     engine: str = "local"               # "local" | "dask"
     scheduler: str | None = None        # Dask scheduler address; None starts a LocalCluster
     cache_dir: Path | None = None       # None: nothing cached
-    output_dir: Path | None = None      # never read as input, nor is the cache folder (see pipeline/walk.py)
+    output_dir: Path | None = None      # never read as input, nor is the cache folder (see pipeline/ingest/walk.py)
     rerun: frozenset[str] = frozenset() # stages whose cache entries are ignored (recomputed)
     chunk_size: int = NER_ARTICLE_BATCH
     progress: bool = False              # progress bar (only drawn on a terminal)
@@ -225,7 +230,7 @@ def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: 
 
 def _run_items(todo: list[WorkItem], settings: Settings, knowledge: Knowledge, tagger, options: RunOptions,
                result: RunResult) -> Iterator[tuple[WorkItem, ItemResult]]:
-    from pipeline import pool   # the engines import run.py for annotate_chunk
+    from pipeline.engine import pool   # the engines import run.py for annotate_chunk
 
     by_index = {item.index: item for item in todo}
     with progress.bar(len(todo), options.progress) as bar:

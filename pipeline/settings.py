@@ -14,5 +14,5 @@ class Settings:
     max_input_bytes: int = 10 * 1024 * 1024
     model_dir: Path = REPO_DIR / "models" / "ner"
     use_ner: bool = True
-    # Read files and folders that symbolic links in the input folder point to outside it (pipeline/walk.py).
+    # Read files and folders that symbolic links in the input folder point to outside it (pipeline/ingest/walk.py).
     follow_links: bool = False

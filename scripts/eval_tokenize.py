@@ -1,4 +1,4 @@
-"""Score pipeline/tokenize.py on UD Indonesian test treebanks: sentence and token F1 on exact character spans.
+"""Score pipeline/annotate/tokenize.py on UD Indonesian test treebanks: sentence and token F1 on exact character spans.
 
     python scripts/eval_tokenize.py --data ../shared/data
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline.knowledge import load_knowledge  # noqa: E402
-from pipeline.tokenize import LEXICON, Tokenizer  # noqa: E402
+from pipeline.annotate.tokenize import LEXICON, Tokenizer  # noqa: E402
 
 TREEBANKS = {
     "test": ("id_csui-ud-test.conllu", "id_gsd-ud-test.conllu"),

@@ -20,7 +20,7 @@ def knowledge():
 @pytest.fixture(scope="session")
 def corpus_pages(knowledge) -> dict[str, Page]:
     """Every page ingest reads from corpus/, by source_path (problems are left out)."""
-    from pipeline import ingest
+    from pipeline.ingest import pages as ingest
     from pipeline.settings import Settings
 
     pages = ingest.iter_pages(CORPUS_DIR, Settings(), knowledge)

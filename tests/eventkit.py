@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from pipeline.gazetteer import gazetteer_for
+from pipeline.knowledge.gazetteer import gazetteer_for
 from pipeline.knowledge import load_knowledge
 from pipeline.record import Article, Meta, Mention, Page, Sentence
 

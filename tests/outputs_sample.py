@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from pipeline import tables
-from pipeline.datapackage import write_datapackage
+from pipeline.output import tables
+from pipeline.output.datapackage import write_datapackage
 from pipeline.record import (Article, DateRef, Event, Evidence, Mention, Meta, Page, Participant, Problem,
                              Removed)
-from pipeline.tables import InputStatus
+from pipeline.output.tables import InputStatus
 
 WIB = ZoneInfo("Asia/Jakarta")
 

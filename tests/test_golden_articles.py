@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline import clean, metadata
+from pipeline.annotate import clean
+from pipeline.annotate import metadata
 from tests.conftest import CORPUS_DIR
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "articles"
@@ -83,7 +84,7 @@ def articles(corpus_pages, knowledge):
 
 
 def corpus_paths() -> list[str]:
-    from pipeline import ingest
+    from pipeline.ingest import pages as ingest
     from pipeline.record import Page
     from pipeline.settings import Settings
     return [p.source_path for p in ingest.iter_pages(CORPUS_DIR, Settings()) if isinstance(p, Page)]

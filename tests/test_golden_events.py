@@ -81,7 +81,10 @@ NO_EVENT_SENTENCES = ["SCO tidak bertujuan untuk membentuk aliansi militer", "Ba
 @pytest.fixture(scope="module")
 def articles(corpus_pages, knowledge):
     """Every distinct corpus page through the real stages (the first path of duplicate pages, as run.py does)."""
-    from pipeline import clean, events, metadata, ner
+    from pipeline.annotate import clean
+    from pipeline.events import extract as events
+    from pipeline.annotate import metadata
+    from pipeline.annotate import ner
     first: dict[str, str] = {}
     for path in sorted(corpus_pages):
         first.setdefault(corpus_pages[path].article_id, path)

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from outputs_sample import README, readme_examples, write_sample_outputs
-from pipeline import partition
+from pipeline.output import partition
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,335 @@
+"""Metadata: title, publication time (WIB), its source, author/editor, wire source, dateline, language.
+
+Bylines and the like come first from lines the cleaner classified as metadata (read back through the rule
+that removed them), then from the HTML/JSON metadata, last from the body ("seperti dikutip TASS").  The
+publication time comes from the page's own structured data (JSON-LD, meta tags, <time>) and its printed
+date line, which vote (see ``_publication``); then trafilatura's or a scraper's date; then the body's dated
+references.  Titles lose the site's name (titles.py).  Related-article lists are never read: the cleaner
+kept them out of the body and the metadata lines.
+"""
+from __future__ import annotations
+
+import email.utils
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Iterator
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from pipeline.annotate import titles
+from pipeline.annotate.clean import TITLE_RULE
+from pipeline.knowledge import Knowledge
+from pipeline.knowledge.profiles import Profile, load_profiles, normalise_line, page_url
+from pipeline.record import Article, Meta, replace
+
+_DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"],
+                        "RELATIVE_BASE": datetime(2000, 1, 1), "PREFER_DATES_FROM": "past"}
+# Indonesian first; some sites print English month names ("07 January 2025 11:05").
+_PAGE_DATE_LANGUAGES = ["id", "en"]
+_UNPADDED = re.compile(r"(?<=:)(\d)(?!\d)")
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+# '2019-09-28T19:17:34+07:00'; the separator may be a space, a zone name (PHP's 'T') or an hour offset.
+_MACHINE_DATE = re.compile(
+    r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})"
+    r"(?:(?:T|\s+|(?P<zone>[A-Z]{3,4})|(?P<hour_offset>[+-]\d{2})(?=\d{1,2}[:.]))\s*"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?(?:[.,]\d+)?)?"
+    r"\s*(?P<offset>Z|[+-]\d{2}:?\d{2}|[+-]\d{2}(?!\d))?\s*(?P<zone_end>[A-Z]{3,4})?$")
+_DATE_PARTS = ("year", "month", "day", "hour", "minute", "second")
+# A printed date line once its weekday, separators and zone are gone: '05 Nov 2015 13:20', '28 09 2019, 19:17'.
+_COMMON_PAGE_DATE = re.compile(
+    r"^(?:[A-Z][a-z\x27]+,?\s+)?(?P<day>\d{1,2})\s+(?P<month>\d{1,2}|[A-Za-z]{3,9})\s+(?P<year>\d{4})"
+    r"(?:,?\s+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?$")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def add_metadata(article: Article, knowledge: Knowledge) -> Article:
+    profile = load_profiles(knowledge)[article.profile_id or "generic"]
+    fields: dict[str, str] = {}
+    for name, value in _page_fields(article, profile):
+        fields.setdefault(name, value)          # the first line that gives a field wins (head before foot)
+    html = article.page.html_meta
+    published_at, date_source, date_text = _publication(fields, html, article.body, knowledge)
+    language = _language(article.body, knowledge)
+    names = titles.page_site_keys(profile, html, page_url(article.page), knowledge)
+    meta = Meta(
+        site=profile.site or _host(page_url(article.page)) or html.get("sitename"),
+        url=page_url(article.page),
+        title=titles.clean_title(html.get("title") or fields.get("title"), names, knowledge),
+        published_at=published_at, date_source=date_source, date_text=date_text,
+        author=fields.get("author") or _person(html.get("author"), names) or fields.get("signoff"),
+        editor=fields.get("editor") or html.get("editor"),
+        wire_source=_wire_source(fields, article, profile, knowledge),
+        dateline=fields.get("city"),
+        language=language,
+        language_ok=language == knowledge.lexicon("meta_language")["expected"],
+    )
+    return replace(article, meta=meta)
+
+
+def _person(author: str | None, site_keys: frozenset[str]) -> str | None:
+    """An author from the page metadata, unless it is the site itself ('Kompas.com', 'detikNews')."""
+    flat = re.sub(r"[^0-9a-z]+", "", (author or "").casefold())
+    return None if not flat or any(key in flat for key in site_keys) else author
+
+
+# ---------------------------------------------------------------- lines the cleaner set aside
+
+def _page_fields(article: Article, profile: Profile) -> Iterator[tuple[str, str]]:
+    """(field, value) from every removed metadata line, re-read with the rule that removed it."""
+    lines = article.page.text.split("\n")
+    for removed in article.removed:
+        if removed.rule_id == TITLE_RULE:
+            yield "title", removed.text
+        elif removed.rule_id == (profile.signoff.id if profile.signoff else None):
+            signed = profile.signoff.search(removed.text)
+            yield "signoff", (signed.groupdict().get("author") if signed else None) or removed.text.strip("()[]")
+        rule = profile.rule(removed.rule_id)
+        line = normalise_line(lines[removed.line_no])
+        match = rule.search(line) if rule else None
+        if match and match.groupdict().get("date"):
+            yield "date_text", line
+        for name, value in (match.groupdict() if match else {}).items():
+            if value and value.strip():
+                yield name, value.strip()
+
+
+def _host(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+# ---------------------------------------------------------------- publication date
+
+@dataclass(frozen=True)
+class _Dated:
+    source: str               # a DATE_SOURCES value
+    text: str                 # the words or value it came from
+    at: datetime              # tz-aware, in WIB
+    wall: datetime            # naive local time as written, to catch a wrong zone
+    has_time: bool
+
+
+def _publication(fields: dict, html: dict, body: str, knowledge: Knowledge):
+    """The page's own dates vote (JSON-LD, meta tags, <time>, the printed date line, in this order of trust):
+    the time most of them agree on, to the minute, wins, and the most trusted source giving it is named.
+    A source with a time beats one without; trafilatura's or a scraper's date, then the body, come after."""
+    own = [d for d in _own_dates(fields, html, knowledge) if d]
+    best = _agreed(own)
+    if best is None and html.get("date"):
+        best = _machine_date("html-meta", str(html["date"]), knowledge)
+    if best is not None:
+        return best.at, best.source, best.text
+    inferred = infer_date(body, knowledge)
+    if inferred:
+        day, text = inferred
+        wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+        return datetime(day.year, day.month, day.day, tzinfo=wib), "inferred-from-text", text
+    return None, None, None
+
+
+def _own_dates(fields: dict, html: dict, knowledge: Knowledge) -> Iterator[_Dated | None]:
+    for source in ("json-ld", "meta-tag", "time-element"):
+        if html.get(f"date.{source}"):
+            yield _machine_date(source, html[f"date.{source}"], knowledge)
+    if fields.get("date"):
+        yield _page_dated(fields["date"], fields.get("tz"), fields.get("date_text", fields["date"]), knowledge)
+
+
+def _agreed(dates: list[_Dated]) -> _Dated | None:
+    page = next((d for d in dates if d.source == "page" and d.has_time), None)
+    timed = [d for d in dates if d.has_time and not (page and _zone_slip(d, page))]
+    if not timed:
+        return dates[0] if dates else None
+    votes = Counter(d.at.replace(second=0, microsecond=0) for d in timed)
+    most = max(votes.values())
+    return next(d for d in timed if votes[d.at.replace(second=0, microsecond=0)] == most)
+
+
+def _zone_slip(dated: _Dated, page: _Dated) -> bool:
+    """Same clock time as the printed date line, another instant: the value carries a wrong zone (local
+    time labelled UTC is common), and the line the readers see is right."""
+    same_clock = dated.wall.replace(second=0, microsecond=0) == page.wall.replace(second=0, microsecond=0)
+    return same_clock and dated.at.replace(second=0, microsecond=0) != page.at.replace(second=0, microsecond=0)
+
+
+def _page_dated(text: str, tz: str | None, date_text: str, knowledge: Knowledge) -> _Dated | None:
+    parsed = parse_page_date(text, tz, knowledge, keep_zone=True)
+    if parsed is None:
+        return None
+    wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+    return _Dated("page", date_text, parsed.astimezone(wib), parsed.replace(tzinfo=None), bool(_CLOCK.search(text)))
+
+
+def parse_page_date(text: str, tz: str | None, knowledge: Knowledge, keep_zone: bool = False) -> datetime | None:
+    """'Kamis, 26 Juni 2025 16:38:5 WIB' → 2025-06-26 16:38:05+07:00 (tz-aware, in WIB; in the printed
+    zone with ``keep_zone``)."""
+    dates = knowledge.lexicon("meta_dates")
+    zones = dates["zones"]
+    tz = tz or next((abbr for abbr in zones if re.search(rf"\b{abbr}$", text.strip())), None)
+    cleaned = re.sub(r"\s*[/|–—]\s*|\s+-\s+", " ", text)
+    cleaned = re.sub(r"\b(?:pukul|Pukul)\b|\b(?:%s)\s*$" % "|".join(zones), " ", cleaned)
+    cleaned = _UNPADDED.sub(r"0\1", cleaned.strip())
+    parsed = _common_page_date(cleaned, dates["month_prefixes"])
+    if parsed is None:
+        parsed = dateparser.parse(cleaned, languages=_PAGE_DATE_LANGUAGES, settings=_DATEPARSER_SETTINGS)
+    if parsed is None:
+        return None
+    local = parsed.replace(tzinfo=ZoneInfo(zones.get(tz or "", dates["timezone"])))
+    return local if keep_zone else local.astimezone(ZoneInfo(dates["timezone"]))
+
+
+def _common_page_date(text: str, months: dict) -> datetime | None:
+    """'Kamis 05 Nov 2015 13:20', '28 09 2019, 19:17:34' → naive datetime; None for any other form."""
+    match = _COMMON_PAGE_DATE.search(text)
+    if not match:
+        return None
+    month = match["month"]
+    number = int(month) if month.isdigit() else months.get(month[:3].casefold())
+    try:
+        return datetime(int(match["year"]), number or 0, int(match["day"]), int(match["hour"] or 0),
+                        int(match["minute"] or 0), int(match["second"] or 0))
+    except ValueError:
+        return None
+
+
+def parse_machine_date(text: str, knowledge: Knowledge) -> tuple[datetime, datetime, bool] | None:
+    """A date as markup writes it → (instant in WIB, naive clock time as written, has a time), or None.
+
+    ISO 8601 and its everyday variants: '2019-09-28T19:17:34+07:00', '2019-09-28 19:17:34', '2015/11/05
+    13:20:00', '2019-09-28T12:17:34Z', and a time-zone name where the 'T' should be
+    ('2019-09-28WIB19:17:34+07:00', PHP's 'T' format); RFC 2822 ('Sat, 28 Sep 2019 19:17:34 +0700').
+    No zone: WIB; a zone name alone: that zone."""
+    match = _MACHINE_DATE.match(text.strip())
+    if not match:
+        return _rfc2822_date(text, knowledge)
+    dates = knowledge.lexicon("meta_dates")
+    parts = {k: int(match[k]) for k in _DATE_PARTS if match[k]}
+    try:
+        wall = datetime(parts["year"], parts["month"], parts["day"], parts.get("hour", 0), parts.get("minute", 0),
+                        parts.get("second", 0))
+    except ValueError:
+        return None
+    zone = _zone_of(match["offset"] or match["hour_offset"], match["zone"] or match["zone_end"], dates)
+    return wall.replace(tzinfo=zone).astimezone(ZoneInfo(dates["timezone"])), wall, match["hour"] is not None
+
+
+def _rfc2822_date(text: str, knowledge: Knowledge) -> tuple[datetime, datetime, bool] | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+    at = parsed.replace(tzinfo=wib) if parsed.tzinfo is None else parsed.astimezone(wib)
+    return at, parsed.replace(tzinfo=None), True
+
+
+def _zone_of(offset: str | None, name: str | None, dates: dict):
+    if offset:
+        if offset == "Z":
+            return timezone.utc
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
+    return ZoneInfo(dates["zones"].get(name or "", dates["timezone"]))
+
+
+def _machine_date(source: str, text: str, knowledge: Knowledge) -> _Dated | None:
+    parsed = parse_machine_date(text, knowledge)
+    if parsed is None:                          # '28/09/2019 19:17' and other printed forms
+        local = parse_page_date(text, None, knowledge, keep_zone=True)
+        wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+        parsed = (local.astimezone(wib), local.replace(tzinfo=None), bool(_CLOCK.search(text))) if local else None
+    if parsed is None:
+        return None
+    at, wall, has_time = parsed
+    return _Dated(source, text, at, wall, has_time)
+
+
+@lru_cache(maxsize=8)
+def _inferred_rules(digest: str, patterns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((rule_id, re.compile(pattern)) for rule_id, pattern in patterns)
+
+
+def _candidate_dates(body: str, knowledge: Knowledge) -> Iterator[tuple[date, str]]:
+    dates = knowledge.lexicon("meta_dates")
+    patterns = tuple((r["id"], r["pattern"]) for r in dates["inferred"])
+    for _, pattern in _inferred_rules(knowledge.digest, patterns):
+        for match in pattern.finditer(body):
+            day = _date_of(match)
+            if (day and day.weekday() == dates["weekdays"].get(match["weekday"], day.weekday())
+                    and not _looks_ahead(body, match, dates["future_cues"])):
+                yield day, match.group(0)
+
+
+def _looks_ahead(body: str, match: re.Match, cues: list[str]) -> bool:
+    """True when the clause around the date (back to the last comma, quote or full stop, and a few words
+    after it) has a future cue; '"Kami akan ...," kata dia, Jumat (30/11/2018)' still dates the article."""
+    left = re.split(r"[.!?]\s|[,;:\"”]", body[max(0, match.start() - 120):match.start()])[-1]
+    right = re.split(r"[.!?]\s|,", body[match.end():match.end() + 30])[0]
+    words = {w.casefold() for w in _WORD.findall(f"{left} {right}")}
+    return bool(words & set(cues))
+
+
+def _date_of(match: re.Match) -> date | None:
+    month = match["month"]
+    if not month.isdigit():
+        parsed = dateparser.parse(f"{match['day']} {month} {match['year']}", languages=["id"],
+                                  settings=_DATEPARSER_SETTINGS)
+        return parsed.date() if parsed else None
+    try:
+        return date(int(match["year"]), int(month), int(match["day"]))
+    except ValueError:
+        return None
+
+
+def infer_date(body: str, knowledge: Knowledge) -> tuple[date, str] | None:
+    """The latest dated reference in the body whose weekday agrees: 'Jumat (30/11/2018)' → 2018-11-30."""
+    candidates = sorted(_candidate_dates(body, knowledge), key=lambda c: (c[0], c[1]))
+    return candidates[-1] if candidates else None
+
+
+# ---------------------------------------------------------------- wire source
+
+def _source_pattern(knowledge: Knowledge) -> tuple[re.Pattern, re.Pattern]:
+    return _compile_sources(knowledge.digest, knowledge.lexicon("meta_sources"))
+
+
+_SOURCE_CACHE: dict[str, tuple[re.Pattern, re.Pattern]] = {}
+
+
+def _compile_sources(digest: str, sources) -> tuple[re.Pattern, re.Pattern]:
+    if digest in _SOURCE_CACHE:
+        return _SOURCE_CACHE[digest]
+    names = sorted(sources["known"], key=len, reverse=True)
+    name = "(?P<source>" + "|".join(re.escape(n) for n in names) + "|" + sources["domain"] + ")"
+    attribution = re.compile(sources["attribution"] + name + r"(?![\w.-]*\w)")
+    credit = re.compile(r"\(" + name + r"\)$")
+    _SOURCE_CACHE[digest] = (attribution, credit)
+    return attribution, credit
+
+
+def _wire_source(fields: dict, article: Article, profile: Profile, knowledge: Knowledge) -> str | None:
+    if fields.get("wire_source"):
+        return fields["wire_source"]
+    attribution, credit = _source_pattern(knowledge)
+    found = [m["source"] for m in attribution.finditer(article.body)]
+    found += [m["source"] for line in article.captions.split("\n") for m in [credit.search(line)] if m]
+    return next((s for s in found if s not in profile.own_sources), None)
+
+
+# ---------------------------------------------------------------- language
+
+def _language(body: str, knowledge: Knowledge) -> str | None:
+    lexicon = knowledge.lexicon("meta_language")
+    words = [w.casefold() for w in _WORD.findall(body)]
+    if not words:
+        return None
+    stops = {lang: set(stop) for lang, stop in lexicon["words"].items()}
+    shares = {lang: sum(1 for w in words if w in stop) / len(words) for lang, stop in stops.items()}
+    best = max(sorted(shares), key=lambda lang: shares[lang])
+    return best if shares[best] >= lexicon["min_share"] else None

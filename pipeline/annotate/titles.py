@@ -1,0 +1,120 @@
+"""The article's title, and titles without the site's name: '… - Kompas.com', '… | Republika Online',
+'… : Okezone News'.
+
+The site's name is not listed per site: it is whatever names the page gives itself (og:site_name, the
+JSON-LD publisher, the profile's name and domains, the page's own domain).  A part of the title beyond a
+separator is cut only when it names the site that way, so titles that hold " - " or " | " themselves keep it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from pipeline.knowledge import Knowledge
+from pipeline.knowledge.profiles import BASE_PROFILE, Profile
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|co|id|net|org|news|tv)(?:\.[a-z]{2})?$", re.IGNORECASE)
+MIN_KEY_CHARS = 3
+
+
+def site_keys(names: tuple[str | None, ...], knowledge: Knowledge) -> frozenset[str]:
+    """Lower-case alphanumeric keys that name the site: 'Republika Online' → {'republikaonline', 'republika'},
+    'https://internasional.kompas.com/read/1' and 'Kompas.com' → {'kompas'}."""
+    lexicon = knowledge.lexicon("meta_titles")
+    generic, suffixes = set(lexicon["generic_words"]), set(lexicon["domain_suffixes"])
+    keys = set()
+    for name in filter(None, names):
+        host = urlsplit(name).hostname if "//" in name else (name if _DOMAIN.match(name) else None)
+        if host:
+            keys.add(_site_label(host, suffixes))
+            continue
+        words = [_NON_ALNUM.sub("", w) for w in name.casefold().split()]
+        keys.add("".join(words))
+        keys.update(w for w in words if w not in generic)
+    return frozenset(k for k in keys if len(k) >= MIN_KEY_CHARS and k not in generic)
+
+
+def page_site_keys(profile: Profile, page_meta: dict, url: str | None, knowledge: Knowledge) -> frozenset[str]:
+    """The keys of every name a page gives its site: og:site_name, the JSON-LD publisher, its URL, and the
+    profile's name and domains (not the generic profile's)."""
+    own = (profile.name, profile.site, *profile.url_domains) if profile.id != BASE_PROFILE else ()
+    return site_keys((page_meta.get("sitename"), page_meta.get("publisher"), *own, url), knowledge)
+
+
+def _site_label(host: str, suffixes: set[str]) -> str:
+    labels = host.casefold().removeprefix("www.").split(".")
+    while len(labels) > 1 and labels[-1] in suffixes:
+        labels.pop()
+    return _NON_ALNUM.sub("", labels[-1])
+
+
+def clean_title(title: str | None, keys: frozenset[str], knowledge: Knowledge) -> str | None:
+    """The title with the site's name and page furniture cut from its ends; never cut to nothing."""
+    if not title:
+        return title
+    lexicon = knowledge.lexicon("meta_titles")
+    separators, noise = lexicon["separators"], _noise(tuple(lexicon["noise"]))
+    current, previous = title.strip(), None
+    while current != previous:
+        previous = current
+        current = _strip_noise(current, noise)
+        head, tail = _split(current, separators, last=True)
+        if tail is not None and head and _names_site(tail, keys, lexicon["max_site_words"]):
+            current = head
+            continue
+        head, tail = _split(current, separators, last=False)
+        if tail and head and _NON_ALNUM.sub("", head.casefold()) in keys:
+            current = tail
+    return current or title
+
+
+@lru_cache(maxsize=4)
+def _noise(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _strip_noise(title: str, noise: tuple[re.Pattern, ...]) -> str:
+    for pattern in noise:
+        title = pattern.sub("", title).strip()
+    return title
+
+
+def _split(title: str, separators: list[str], last: bool) -> tuple[str, str | None]:
+    positions = [(title.rfind(s) if last else title.find(s), s) for s in separators]
+    positions = [(i, s) for i, s in positions if i > 0]
+    if not positions:
+        return title, None
+    i, sep = max(positions) if last else min(positions)
+    return title[:i].strip(), title[i + len(sep):].strip()
+
+
+def _names_site(part: str, keys: frozenset[str], max_words: int) -> bool:
+    if len(part.split()) > max_words:
+        return False
+    flat = _NON_ALNUM.sub("", part.casefold())
+    return bool(_DOMAIN.match(part)) or any(key in flat for key in keys)
+
+
+def pick_title(found: dict, extracted: str | None, selected: list[str] | None, profile: Profile, url: str | None,
+               knowledge: Knowledge) -> tuple[str | None, str | None]:
+    """The article's headline and where it came from: the profile's title selector (``selected``); else
+    the <h1> that agrees with the page's title metadata (JSON-LD headline, og:title, <title>, read by
+    html_meta into ``found``), else that metadata without the site's name, else trafilatura's title."""
+    if selected:
+        return selected[0], "selector"
+    keys = page_site_keys(profile, found, url, knowledge)
+    named = [(source, clean_title(found[f"title.{source}"], keys, knowledge))
+             for source in ("json-ld", "meta-tag", "html") if found.get(f"title.{source}")]
+    named = [(s, t) for s, t in named if not t.endswith(("...", "…"))] or named
+    folded = {t.casefold() for _, t in named}
+    h1s = found.get("h1", "").split("\n") if found.get("h1") else []
+    agreed = next((h for h in h1s if h.casefold() in folded), None)
+    if agreed:
+        return agreed, "h1"
+    if named:
+        return named[0][1], named[0][0]
+    if extracted:
+        return clean_title(extracted, keys, knowledge), "trafilatura"
+    return (h1s[0], "h1") if h1s else (None, None)

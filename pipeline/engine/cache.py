@@ -1,0 +1,244 @@
+"""Per-article stage results on disk, so a re-run costs only what changed.
+
+An entry is keyed by what the article *is* (its page content, not its file name) and by a fingerprint of
+what the stage *depends on*: the source code of the stage's modules (and every ``pipeline`` module they
+import), the knowledge data it reads, the NER model files and the settings that change its output.
+Fingerprints chain (``ner`` includes ``annotate-pre-ner``'s, ``events`` includes ``ner``'s), so a new model
+re-runs NER and events, while an edited event rule re-runs events only, from the cached mentions.
+
+Stages add fields to the frozen ``Article``; an entry stores only the fields its stage changed (a "delta"),
+or the ``Problem`` the stage raised. Ingest is cached per input file, keyed by the file's bytes.
+
+Layout: ``ROOT/STAGE/ab/NAME.KEY.pkl``, one file per entry: a magic line, the SHA-256 of the payload, the
+pickled payload. A torn or edited entry fails the hash check and is recomputed, never trusted. Entries are
+written to a temporary file and renamed, without fsync: a SIGKILL loses nothing the kernel already has,
+and after a power cut the hash check catches a half-written entry. Only this project reads the folder:
+pickle is safe here because the entries are our own (do not point --cache-dir at files from elsewhere).
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import pickle
+from collections import Counter
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pipeline.annotate import ner
+from pipeline.knowledge import Knowledge
+from pipeline.record import Article, Page, Problem, replace
+from pipeline.settings import Settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+INGEST = "ingest"
+ARTICLE_STAGES = ("annotate-pre-ner", "ner", "events")      # cached per article, in run order
+STAGES = (INGEST, *ARTICLE_STAGES)
+# What each stage depends on: its modules (imports followed), knowledge parts, and settings.
+STAGE_MODULES = {INGEST: ("pipeline.ingest.pages",), "annotate-pre-ner": ("pipeline.annotate.clean", "pipeline.annotate.metadata"),
+                 "ner": ("pipeline.annotate.ner",), "events": ("pipeline.events.extract",)}
+STAGE_KNOWLEDGE = {INGEST: ("sites", "lexicons"), "annotate-pre-ner": ("sites", "lexicons"),
+                   "ner": ("lexicons",), "events": ("rules", "lexicons")}
+MAGIC = b"idnews-cache-1\n"
+MISS = object()
+
+
+# ---------------------------------------------------------------- fingerprints
+
+def code_digest(modules: tuple[str, ...]) -> str:
+    """SHA-256 over the source of ``modules`` and every ``pipeline`` module they import."""
+    sha = hashlib.sha256()
+    for name in sorted(stage_modules(modules)):
+        sha.update(f"{name}\0".encode() + _module_path(name).read_bytes())
+    return sha.hexdigest()
+
+
+def stage_modules(modules: tuple[str, ...]) -> set[str]:
+    """``modules`` and the ``pipeline`` modules they import, directly or not (imports inside functions too)."""
+    seen, todo = set(), list(modules)
+    while todo:
+        name = todo.pop()
+        path = _module_path(name)
+        if name in seen or path is None:
+            continue
+        seen.add(name)
+        todo += _pipeline_imports(path.read_text(encoding="utf-8"))
+    return seen
+
+
+def _module_path(name: str) -> Path | None:
+    """The source file of a ``pipeline`` module or package (None for anything else, or a name inside one)."""
+    if not name.startswith("pipeline."):
+        return None
+    base = PACKAGE_DIR / name.removeprefix("pipeline.").replace(".", "/")
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _pipeline_imports(source: str) -> list[str]:
+    """Modules a source imports from ``pipeline``: "from pipeline.events import extract" names both the package
+    and, when it is one, the module ``pipeline.events.extract``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipeline"):
+            found.append(node.module)
+            found += [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name.startswith("pipeline.")]
+    return found
+
+
+def knowledge_digest(knowledge: Knowledge, parts: tuple[str, ...]) -> str:
+    """Digest of the *parsed* knowledge parts a stage reads (a comment-only edit changes nothing)."""
+    payload = {part: getattr(knowledge, part) for part in parts}
+    text = json.dumps(payload, default=_plain, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    return dict(value) if isinstance(value, MappingProxyType) else str(value)
+
+
+def model_digests(model_dir: Path) -> dict[str, str]:
+    """SHA-256 of each NER model file (model, pretrain, resources.json); a missing file maps to ''."""
+    digests = {}
+    for name in (ner.MODEL_FILE, ner.PRETRAIN_FILE, ner.RESOURCES_FILE):
+        path = Path(model_dir) / name
+        digests[name] = _file_sha256(path) if path.is_file() else ""
+    return digests
+
+
+def _file_sha256(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def fingerprints(settings: Settings, knowledge: Knowledge) -> dict[str, str]:
+    """One fingerprint per stage; each article stage's includes the one before it."""
+    own = {stage: {"code": code_digest(STAGE_MODULES[stage]),
+                   "knowledge": knowledge_digest(knowledge, STAGE_KNOWLEDGE[stage])} for stage in STAGES}
+    own[INGEST]["max_input_bytes"] = settings.max_input_bytes
+    own["ner"]["use_ner"] = settings.use_ner
+    own["ner"]["model"] = model_digests(settings.model_dir) if settings.use_ner else {}
+    result, previous = {INGEST: _sha(own[INGEST])}, ""
+    for stage in ARTICLE_STAGES:
+        previous = result[stage] = _sha({"before": previous, **own[stage]})
+    return result
+
+
+def _sha(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def page_key(page: Page) -> str:
+    """What an article's stages read from its page: everything but the file name."""
+    return _sha([page.text, page.encoding, page.input_format, page.url,
+                 sorted((str(k), str(v)) for k, v in page.html_meta.items())])
+
+
+# ---------------------------------------------------------------- deltas
+
+def delta(before: Article | None, after: Article | Problem) -> dict | Problem:
+    """The fields a stage changed (all but ``page`` for the first stage), or the Problem it raised."""
+    if isinstance(after, Problem):
+        return after
+    names = [f.name for f in fields(Article) if f.name != "page"]
+    return {n: getattr(after, n) for n in names if before is None or getattr(after, n) != getattr(before, n)}
+
+
+def restore(before: Article | None, page: Page, entry: dict | Problem) -> Article | Problem:
+    if isinstance(entry, Problem):
+        return replace(entry, source_path=page.source_path)
+    return replace(before or Article(page=page), **entry)
+
+
+# ---------------------------------------------------------------- the store
+
+@dataclass
+class Cache:
+    """Entries under ``root`` (None: nothing is read or written); ``rerun`` stages always miss."""
+
+    root: Path | None
+    fingerprints: dict[str, str]
+    rerun: frozenset[str] = frozenset()
+    stats: Counter = field(default_factory=Counter)      # "STAGE hit|miss|corrupt|write-error"
+    used: set[Path] = field(default_factory=set)
+
+    def get(self, stage: str, name: str, content_key: str) -> Any:
+        if self.root is None or stage in self.rerun:
+            return MISS
+        path = self._path(stage, name, content_key)
+        self.used.add(path)
+        value = self._read(path)
+        self.stats[f"{stage} {'miss' if value is MISS else 'hit'}"] += 1
+        return value
+
+    def put(self, stage: str, name: str, content_key: str, value: Any) -> None:
+        if self.root is None:
+            return
+        path = self._path(stage, name, content_key)
+        self.used.add(path)
+        try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_entry(path, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+        except (OSError, pickle.PicklingError, TypeError):   # a full disk costs the cache, not the run
+            self.stats[f"{stage} write-error"] += 1
+
+    def _path(self, stage: str, name: str, content_key: str) -> Path:
+        key = hashlib.sha256(f"{self.fingerprints[stage]}\0{content_key}".encode()).hexdigest()[:32]
+        return self.root / stage / name[:2] / f"{name}.{key}.pkl"
+
+    def _read(self, path: Path) -> Any:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return MISS
+        head, payload = data[:len(MAGIC) + 65], data[len(MAGIC) + 65:]
+        expected = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+        try:
+            if head != expected:
+                raise ValueError("hash mismatch")
+            return pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - any damaged entry is recomputed
+            self.stats[f"{path.parent.parent.name} corrupt"] += 1
+            self._delete(path)
+            return MISS
+
+    def prune(self) -> int:
+        """Delete entries this run neither read nor wrote (removed inputs, stale fingerprints)."""
+        if self.root is None or not self.root.is_dir():
+            return 0
+        removed = 0
+        for path in self.root.glob("*/*/*"):
+            if path.suffix in (".pkl", ".tmp") and path not in self.used:
+                removed += self._delete(path)
+        self.stats["pruned"] += removed
+        return removed
+
+    def _delete(self, path: Path) -> bool:
+        """Unlink an entry; a read-only cache folder costs the clean-up, never the run."""
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            self.stats["delete-error"] += 1
+            return False
+        return True
+
+
+def _write_entry(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,108 @@
+"""The input side of a run: list the folder, read each file (decoded pages cached by the file's bytes), and
+deduplicate: the first page (in path order) with a given article_id is processed, later ones are duplicates.
+
+Decoding (charset detection, HTML extraction) is most of a warm run's cost, so each file's pages are cached
+under the SHA-256 of its bytes and its path. The folder is listed once, at the start (pipeline/ingest/walk.py: every
+path met is a file to read or an error row; the run's own outputs are left out): a file added during the run
+waits for the next run, and a file removed before it was read becomes an error row ("vanished").
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Iterable
+
+from pipeline.ingest import pages as ingest
+from pipeline.engine.cache import INGEST, MISS, Cache
+from pipeline.knowledge import Knowledge
+from pipeline.record import Page, PipelineError, Problem, replace
+from pipeline.settings import Settings
+from pipeline.output.tables import InputStatus
+from pipeline.ingest.walk import VANISHED, list_inputs, read_regular
+
+
+def read_inputs(input_dir: Path, settings: Settings, knowledge: Knowledge, result,
+                cache: Cache | None = None, exclude: Iterable[Path] = ()) -> list[Page]:
+    """Every file's pages and problems into ``result``; returns the pages to process, in path order.
+    ``exclude``: folders never read (this run's output and cache folders, when inside the input folder)."""
+    started = time.perf_counter()
+    cache = cache or Cache(None, {})
+    listing = list_inputs(Path(input_dir), exclude, settings.follow_links)
+    result.excluded = listing.excluded
+    first_path: dict[str, str] = {}
+    pages = []
+    for rel, entry in listing.entries():
+        items = [entry] if isinstance(entry, Problem) else _read(entry, rel, settings, knowledge, cache, result)
+        for item in items:
+            if _account(item, result, first_path):
+                pages.append(item)
+    result.seconds_per_stage["ingest"] += time.perf_counter() - started
+    return pages
+
+
+def _account(item: Page | Problem, result, first_path: dict[str, str]) -> bool:
+    """Record the item's input status; True for a page to process (the first with its article_id)."""
+    if isinstance(item, Problem):
+        result.problems.append(item)
+        result.inputs[item.source_path] = InputStatus(item.source_path, "error", item.article_id)
+        return False
+    if item.article_id in first_path:
+        result.inputs[item.source_path] = InputStatus(item.source_path, "duplicate", item.article_id,
+                                                      first_path[item.article_id])
+        return False
+    first_path[item.article_id] = item.source_path
+    result.inputs[item.source_path] = InputStatus(item.source_path, "processed", item.article_id)
+    return True
+
+
+def _read(path: Path, rel: str, settings: Settings, knowledge: Knowledge, cache: Cache, result) -> list:
+    try:
+        digest = _digest(path, settings)
+    except FileNotFoundError:
+        return [Problem(rel, "ingest", "vanished", VANISHED)]
+    if digest is not None:
+        cached = cache.get(INGEST, digest, rel)
+        if cached is not MISS:
+            result.cached[INGEST] += 1
+            return cached
+    items = [_vanished(path, replace(item, source_path=rel + item.source_path[len(path.name):]))
+             for item in _pages_of(path, settings, knowledge)]
+    result.computed[INGEST] += 1
+    if digest is not None and _cacheable(items) and _digest_or_none(path, settings) == digest:
+        cache.put(INGEST, digest, rel, items)        # (only if the file did not change while it was read)
+    return items or [Problem(rel, "ingest", "vanished", VANISHED)]
+
+
+def _pages_of(path: Path, settings: Settings, knowledge: Knowledge) -> list[Page | Problem]:
+    try:
+        return list(ingest.iter_pages(path, settings, knowledge))
+    except PipelineError:           # the file went away: ingest saw no file and no folder there
+        return []
+
+
+def _cacheable(items: list[Page | Problem]) -> bool:
+    return bool(items) and not any(isinstance(i, Problem) and i.kind in ("internal", "vanished") for i in items)
+
+
+def _digest(path: Path, settings: Settings) -> str | None:
+    """SHA-256 of the file's bytes; None for files ingest refuses unread (too large, not a file) or cannot read."""
+    try:
+        return hashlib.sha256(read_regular(path, settings.max_input_bytes)).hexdigest()
+    except FileNotFoundError:
+        raise
+    except (OSError, PipelineError):    # ingest reports why
+        return None
+
+
+def _digest_or_none(path: Path, settings: Settings) -> str | None:
+    try:
+        return _digest(path, settings)
+    except OSError:
+        return None
+
+
+def _vanished(path: Path, item: Page | Problem) -> Page | Problem:
+    if isinstance(item, Problem) and item.kind == "internal" and not path.exists():
+        return replace(item, kind="vanished", message=VANISHED)
+    return item

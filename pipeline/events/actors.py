@@ -1,0 +1,288 @@
+"""Political actors behind mentions: which state or international organisation a mention acts for, if any.
+
+States act through their countries' names, their government bodies ("Kementerian Luar Negeri China", "Kremlin")
+and the people holding office in them ("Presiden Rusia Vladimir Putin", a leader of ``leaders.tsv``);
+international organisations through their names, organs ("Majelis Umum PBB") and officials ("Sekjen PBB").
+Companies, clubs, parties, media, armed groups and people without an office never act. The words come from
+``lexicons/actors_id.toml``, the organisations from ``orgs.tsv``, the office holders from ``leaders.tsv``.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from pipeline.knowledge.rulebook import left_context_pattern
+from pipeline.knowledge.gazetteer import Entry, Gazetteer, gazetteer_for
+from pipeline.knowledge import Knowledge, KnowledgeError
+from pipeline.record import Mention
+
+STATE, IGO = "state", "igo"
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str        # "state" | "igo"
+    code: str        # ISO 3166-1 alpha-3, or the organisation's id (its usual acronym: UN, ASEAN)
+    basis: str       # what decided it: country, org-table, body-name, title, leader, home-title, home-body
+
+
+@dataclass(frozen=True)
+class Leader:
+    actor: str
+    first_year: int
+    last_year: int | None
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _phrase(word: str) -> str:
+    """A phrase as a regex: spaces match any white space, a final "*" any rest of the word ("Kemen*")."""
+    if word.endswith("*"):
+        return re.escape(word[:-1]) + r"\w*"
+    return re.escape(word).replace(r"\ ", r"\s+")
+
+
+def _heads(words) -> re.Pattern:
+    """A pattern matching one of the phrases at the start of a text (longest first)."""
+    alternatives = "|".join(_phrase(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"^(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _words(words) -> re.Pattern:
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ActorModel:
+    gazetteer: Gazetteer
+    orgs: Mapping[str, Entry]                  # org_id → its table entry (kind, country)
+    part_of: Mapping[str, str]                 # organ org_id → the igo it belongs to
+    leaders: Mapping[str, tuple[Leader, ...]]  # folded name → offices held
+    home: str
+    person_state_heads: re.Pattern
+    person_home_heads: re.Pattern
+    person_body_heads: re.Pattern
+    former_words: re.Pattern
+    body_state_heads: re.Pattern
+    body_home_heads: re.Pattern
+    body_igo_heads: re.Pattern
+    country_modifier: re.Pattern               # "wisatawan asal | Prancis": the country qualifies a noun
+    country_names: Mapping[str, str]           # ISO3 → canonical country name
+    untagged_organ: re.Pattern                 # "Kementerian Luar Negeri" where the model tagged nothing
+    cities: Mapping[str, str]                  # city → ISO3 of its state (capitals.tsv)
+    seats: frozenset[str]                      # cities that are a government's seat (news says "Beijing" for China)
+    place_marker: re.Pattern                   # "di | Beijing": a place, not the state
+
+    def city_state(self, name: str) -> str | None:
+        return self.cities.get(_fold(name))
+
+    def country_name(self, code: str) -> str:
+        return self.country_names.get(code, code)
+
+    def untagged_organs(self, text: str, start: int, end: int, mentions: list[Mention]) -> list[Mention]:
+        """State organs named in text[start:end] that no mention covers, as ORG mentions (source "organ"; the
+        caller sets their field), each with the country mention right after it ("Kementerian Luar Negeri China")."""
+        found = []
+        starts = [m.start for m in mentions]           # the sentence's mentions, by start
+        for match in self.untagged_organ.finditer(text, start, end):
+            lo, hi = match.span()
+            i = bisect.bisect_right(starts, lo)          # mentions[i] is the first to start after lo
+            if i and mentions[i - 1].end > lo:
+                continue                                 # a mention covers the organ's first word
+            if i < len(mentions) and mentions[i].start < hi:
+                hi = mentions[i].start                   # the name stops at a mention
+            hi = lo + len(text[lo:hi].rstrip())
+            after = mentions[i] if i < len(mentions) else None
+            country = after if after is not None and after.label == "COUNTRY" and 0 <= after.start - hi <= 1 else None
+            hi = country.end if country else hi
+            name = " ".join(text[lo:hi].split())
+            found.append(Mention("body", -1, lo, hi, text[lo:hi], "ORG", name, source="organ"))
+        return found
+
+    def actor(self, m: Mention, text: str, year: int | None) -> Actor | None:
+        """The actor ``m`` stands for in ``text`` (its field's text), in the publication ``year``."""
+        if m.label == "COUNTRY":
+            qualifies = self.country_modifier.search(text[max(0, m.start - 60):m.start])
+            return Actor(STATE, m.code, "country") if m.code and not qualifies else None
+        if m.label == "PERSON":
+            return self._person(m, text, year)
+        if self._leader(m.text, year) is not None:
+            return self._leader(m.text, year)      # "Menteri Luar Negeri | Sugiono" tagged as a place
+        if m.label == "LOC":
+            return self._seat(m, text)
+        if m.label == "ORG":
+            return self._organisation(m.canonical, m.text)
+        return None
+
+    def _seat(self, m: Mention, text: str) -> Actor | None:
+        """ "Tokyo dan Washington memiliki perjanjian": a seat of government named as a doer is its state."""
+        folded = _fold(m.text)
+        before = text[max(0, m.start - 60):m.start]
+        if folded not in self.seats or self.place_marker.search(before) or self.country_modifier.search(before):
+            return None
+        if re.search(r"(?:^|\s)[A-Z][\w.-]*\s*$", before):
+            return None               # "KBRI Kairo", "Universitas Tokyo": the city qualifies a name
+        return Actor(STATE, self.cities[folded], "seat")
+
+    # ------------------------------------------------------------ organisations
+
+    def _organisation(self, canonical: str, surface: str) -> Actor | None:
+        entry = self.orgs.get(canonical)
+        if entry is not None:
+            return self._from_entry(entry, "org-table")
+        return self._named_body(surface)
+
+    def _from_entry(self, entry: Entry, basis: str) -> Actor | None:
+        if entry.label == "COUNTRY":
+            return Actor(STATE, entry.code, basis) if entry.code else None
+        if entry.kind == "government" and entry.country:
+            return Actor(STATE, entry.country, basis)
+        if entry.kind == "igo":
+            return Actor(IGO, self.part_of.get(entry.canonical, entry.canonical), basis)
+        return None
+
+    def _named_body(self, name: str) -> Actor | None:
+        """An organisation the tables do not list, read from its name: a state organ or an igo organ."""
+        inside = [m.entry for m in self.gazetteer.find(name) if m.entry.label != "LOC"]
+        acting = [a for a in (self._from_entry(e, "body-name") for e in inside) if a is not None]
+        if self.body_igo_heads.search(name) and acting and acting[0].kind == IGO:
+            return acting[0]
+        if self.body_state_heads.search(name):
+            states = [a for a in acting if a.kind == STATE]
+            if states:
+                return states[0]
+            if self.body_home_heads.search(name) and not inside:
+                return Actor(STATE, self.home, "home-body")
+        return None
+
+    # ------------------------------------------------------------ people
+
+    def _person(self, m: Mention, text: str, year: int | None) -> Actor | None:
+        if self.former(m, text):
+            return None
+        title = m.title or ""
+        if title and (self.person_state_heads.search(title) or self.person_body_heads.search(title)):
+            found = self._from_title(title, m)
+            if found is not None:
+                return found
+        leader = self._leader(m.canonical, year) or self._leader(f"{self._head(title)} {m.canonical}", year)
+        if leader is not None:
+            return leader
+        if title and self.person_home_heads.search(title) and not self.gazetteer.find(title):
+            return Actor(STATE, self.home, "home-title")
+        return None
+
+    def _from_title(self, title: str, m: Mention) -> Actor | None:
+        """A state head acts for the first state or igo its title names (or the person's known country); a
+        body head ("Juru Bicara", "Sekjen") only for a state organ or igo its title names."""
+        for match in self.gazetteer.find(title):
+            if match.entry.label == "LOC":
+                continue
+            named = self._from_entry(match.entry, "title")
+            if named is not None:
+                return named
+            if match.entry.label == "ORG":
+                return None            # "Direktur Utama Pertamina": the title names a company
+        body = self._named_body(title[self._body_start(title):])
+        if body is not None:
+            return Actor(body.kind, body.code, "title")
+        if self.person_state_heads.search(title) and m.person_country:
+            return Actor(STATE, m.person_country, "title")
+        return None
+
+    def _head(self, title: str) -> str:
+        head = self.person_state_heads.search(title) or self.person_body_heads.search(title)
+        return head.group(0) if head else ""
+
+    def _body_start(self, title: str) -> int:
+        """Where the body named in a title begins: "Juru Bicara | Kementerian Luar Negeri China"."""
+        head = self.person_body_heads.search(title) or self.person_state_heads.search(title)
+        return head.end() if head else 0
+
+    def former(self, m: Mention, text: str) -> bool:
+        """ "mantan Presiden AS Barack Obama": the office is no longer held."""
+        before = text[max(0, m.start - len(m.title or "") - 40):m.start]
+        if m.title and m.title in before:
+            before = before[:before.rfind(m.title)]
+        return bool(self.former_words.search(before))
+
+    def _leader(self, canonical: str, year: int | None) -> Actor | None:
+        offices = self.leaders.get(_fold(canonical), ())
+        held = [o for o in offices if year is None or o.first_year <= year <= (o.last_year or year)]
+        codes = {o.actor for o in held}
+        if len(codes) != 1:
+            return None                 # unknown, or two offices that year: let the title decide
+        code = codes.pop()
+        return Actor(IGO if code in self.part_of.values() or self._is_igo(code) else STATE, code, "leader")
+
+    def _is_igo(self, code: str) -> bool:
+        entry = self.orgs.get(code)
+        return entry is not None and entry.kind == "igo"
+
+
+def _organ_names(heads) -> re.Pattern:
+    """A head, then capitalised words: "Kementerian Luar Negeri", "Angkatan Laut"."""
+    alternatives = "|".join(_phrase(w) for w in sorted(set(heads), key=len, reverse=True))
+    return re.compile(rf"(?-i:(?:{alternatives})(?:\s+[A-Z][\w-]*(?=\s|[,.;)]|$))*)")
+
+
+def _leaders(rows: list[dict], problems: list[str]) -> dict[str, tuple[Leader, ...]]:
+    found: dict[str, list[Leader]] = {}
+    for row in rows:
+        try:
+            leader = Leader(row["actor"], int(row["from"]), int(row["to"]) if row["to"] else None)
+        except (KeyError, ValueError) as exc:
+            problems.append(f"leaders.tsv row {row.get('name')!r}: {exc}")
+            continue
+        for name in [row["name"], *filter(None, (row.get("aliases") or "").split("|"))]:
+            found.setdefault(_fold(name), []).append(leader)
+    return {name: tuple(offices) for name, offices in found.items()}
+
+
+def _compile(knowledge: Knowledge) -> ActorModel:
+    lex: Mapping[str, Any] = knowledge.lexicon("actors_id")
+    gaz = gazetteer_for(knowledge)
+    orgs = {e.canonical: e for e in gaz.entries.values() if e.label == "ORG"}
+    part_of = {r["org_id"]: r["part_of"] for r in knowledge.lexicon("orgs") if r.get("part_of")}
+    problems: list[str] = []
+    leaders = _leaders(knowledge.lexicon("leaders"), problems)
+    problems += [f"leaders.tsv: {code!r} is neither an ISO3 code nor an igo of orgs.tsv"
+                 for code in sorted({o.actor for offices in leaders.values() for o in offices})
+                 if not (len(code) == 3 and code.isupper()) and code not in orgs]
+    try:
+        person, body, country = lex["person"], lex["body"], lex["country"]
+        model = ActorModel(
+            gazetteer=gaz, orgs=orgs, part_of=part_of, leaders=leaders, home=lex["home_country"],
+            person_state_heads=_heads(person["state_heads"]), person_home_heads=_heads(person["home_heads"]),
+            person_body_heads=_heads(person["body_heads"]), former_words=_words(person["former"]),
+            body_state_heads=_heads(body["state_heads"]), body_home_heads=_heads(body["home_heads"]),
+            body_igo_heads=_heads(body["igo_heads"]),
+            country_modifier=left_context_pattern(country["modifier_nouns"], int(country["modifier_gap_words"])),
+            country_names={e.code: e.canonical for e in gaz.entries.values() if e.label == "COUNTRY" and e.code},
+            untagged_organ=_organ_names(body["untagged_heads"]),
+            cities={_fold(r["city"]): r["code"] for r in knowledge.lexicon("capitals")},
+            seats=frozenset(_fold(r["city"]) for r in knowledge.lexicon("capitals") if r.get("seat") == "yes"),
+            place_marker=_words(lex["place_markers"]))
+    except KeyError as exc:
+        problems.append(f"lexicons/actors_id.toml lacks key {exc}")
+        model = None
+    if problems:
+        raise KnowledgeError("broken actor knowledge:\n  " + "\n  ".join(problems))
+    return model
+
+
+_CACHE: dict[str, ActorModel] = {}
+
+
+def actor_model(knowledge: Knowledge) -> ActorModel:
+    """The compiled actor model for this knowledge (built once per knowledge digest)."""
+    if knowledge.digest not in _CACHE:
+        _CACHE[knowledge.digest] = _compile(knowledge)
+    return _CACHE[knowledge.digest]

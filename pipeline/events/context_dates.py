@@ -1,0 +1,109 @@
+"""When an event took place: the date nearest its trigger in its clause, then in its sentence, then in the
+sentences before it in its paragraph ("Senin (23/10)" one sentence earlier), then in the article's lead;
+failing all of these, the publication date, unless the event is background ("sebelumnya", "pernah"): then
+it has no date and no row (GUIDELINES.md).
+
+A date taken from another sentence keeps its own offsets and says ``basis = "context"``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from pipeline.events import dates
+from pipeline.record import Article, DateRef, Sentence
+
+# How many sentences before the event's own, in its paragraph, may give its date. One or two is where Indonesian
+# news states a date for what the next sentence goes on telling; further back it belongs to something else.
+CONTEXT_SENTENCES = 2
+# Sentences that make the lead: the first of the body. A lead date dates the article's news.
+LEAD_SENTENCES = 2
+# A lead date more than this far from the publication day is not the news' date (a history piece's year).
+LEAD_MAX_DAYS = 10
+# Date rules that name a moment an event can take place at (not "sejak 2016" or a bare year of a trend).
+CONTEXT_RULES = frozenset({
+    "date.weekday_paren_dmy", "date.weekday_paren_dm", "date.day_range_month", "date.day_month_year",
+    "date.day_month", "date.range", "date.weekday", "date.weekday_of_week", "date.weekday_past", "date.yesterday",
+    "date.today", "date.part_month", "date.month_year", "date.month", "date.relative_week", "date.relative_month",
+})
+
+
+@dataclass
+class DateContext:
+    """The dates of one article's sentences, found once and looked up by every trigger."""
+
+    article: Article
+    lexicon: dict
+    _found: dict[tuple[str, int], list[DateRef]] = field(default_factory=dict)
+    _by_field: dict[str, list[Sentence]] | None = None     # each field's sentences in index order
+
+    def _sentences(self, name: str) -> list[Sentence]:
+        if self._by_field is None:
+            self._by_field = {}
+            for s in sorted(self.article.sentences, key=lambda s: (s.field, s.index)):
+                self._by_field.setdefault(s.field, []).append(s)
+        return self._by_field.get(name, [])
+
+    def refs(self, sentence: Sentence) -> list[DateRef]:
+        key = (sentence.field, sentence.index)
+        if key not in self._found:
+            self._found[key] = dates.find_dates(sentence.text, self.article.meta.published_at, self.lexicon,
+                                                sentence.start)
+        return self._found[key]
+
+    def sentences_before(self, sentence: Sentence) -> list[Sentence]:
+        """The sentences of the same paragraph before this one, nearest first."""
+        text = self.article.field_text(sentence.field)
+        paragraph_start = text.rfind("\n\n", 0, sentence.start)
+        # a field's sentences are numbered 0, 1, 2, ... in text order (the NER stage checks it)
+        before = self._sentences(sentence.field)[max(0, sentence.index - CONTEXT_SENTENCES):sentence.index]
+        return [s for s in reversed(before) if s.start > paragraph_start]
+
+    def lead(self) -> list[Sentence]:
+        return self._sentences("body")[:LEAD_SENTENCES]
+
+
+def _nearest(refs: list[DateRef], start: int, end: int) -> DateRef | None:
+    def distance(ref: DateRef) -> int:
+        return max(0, ref.start_char - end, start - ref.end_char)
+    return min(refs, key=lambda ref: (distance(ref), ref.start_char)) if refs else None
+
+
+def _in_context(ctx: DateContext, sentence: Sentence) -> DateRef | None:
+    for before in ctx.sentences_before(sentence):
+        usable = [r for r in ctx.refs(before) if r.rule_id in CONTEXT_RULES]
+        if usable:
+            return replace(usable[-1], basis="context")
+    return None
+
+
+def _from_lead(ctx: DateContext, sentence: Sentence, published: datetime | None) -> DateRef | None:
+    if published is None:
+        return None
+    window = timedelta(days=LEAD_MAX_DAYS)
+    for lead in ctx.lead():
+        if lead.field == sentence.field and lead.index >= sentence.index:
+            break
+        usable = [r for r in ctx.refs(lead) if r.precision == "day" and r.rule_id in CONTEXT_RULES
+                  and abs(r.start - published.date()) <= window]
+        if usable:
+            return replace(usable[0], basis="context")
+    return None
+
+
+def event_date(ctx: DateContext, sentence: Sentence, clause: tuple[int, int], trigger: tuple[int, int],
+               background: bool, borrow: bool = True) -> DateRef | None:
+    """The event's date: clause, sentence, paragraph, lead (unless not ``borrow``), then publication (None for
+    undated background, and for an undated event of an article without a publication date)."""
+    published = ctx.article.meta.published_at
+    refs = ctx.refs(sentence)
+    in_clause = [r for r in refs if clause[0] <= r.start_char and r.end_char <= clause[1]]
+    found = _nearest(in_clause, *trigger) or _nearest(refs, *trigger)
+    if found is not None:
+        return found
+    if background:
+        return None
+    found = (_in_context(ctx, sentence) or _from_lead(ctx, sentence, published)) if borrow else None
+    if found is None and published is not None:
+        found = dates.publication_date(published)
+    return found

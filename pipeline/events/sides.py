@@ -1,0 +1,179 @@
+"""The sides of an event: which mentions act for a state or an international organisation (``actors``),
+the sides a sentence borrows from the sentences before it ("kedua negara"), a visited city's state, a bought
+weapon's maker, and whether the sides make an event international.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+
+from pipeline.events import roles as event_roles
+from pipeline.events.actors import IGO, STATE, Actor, ActorModel
+from pipeline.events.context_dates import DateContext
+from pipeline.events.roles import Clause
+from pipeline.knowledge.rulebook import Rule, Rulebook
+from pipeline.record import Article, Mention, Participant, Sentence
+
+BASIS_RANK = ("title", "leader", "home-title")      # how well a person's actor is known, best first
+
+
+@dataclass
+class Context:
+    """What every sentence of one article is read with."""
+
+    article: Article
+    book: Rulebook
+    actors: ActorModel
+    dates: DateContext
+    year: int | None
+    people: dict[str, Actor]                # a person's actor by canonical name, from their best-titled mention
+    article_senses: frozenset[str] | None = None   # article-wide senses, found when first needed
+    hits: "Hits" = field(default_factory=lambda: Hits())
+    mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)   # by (field, sentence index)
+    acting: dict[tuple[str, int], tuple[list[Mention], dict]] = field(default_factory=dict)   # acting_mentions
+
+
+@dataclass
+class Hits:
+    """Where a pattern matches in a sentence, found once per (pattern, sentence), so that each trigger of a long
+    sentence asks about its own part of it in log time, not by searching it again."""
+
+    found: dict = field(default_factory=dict)
+
+    def within(self, pattern: re.Pattern, whole: Sentence, part: Sentence) -> bool:
+        key = (id(pattern), whole.field, whole.index)
+        spans = self.found.get(key)
+        if spans is None:
+            spans = self.found[key] = [m.span() for m in pattern.finditer(whole.text)]
+        lo, hi = part.start - whole.start, part.end - whole.start
+        i = bisect.bisect_left(spans, (lo, -1))      # matches do not overlap: ends grow with starts
+        return i < len(spans) and spans[i][1] <= hi
+
+
+def acting_mentions(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context) -> tuple[list[Mention], dict]:
+    """The sentence's mentions that act for a state or organisation (places kept for the location), each with
+    the actor's code, and the actor of each by its offsets. State organs the model left untagged join them.
+    Worked out once per sentence (every trigger of the sentence asks)."""
+    key = (sentence.field, sentence.index)
+    if key not in ctx.acting:
+        ctx.acting[key] = _acting(sentence, mentions, text, ctx)
+    return ctx.acting[key]
+
+
+def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context) -> tuple[list[Mention], dict]:
+    organs = ctx.actors.untagged_organs(text, sentence.start, sentence.end, mentions)
+    inside = [m for m in mentions if any(o.start <= m.start and m.end <= o.end for o in organs)]  # its country
+    mentions = sorted([m for m in mentions if m not in inside]
+                      + [replace(o, field=sentence.field, sentence_index=sentence.index) for o in organs],
+                      key=lambda m: m.start)
+    kept, actor_at = [], {}
+    for m in mentions:
+        actor = ctx.actors.actor(m, text, ctx.year)
+        if m.label == "PERSON" and not ctx.actors.former(m, text):
+            actor = ctx.people.get(m.canonical, actor)
+        if actor is not None:
+            actor_at[(m.start, m.end)] = actor
+            label = {"leader": "PERSON", "seat": "COUNTRY"}.get(actor.basis, m.label) if m.label == "LOC" else m.label
+            kept.append(replace(m, label=label, code=actor.code, person_country=actor.code))
+        elif m.label == "LOC":
+            kept.append(m)
+    return kept, actor_at
+
+
+def with_actors(people: list[Participant], actor_at: dict) -> list[Participant]:
+    done = []
+    for p in people:
+        actor = actor_at.get((p.start, p.end))
+        done.append(replace(p, code=actor.code, actor_kind=actor.kind, actor_basis=actor.basis) if actor else p)
+    return done
+
+
+def with_weapon_origin(rule: Rule, people: list[Participant], arms: tuple[str, ...], ctx: Context) -> list[Participant]:
+    """A purchase naming a foreign-made system but no supplier ("membeli Su-35") has its maker's state as one."""
+    if not rule.require_weapon or any(p.role == "supplier" for p in people):
+        return people
+    buyers = {p.code for p in people if p.actor_kind == STATE}
+    origins = [w.origin for w in ctx.book.weapons if w.name in arms and w.origin and w.origin not in buyers]
+    if not origins or not buyers:
+        return people
+    supplier = Participant("supplier", ctx.actors.country_name(origins[0]), "COUNTRY", origins[0],
+                           actor_kind=STATE, actor_basis="weapon-origin")
+    return people + [supplier]
+
+
+def host_city(rule: Rule, clause: Clause, acting: list[Mention], people: list[Participant],
+               ctx: Context) -> list[Participant]:
+    """A visit to a city is a visit to its state: "tiba di Tokyo" makes Japan the host (capitals.tsv)."""
+    if not rule.location_role or any(p.role == rule.location_role for p in people):
+        return []
+    for m in acting:
+        code = ctx.actors.city_state(m.text) if m.label == "LOC" and m.start >= clause.trigger_end else None
+        if code and ctx.book.cues.host_marker.search(clause.before(m.start)):
+            return [Participant(rule.location_role, ctx.actors.country_name(code), "COUNTRY", code, m.text,
+                                m.start, m.end, actor_kind=STATE, actor_basis="city")]
+    return []
+
+
+def _generic_role(rule: Rule) -> str | None:
+    return next((spec.role for spec in rule.roles if not (spec.markers or spec.side or spec.with_role)), None)
+
+
+def borrowed_sides(rule: Rule, sentence: Sentence, sides: int, ctx: Context) -> list[Participant]:
+    """The sides of the nearest sentence before (or else the title) that names at least as many as the reference
+    counts, the first ones it names ("Presiden X menerima PM Y. Kedua pemimpin sepakat ...": X's and Y's)."""
+    role = _generic_role(rule)
+    earlier = [s for s in ctx.article.sentences if s.field == sentence.field
+               and sentence.index - ctx.book.cues.plural_lookback <= s.index < sentence.index]
+    title = [s for s in ctx.article.sentences if s.field == "title"]
+    for before in sorted(earlier, key=lambda s: -s.index) + title:
+        people = _sides_of(before, role, ctx) if role else []
+        codes = list(dict.fromkeys(p.code for p in people if p.actor_kind))
+        if len(codes) >= max(2, sides):
+            first = set(codes[:sides] if sides else codes)   # "tiga negara": the first three the sentence names
+            return [p for p in people if p.code in first]
+    return []
+
+
+def _sides_of(sentence: Sentence, role: str, ctx: Context) -> list[Participant]:
+    text = ctx.article.field_text(sentence.field)
+    acting, actor_at = acting_mentions(sentence, ctx.mentions.get((sentence.field, sentence.index), []), text, ctx)
+    clause = Clause(text, sentence, sentence.start, sentence.start)
+    return with_actors([Participant(role, m.canonical, m.label, m.code, m.text, m.start, m.end)
+                         for m in acting if m.label != "LOC"
+                         and not event_roles.excluded(m, clause, ctx.book.cues)], actor_at)
+
+
+def plural_reference(text: str, bounds: tuple[int, int], trigger: tuple[int, int], cues, near: bool) -> re.Match | None:
+    """A plural reference in the trigger's clause, or (``near``) right beside it: "Keduanya | bertemu",
+    "pertemuan | tiga negara"."""
+    if not near:
+        return cues.plural.search(text[bounds[0]:bounds[1]])
+    n = cues.plural_adjacent_words
+    before = " ".join(text[bounds[0]:trigger[0]].split()[-n:])
+    after = " ".join(text[trigger[1]:bounds[1]].split()[:n])
+    return cues.plural.search(before) or cues.plural.search(after)
+
+
+def international(rule: Rule, people: list[Participant]) -> bool:
+    """The sides the rule's scope needs: two states, a state and an organisation, two organisations, or (with
+    igo_alone) one organisation's own summit or session; a "state" rule one state or organisation."""
+    states = {p.code for p in people if p.actor_kind == STATE}
+    igos = {p.code for p in people if p.actor_kind == IGO}
+    if rule.scope == "state":
+        return bool(states or igos)
+    return len(states) >= 2 or bool(states and igos) or len(igos) >= 2 or (rule.igo_alone and bool(igos))
+
+
+def people_of(article: Article, actors: ActorModel, year: int | None) -> dict[str, Actor]:
+    """Each person's actor from the mention that tells it best (a title over leaders.tsv over a bare office):
+    "Menlu Timor-Leste Aurelio Sergio Guterres" makes the later "Guterres" act for TLS."""
+    best: dict[str, Actor] = {}
+    for m in article.mentions:
+        if m.label != "PERSON":
+            continue
+        actor = actors.actor(m, article.field_text(m.field), year)
+        known = best.get(m.canonical)
+        if actor is not None and (known is None or BASIS_RANK.index(actor.basis) < BASIS_RANK.index(known.basis)):
+            best[m.canonical] = actor
+    return best

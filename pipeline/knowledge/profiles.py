@@ -1,0 +1,242 @@
+"""Site profiles (``sites/*.toml``) compiled into regex rules, and the choice of a profile for a page.
+
+A profile is data: markers that recognise the site, a dateline pattern, and lists of line rules, each
+with a dotted id that travels with every line it removes.  Every site profile extends ``generic``: its
+own rules come first, the generic (``common.*``) rules after them.  This module never names a site.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from pipeline.knowledge import Knowledge, KnowledgeError
+from pipeline.record import Page
+
+BASE_PROFILE = "generic"
+RULE_LISTS = ("drop", "end", "related", "caption", "meta")
+# [html] keys: CSS selectors (a string, or a list tried in order) for what the page's markup says.
+HTML_FIELDS = ("title", "date", "byline", "author", "editor", "caption", "body")
+_SIMPLE_SELECTOR = {"tags": re.compile(r"^([a-z][a-z0-9]*)$"), "classes": re.compile(r"^\.([\w-]+)$"),
+                    "ids": re.compile(r"^#([\w-]+)$")}
+REGIONS = ("head", "body", "foot", "any")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    pattern: re.Pattern
+    region: str = "head"      # meta rules only: where on the page the line may sit
+    with_next: bool = False   # drop rules only: the short lines right after it (a list under a heading) go too
+
+    def search(self, text: str) -> re.Match | None:
+        return self.pattern.search(text)
+
+
+@dataclass(frozen=True)
+class HtmlRules:
+    """A profile's ``[html]`` table compiled: selectors per field, and what to cut from the tree."""
+
+    fields: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)   # field -> css_select.Selector, in order
+    drop: tuple[Any, ...] = ()                 # elements removed before any text is read (own + generic)
+    drop_class: re.Pattern | None = None       # class or id tokens of elements removed (generic)
+    # Simple drop selectors ("nav", ".share-box", "#related") are matched in the one pass over the page's
+    # classes and ids that the generic drop_class needs anyway; ``drop`` holds only the others.
+    drop_tags: frozenset[str] = frozenset()
+    drop_classes: frozenset[str] = frozenset()
+    drop_ids: frozenset[str] = frozenset()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.fields
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+    site: str | None
+    url_domains: tuple[str, ...]
+    markers: tuple[re.Pattern, ...]
+    head_leftovers: str                       # "caption" | "body"
+    prose_min_words: int
+    datelines: tuple[Rule, ...]               # the site's own first, then the generic one
+    drop: tuple[Rule, ...]
+    end: tuple[Rule, ...]
+    related: tuple[Rule, ...]
+    caption: tuple[Rule, ...]
+    meta: tuple[Rule, ...]                    # includes one rule per `after_title` field
+    after_title: tuple[Rule, ...]
+    signoff: Rule | None
+    own_sources: tuple[str, ...] = ()
+    html: HtmlRules = field(default_factory=HtmlRules)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        for rule in (*self.datelines, *self.meta, *self.after_title):
+            if rule.id == rule_id:
+                return rule
+        return None
+
+
+def normalise_line(line: str) -> str:
+    """The form every rule sees: unusual spaces folded to one space, ends stripped."""
+    return _SPACES.sub(" ", line).strip()
+
+
+def _compile_rule(raw: Any, where: str, problems: list[str]) -> Rule | None:
+    if not isinstance(raw, Mapping) or "id" not in raw or "pattern" not in raw:
+        problems.append(f"{where}: a rule needs 'id' and 'pattern' (got {raw!r})")
+        return None
+    region = raw.get("region", "head")
+    if region not in REGIONS:
+        problems.append(f"{where} {raw['id']}: region must be one of {REGIONS}, not {region!r}")
+    try:
+        return Rule(raw["id"], re.compile(raw["pattern"]), region, bool(raw.get("with_next", False)))
+    except re.error as exc:
+        problems.append(f"{where} {raw['id']}: bad regex ({exc})")
+        return None
+
+
+def _compile_list(data: Mapping, key: str, where: str, problems: list[str]) -> tuple[Rule, ...]:
+    rules = [_compile_rule(raw, f"{where} [{key}]", problems) for raw in data.get(key, [])]
+    ids = [raw.get("id") for raw in data.get(key, []) if isinstance(raw, Mapping) and "id" in raw]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"{where} [{key}]: rule id {dup!r} is used twice")
+    return tuple(r for r in rules if r)
+
+
+def _after_title_rules(data: Mapping, where: str, problems: list[str]) -> tuple[Rule, ...]:
+    """`after_title = [{ field = "author", pattern = '...' }]`: the lines right below the title, in order.
+    The pattern must cover the whole line; its value is the named group `field`, else the whole line."""
+    rules = []
+    for raw in data.get("after_title", []):
+        if not isinstance(raw, Mapping) or "field" not in raw:
+            problems.append(f"{where} [after_title]: an entry needs 'field' (got {raw!r})")
+            continue
+        pattern = raw.get("pattern", r"^.{2,80}$")
+        if f"?P<{raw['field']}>" not in pattern:
+            pattern = rf"^(?P<{raw['field']}>{pattern.removeprefix('^').removesuffix('$')})$"
+        rule = _compile_rule({"id": f"{data['id']}.{raw['field']}", "pattern": pattern}, f"{where} [after_title]",
+                             problems)
+        rules.extend([rule] if rule else [])
+    return tuple(rules)
+
+
+def _selectors(raw: Any, where: str, problems: list[str]) -> tuple[Any, ...]:
+    from cssselect import SelectorError
+
+    from pipeline.ingest.css_select import Selector
+
+    compiled = []
+    for expression in [raw] if isinstance(raw, str) else list(raw):
+        try:
+            compiled.append(Selector(expression))
+        except (SelectorError, TypeError) as exc:
+            problems.append(f"{where}: bad CSS selector {expression!r} ({exc})")
+    return tuple(compiled)
+
+
+def _html_rules(data: Mapping, base: Profile | None, where: str, problems: list[str]) -> HtmlRules:
+    raw = data.get("html", {})
+    unknown = sorted(set(raw) - {*HTML_FIELDS, "drop", "drop_class"})
+    if unknown:
+        problems.append(f"{where} [html]: unknown keys {unknown}; known: {HTML_FIELDS} + drop, drop_class")
+    fields = {key: _selectors(raw[key], f"{where} [html] {key}", problems) for key in HTML_FIELDS if key in raw}
+    own_drop = list(raw.get("drop", []))
+    simple = {kind: frozenset(m.group(1) for sel in own_drop for m in [pattern.match(sel)] if m)
+              for kind, pattern in _SIMPLE_SELECTOR.items()}
+    other = [sel for sel in own_drop if not any(p.match(sel) for p in _SIMPLE_SELECTOR.values())]
+    drop = _selectors(other, f"{where} [html] drop", problems) + (base.html.drop if base else ())
+    if base:
+        simple = {kind: names | getattr(base.html, f"drop_{kind}") for kind, names in simple.items()}
+    drop_class = base.html.drop_class if base else None
+    if "drop_class" in raw:
+        try:
+            drop_class = re.compile(raw["drop_class"])
+        except re.error as exc:
+            problems.append(f"{where} [html] drop_class: bad regex ({exc})")
+    return HtmlRules(fields, drop, drop_class, simple["tags"], simple["classes"], simple["ids"])
+
+
+def _compile_profile(data: Mapping, base: Profile | None, problems: list[str]) -> Profile:
+    pid, where = data["id"], f"sites/{data['id']}.toml"
+    lists = {key: _compile_list(data, key, where, problems) for key in RULE_LISTS}
+    raw_datelines = data.get("dateline", [])
+    own_datelines = [_compile_rule(raw, f"{where} [dateline]", problems)
+                     for raw in (raw_datelines if isinstance(raw_datelines, list) else [raw_datelines])]
+    signoff = _compile_rule(data["signoff"], f"{where} [signoff]", problems) if "signoff" in data else None
+    if base is not None:
+        lists = {key: lists[key] + getattr(base, key) for key in RULE_LISTS}
+    try:
+        markers = tuple(re.compile(m, re.MULTILINE) for m in data.get("markers", []))
+    except re.error as exc:
+        problems.append(f"{where} [markers]: bad regex ({exc})")
+        markers = ()
+    if data.get("head_leftovers", "body") not in ("caption", "body"):
+        problems.append(f"{where}: head_leftovers must be 'caption' or 'body'")
+    after_title = _after_title_rules(data, where, problems)
+    return Profile(
+        id=pid, name=data.get("name", pid), site=data.get("site") or None,
+        url_domains=tuple(data.get("url_domains", [])), markers=markers,
+        head_leftovers=data.get("head_leftovers", "body"),
+        prose_min_words=int(data.get("prose_min_words", base.prose_min_words if base else 12)),
+        datelines=tuple(r for r in (*own_datelines, *(base.datelines if base else ())) if r),
+        after_title=after_title, signoff=signoff or (base.signoff if base else None),
+        own_sources=tuple(data.get("own_sources", [])), html=_html_rules(data, base, where, problems),
+        **{key: lists[key] for key in RULE_LISTS},
+    )
+
+
+_CACHE: dict[str, dict[str, Profile]] = {}
+
+
+def load_profiles(knowledge: Knowledge) -> dict[str, Profile]:
+    """All profiles by id, compiled once per knowledge digest; raises KnowledgeError listing every problem."""
+    if knowledge.digest in _CACHE:
+        return _CACHE[knowledge.digest]
+    problems: list[str] = []
+    by_id = {site["id"]: site for site in knowledge.sites}
+    if BASE_PROFILE not in by_id:
+        raise KnowledgeError(f"sites/{BASE_PROFILE}.toml is missing: it is the fallback and base profile")
+    base = _compile_profile(by_id[BASE_PROFILE], None, problems)
+    profiles = {BASE_PROFILE: base}
+    for pid, data in by_id.items():
+        if pid != BASE_PROFILE:
+            profiles[pid] = _compile_profile(data, base, problems)
+    if problems:
+        raise KnowledgeError("broken site profiles:\n  " + "\n  ".join(problems))
+    _CACHE[knowledge.digest] = profiles
+    return profiles
+
+
+def page_url(page: Page) -> str | None:
+    return page.url or page.html_meta.get("url") or None
+
+
+def _host_matches(url: str | None, domains: tuple[str, ...]) -> bool:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def profile_for_url(url: str | None, profiles: Mapping[str, Profile]) -> Profile | None:
+    return next((p for pid, p in sorted(profiles.items())
+                 if pid != BASE_PROFILE and _host_matches(url, p.url_domains)), None)
+
+
+def profile_for_text(text: str, profiles: Mapping[str, Profile]) -> Profile:
+    """The profile with the most distinct markers found in the text; generic when none is found."""
+    candidates = [p for pid, p in sorted(profiles.items()) if pid != BASE_PROFILE]
+    scored = [(sum(1 for m in p.markers if m.search(text)), p) for p in candidates]
+    best = max((s for s, _ in scored), default=0)
+    if best == 0:
+        return profiles[BASE_PROFILE]
+    return next(p for s, p in scored if s == best)
+
+
+def pick_profile(page: Page, profiles: Mapping[str, Profile]) -> Profile:
+    """The profile ingest chose for an HTML page; else by URL domain, then by markers; else generic."""
+    chosen = page.html_meta.get("profile")
+    if chosen in profiles:
+        return profiles[chosen]
+    return profile_for_url(page_url(page), profiles) or profile_for_text(page.text, profiles)

@@ -1,0 +1,235 @@
+"""Records → rows → Arrow tables (schemas from schema.py) → CSV and Parquet, written atomically."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.output import swap as outputs
+from pipeline.output import schema
+from pipeline.record import Article, Event, Problem
+
+
+@dataclass(frozen=True)
+class InputStatus:
+    source_path: str
+    status: str                  # processed | duplicate | error
+    article_id: str | None = None
+    duplicate_of: str | None = None
+
+
+# ---------------------------------------------------------------- rows per table
+
+def article_rows(article: Article) -> Iterator[dict]:
+    page, meta = article.page, article.meta
+    yield {
+        "article_id": page.article_id, "source_path": page.source_path, "input_format": page.input_format,
+        "encoding": page.encoding, "site": meta.site or article.profile_id or "generic", "url": meta.url or page.url,
+        "title": meta.title, "published_at": meta.published_at, "date_source": meta.date_source,
+        "date_text": meta.date_text, "author": meta.author, "editor": meta.editor, "wire_source": meta.wire_source,
+        "dateline": meta.dateline, "body": article.body, "captions": article.captions or None,
+        "language": meta.language, "language_ok": meta.language_ok, "n_chars": len(article.body),
+        "n_words": len(article.body.split()), "n_removed_lines": len(article.removed),
+        "n_mentions": len(article.mentions), "n_events": len(article.events),
+    }
+
+
+def removed_line_rows(article: Article) -> Iterator[dict]:
+    for removed in article.removed:
+        yield {"article_id": article.article_id, "line_no": removed.line_no, "rule_id": removed.rule_id,
+               "text": removed.text}
+
+
+def mention_rows(article: Article) -> Iterator[dict]:
+    for m in article.mentions:
+        yield {"article_id": article.article_id, "field": m.field, "sentence_index": m.sentence_index,
+               "start": m.start, "end": m.end, "text": m.text, "label": m.label, "canonical": m.canonical,
+               "code": m.code, "source": m.source, "alias_id": m.alias_id, "person_title": m.title,
+               "person_country": m.person_country}
+
+
+def entity_rows(article: Article) -> Iterator[dict]:
+    counts: Counter = Counter()
+    first: dict[tuple, Any] = {}
+    for m in article.mentions:
+        key = (m.label, m.canonical, m.code)
+        counts[key] += 1
+        first.setdefault(key, m.text)
+    for (label, canonical, code), n in counts.items():
+        yield {"article_id": article.article_id, "label": label, "canonical": canonical, "code": code,
+               "n_mentions": n, "first_text": first[(label, canonical, code)]}
+
+
+def _event_row(article: Article, event: Event) -> dict:
+    main, when = event.evidence[0], event.date
+    return {
+        "event_id": event.event_id, "article_id": article.article_id, "event_type": event.event_type,
+        "subtype": event.subtype, "cameo_code": event.cameo_code, "plover_type": event.plover_type,
+        "date_start": when.start, "date_end": when.end, "date_precision": when.precision,
+        "date_approximate": when.approximate, "date_text": when.text, "date_basis": when.basis,
+        "date_rule_id": when.rule_id, "location": event.location, "field": event.field, "trigger": main.trigger,
+        "sentence": main.sentence, "sentence_start": main.start, "sentence_end": main.end,
+        "weapons": "; ".join(event.weapons) or None, "value": event.value, "status": event.status,
+        "status_cue": event.status_cue, "status_cue_start": event.status_cue_start,
+        "status_cue_end": event.status_cue_end, "rule_id": event.rule_id,
+        "confidence": event.confidence, "n_mentions": len(event.evidence),
+    }
+
+
+def event_rows(article: Article) -> Iterator[dict]:
+    for event in article.events:
+        yield _event_row(article, event)
+
+
+def event_evidence_rows(article: Article) -> Iterator[dict]:
+    for event in article.events:
+        for index, ev in enumerate(event.evidence):
+            yield {"event_id": event.event_id, "article_id": article.article_id, "evidence_index": index,
+                   "field": ev.field, "sentence_index": ev.sentence_index, "sentence_start": ev.start,
+                   "sentence_end": ev.end, "trigger": ev.trigger, "trigger_start": ev.trigger_start,
+                   "trigger_end": ev.trigger_end, "rule_id": ev.rule_id or event.rule_id,
+                   "sentence": ev.sentence}
+
+
+def event_participant_rows(article: Article) -> Iterator[dict]:
+    for event in article.events:
+        seen = set()
+        for p in event.participants:
+            if (p.role, p.canonical) in seen:
+                continue
+            seen.add((p.role, p.canonical))
+            yield {"event_id": event.event_id, "article_id": article.article_id, "role": p.role,
+                   "canonical": p.canonical, "label": p.label, "code": p.code, "actor_kind": p.actor_kind,
+                   "actor_basis": p.actor_basis, "text": p.text,
+                   "start": p.start, "end": p.end}
+
+
+ARTICLE_ROW_BUILDERS = {
+    "articles": article_rows,
+    "removed_lines": removed_line_rows,
+    "mentions": mention_rows,
+    "entities": entity_rows,
+    "events": event_rows,
+    "event_evidence": event_evidence_rows,
+    "event_participants": event_participant_rows,
+}
+
+
+def problem_row(problem: Problem) -> dict:
+    return {"source_path": problem.source_path, "stage": problem.stage, "kind": problem.kind,
+            "message": problem.message, "article_id": problem.article_id}
+
+
+def input_row(status: InputStatus) -> dict:
+    return {"source_path": status.source_path, "status": status.status, "article_id": status.article_id,
+            "duplicate_of": status.duplicate_of}
+
+
+# ---------------------------------------------------------------- arrow tables
+
+def _sort_key(table: schema.Table):
+    def key(row: dict):
+        return tuple("" if row[c] is None else row[c] for c in table.sort_by)
+    return key
+
+
+def to_arrow(table: schema.Table, rows: Iterable[dict]) -> pa.Table:
+    ordered = sorted(rows, key=_sort_key(table))
+    arrays = {}
+    for column in table.columns:
+        values = [row.get(column.name) for row in ordered]
+        arrays[column.name] = pa.array(values, type=column.type)
+    return pa.table(arrays, schema=table.arrow_schema)
+
+
+def build_tables(articles: Iterable[Article], problems: Iterable[Problem],
+                 inputs: Iterable[InputStatus]) -> dict[str, pa.Table]:
+    articles = list(articles)
+    built = {}
+    for name, builder in ARTICLE_ROW_BUILDERS.items():
+        rows = [row for article in articles for row in builder(article)]
+        built[name] = to_arrow(schema.TABLES_BY_NAME[name], rows)
+    built["inputs"] = to_arrow(schema.INPUTS, map(input_row, inputs))
+    built["errors"] = to_arrow(schema.ERRORS, map(problem_row, problems))
+    return built
+
+
+# ---------------------------------------------------------------- writing
+
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(…)" in a scraped title).
+# As OWASP recommends for CSV injection, such a cell gets a leading apostrophe in the CSV (Excel, LibreOffice
+# and Google Sheets show the text, not a formula); the Parquet value is left exact.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+
+
+def csv_text(value: str) -> str:
+    """A string as its CSV cell: text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return FORMULA_GUARD + value if value.startswith(FORMULA_START) else value
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return csv_text(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return value
+
+
+def csv_bytes(table: pa.Table, bom: bool = False) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.column_names)
+    columns = [table.column(name).to_pylist() for name in table.column_names]
+    for row in zip(*columns):
+        cells = [_csv_cell(v) for v in row]
+        if any(isinstance(c, str) and "\r" in c for c in cells):
+            buffer.write(_row_quoting_carriage_returns(cells))
+        else:
+            writer.writerow(cells)
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+
+
+def _row_quoting_carriage_returns(cells: list) -> str:
+    """The csv module quotes a cell holding a character of the line terminator but not a lone "\r", which
+    readers take for a line end (a file name with a carriage return would split its row in two): such a row
+    is written by a writer whose terminator holds "\r", then ended with the usual "\n"."""
+    line = io.StringIO(newline="")
+    csv.writer(line, lineterminator="\r\n").writerow(cells)
+    return line.getvalue()[:-2] + "\n"
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd", write_statistics=True)
+    return sink.getvalue().to_pybytes()
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Write to a temporary file beside ``path``, fsync, then rename: readers never see half a file."""
+    outputs.replace_all({Path(path): payload})
+
+
+def write_tables(tables: dict[str, pa.Table], out_dir: Path, csv_bom: bool = False) -> list[Path]:
+    """Every table as CSV and Parquet, swapped in together or not at all (see outputs.replace_all)."""
+    payloads = {}
+    for name, table in tables.items():
+        payloads[Path(out_dir) / f"{name}.parquet"] = parquet_bytes(table)
+        payloads[Path(out_dir) / f"{name}.csv"] = csv_bytes(table, bom=csv_bom)
+    outputs.replace_all(payloads)
+    return sorted(payloads)

@@ -1,0 +1,5 @@
+import sys
+
+from pipeline.report.render import main
+
+sys.exit(main())

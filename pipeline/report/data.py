@@ -1,0 +1,102 @@
+"""The figures' and tables' data for the HTML report, computed from an output folder with pandas."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.output.datapackage import ALLOWED_VALUES
+from pipeline.record import PipelineError
+
+REPORT_TABLES = ("articles", "events", "event_participants", "inputs", "errors")
+EVENT_TYPES = ALLOWED_VALUES[("events", "event_type")]
+NO_SITE = "(unknown: failed before cleaning)"
+TOP_ACTORS = 15
+
+
+def load_outputs(out_dir: Path) -> dict[str, pd.DataFrame]:
+    """The tables the report needs, as plain (non-categorical) pandas frames."""
+    missing = [n for n in REPORT_TABLES if not (Path(out_dir) / f"{n}.parquet").is_file()]
+    if missing:
+        raise PipelineError("no-outputs", f"{out_dir} has no {', '.join(m + '.parquet' for m in missing)}; "
+                                          f"run `make run OUT={out_dir}` first")
+    frames = {}
+    for name in REPORT_TABLES:
+        frame = pd.read_parquet(Path(out_dir) / f"{name}.parquet")
+        for column in frame.columns:
+            if isinstance(frame[column].dtype, pd.CategoricalDtype):
+                frame[column] = frame[column].astype(object)
+        frames[name] = frame
+    return frames
+
+
+def summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
+    inputs, articles = frames["inputs"], frames["articles"]
+    status = inputs["status"].value_counts()
+    published = articles["published_at"].dropna()
+    return {
+        "inputs": len(inputs), "processed": int(status.get("processed", 0)),
+        "duplicates": int(status.get("duplicate", 0)), "errors": int(status.get("error", 0)),
+        "articles": len(articles), "events": len(frames["events"]),
+        "sites": articles["site"].nunique(),
+        "published": (f"{published.min():%Y-%m-%d} to {published.max():%Y-%m-%d}" if len(published) else "unknown"),
+    }
+
+
+def events_per_year(events: pd.DataFrame) -> pd.DataFrame:
+    """Event counts, one row per year of date_start, one column per event type."""
+    years = pd.to_datetime(events["date_start"]).dt.year.rename("year")
+    counts = events.groupby([years, events["event_type"].rename("type")]).size().unstack(fill_value=0)
+    ordered = [t for t in EVENT_TYPES if t in counts.columns] + sorted(set(counts.columns) - set(EVENT_TYPES))
+    counts = counts.reindex(columns=ordered).astype(int)
+    counts.columns.name = None
+    return counts
+
+
+def top_actors(participants: pd.DataFrame, n: int = TOP_ACTORS) -> pd.DataFrame:
+    """The participants in most events: canonical name, label, events, articles, event types."""
+    if participants.empty:
+        return pd.DataFrame(columns=["actor", "label", "events", "articles", "event types"])
+    grouped = participants.groupby(["canonical", "label"])
+    actors = pd.DataFrame({"events": grouped["event_id"].nunique(), "articles": grouped["article_id"].nunique()})
+    actors = actors.reset_index().rename(columns={"canonical": "actor"})
+    actors = actors.sort_values(["events", "articles", "actor"], ascending=[False, False, True]).head(n)
+    return actors.reset_index(drop=True)
+
+
+def accession_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per (joining country, organisation) of each ACCESSION event, in date order."""
+    events = frames["events"]
+    accessions = events[events["event_type"] == "ACCESSION"]
+    people = frames["event_participants"]
+    joiners = people[people["role"] == "joiner"][["event_id", "canonical", "code"]]
+    organisations = people[people["role"] == "organisation"][["event_id", "canonical"]]
+    rows = (accessions.merge(joiners, on="event_id")
+            .merge(organisations, on="event_id", suffixes=("_country", "_organisation"))
+            .merge(frames["articles"][["article_id", "site", "title"]], on="article_id", how="left"))
+    table = pd.DataFrame({
+        "country": rows["canonical_country"], "code": rows["code"], "organisation": rows["canonical_organisation"],
+        "stage": rows["subtype"], "date": rows["date_start"].astype(str), "precision": rows["date_precision"],
+        "site": rows["site"], "evidence": rows["sentence"]})
+    return table.sort_values(["date", "country", "organisation"]).reset_index(drop=True)
+
+
+def site_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per site: articles, boilerplate lines removed, and errors (those whose page was read but failed later
+    are counted under the site only when it is known; the rest under a row of their own)."""
+    articles = frames["articles"]
+    per_site = articles.groupby("site").agg(articles=("article_id", "size"),
+                                            removed_lines=("n_removed_lines", "sum"),
+                                            events=("n_events", "sum"))
+    site_of = dict(zip(articles["article_id"], articles["site"]))
+    error_sites = pd.Series([site_of.get(a, NO_SITE) for a in frames["errors"]["article_id"]], dtype=object)
+    per_site = per_site.join(error_sites.value_counts().rename("errors"), how="outer").fillna(0).astype(int)
+    per_site.index.name = "site"
+    per_site["removed_per_article"] = (per_site["removed_lines"] / per_site["articles"].where(
+        per_site["articles"] > 0)).round(1)
+    per_site = per_site.sort_values(["articles", "errors"], ascending=False)
+    return per_site.reset_index()
+
+
+def error_table(errors: pd.DataFrame) -> pd.DataFrame:
+    return errors[["source_path", "stage", "kind", "message"]].sort_values(["source_path", "stage"])

@@ -1,0 +1,193 @@
+"""Static HTML report of an output folder: ``python -m pipeline.report OUT`` → ``OUT/report/index.html``.
+
+One self-contained file (plots are embedded PNGs): corpus summary, event timeline by type, most frequent
+actors, accession table, per-site counts of articles, boilerplate lines removed and errors.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")   # headless: no display is needed, and none is used when one exists
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from pipeline.report import data as report_data  # noqa: E402
+from pipeline.output.layout import REPORT_DIR  # noqa: E402
+from pipeline.record import PipelineError  # noqa: E402
+from pipeline.output.tables import write_atomically  # noqa: E402
+
+REPORT_PATH = Path(REPORT_DIR) / "index.html"
+TYPE_COLOURS = dict(zip(report_data.EVENT_TYPES, ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")))
+LABEL_COLOURS = {"PERSON": "#1f77b4", "COUNTRY": "#2ca02c", "ORG": "#ff7f0e", "LOC": "#7f7f7f"}
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #222; }
+h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.8em; }
+.meta { color: #666; } .empty { color: #666; font-style: italic; }
+.cards { display: flex; flex-wrap: wrap; gap: 0.8em; margin: 1em 0; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 0.5em 1em; min-width: 7em; }
+.card b { display: block; font-size: 1.6em; }
+table.data { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
+table.data th, table.data td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+table.data th { background: #f4f4f4; } table.data tr:nth-child(even) td { background: #fafafa; }
+img { max-width: 100%; height: auto; }
+"""
+
+
+def png_data_uri(figure) -> str:
+    buffer = io.BytesIO()
+    # no "Software" metadata: the same outputs give a byte-identical report
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def timeline_figure(events: pd.DataFrame, per_year: pd.DataFrame):
+    """Top: one dot per event on its date, a row per type. Bottom: events per year, stacked by type."""
+    figure, (dots, bars) = plt.subplots(2, 1, figsize=(10, 5.5), height_ratios=(3, 2), sharex=True)
+    types = list(per_year.columns)
+    for row, event_type in enumerate(types):
+        dates = pd.to_datetime(events.loc[events["event_type"] == event_type, "date_start"])
+        dots.scatter(dates, [row] * len(dates), s=40, alpha=0.6, color=TYPE_COLOURS.get(event_type, "#333"))
+    dots.set_yticks(range(len(types)), types)
+    dots.set_ylim(-0.6, len(types) - 0.4)
+    dots.grid(axis="x", alpha=0.3)
+    dots.set_title("Events by date (date_start), one dot per event")
+    bottom = pd.Series(0, index=per_year.index)
+    mid_year = pd.to_datetime([f"{year}-07-02" for year in per_year.index])
+    for event_type in types:
+        bars.bar(mid_year, per_year[event_type], width=300, bottom=bottom, label=event_type,
+                 color=TYPE_COLOURS.get(event_type, "#333"))
+        bottom = bottom + per_year[event_type]
+    bars.set_ylabel("events per year")
+    bars.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    bars.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    figure.tight_layout()
+    return figure
+
+
+def actors_figure(actors: pd.DataFrame):
+    figure, axis = plt.subplots(figsize=(8, 0.35 * len(actors) + 1))
+    names = [f"{actor} ({label})" for actor, label in zip(actors["actor"], actors["label"])]
+    colours = [LABEL_COLOURS.get(label, "#333") for label in actors["label"]]
+    axis.barh(names[::-1], actors["events"][::-1], color=colours[::-1])
+    axis.set_xlabel("events the actor takes part in")
+    axis.xaxis.get_major_locator().set_params(integer=True)
+    figure.tight_layout()
+    return figure
+
+
+def sites_figure(sites: pd.DataFrame):
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 0.4 * len(sites) + 1.2), sharey=True)
+    names = sites["site"][::-1]
+    left.barh(names, sites["articles"][::-1], color="#1f77b4")
+    left.set_xlabel("articles")
+    left.xaxis.get_major_locator().set_params(integer=True)
+    right.barh(names, sites["removed_lines"][::-1], color="#7f7f7f")
+    right.set_xlabel("boilerplate lines removed")
+    right.xaxis.get_major_locator().set_params(integer=True)
+    figure.tight_layout()
+    return figure
+
+
+def html_table(frame: pd.DataFrame, empty: str) -> str:
+    if frame.empty:
+        return f'<p class="empty">{html.escape(empty)}</p>'
+    return frame.to_html(index=False, border=0, classes="data", na_rep="", escape=True)
+
+
+def image(figure, alt: str) -> str:
+    return f'<img src="{png_data_uri(figure)}" alt="{html.escape(alt)}">'
+
+
+def summary_cards(numbers: dict) -> str:
+    cards = "".join(f'<div class="card"><b>{html.escape(str(v))}</b>{html.escape(k)}</div>'
+                    for k, v in numbers.items())
+    return f'<div class="cards">{cards}</div>'
+
+
+def timeline_section(events: pd.DataFrame) -> str:
+    if events.empty:
+        return '<h2>Event timeline</h2><p class="empty">No events were extracted.</p>'
+    per_year = report_data.events_per_year(events)
+    return ("<h2>Event timeline</h2>" + image(timeline_figure(events, per_year), "events by date and type")
+            + html_table(per_year.reset_index(), ""))
+
+
+def actors_section(participants: pd.DataFrame) -> str:
+    actors = report_data.top_actors(participants)
+    body = image(actors_figure(actors), "most frequent actors") if len(actors) else ""
+    return (f"<h2>Most frequent actors</h2><p>Up to {report_data.TOP_ACTORS} participants "
+            "(event_participants) named in most events, coloured by label.</p>" + body
+            + html_table(actors, "No event participants."))
+
+
+def sites_section(frames: dict) -> str:
+    sites = report_data.site_table(frames)
+    known = sites[(sites["site"] != report_data.NO_SITE)]
+    body = image(sites_figure(known), "articles and removed lines per site") if len(known) else ""
+    return ("<h2>Sites</h2><p>Articles, boilerplate lines the cleaner removed (see removed_lines) and inputs "
+            "that failed (see errors), per site profile.</p>" + body + html_table(sites, "No articles.")
+            + "<h3>Errors</h3>" + html_table(report_data.error_table(frames["errors"]), "No errors."))
+
+
+def manifest_line(out_dir: Path) -> str:
+    path = out_dir / "manifest.json"
+    if not path.is_file():
+        return ""
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    commit = (manifest.get("git_commit") or "unknown")[:10]
+    return (f'<p class="meta">pipeline {html.escape(str(manifest.get("pipeline_version")))}, commit '
+            f'{html.escape(commit)}, input <code>{html.escape(str(manifest.get("input")))}</code></p>')
+
+
+def render(out_dir: Path) -> str:
+    frames = report_data.load_outputs(out_dir)
+    sections = [
+        "<h1>Event data report</h1>", manifest_line(out_dir), summary_cards(report_data.summary(frames)),
+        timeline_section(frames["events"]),
+        actors_section(frames["event_participants"]),
+        "<h2>Accessions</h2><p>Which country moved toward membership of which organisation, at which stage.</p>"
+        + html_table(report_data.accession_table(frames), "No accession events."),
+        sites_section(frames),
+        '<p class="meta">Tables: see datapackage.json and docs/data_dictionary.md.</p>',
+    ]
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Event data report</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>'
+            f'<body>{"".join(sections)}</body></html>\n')
+
+
+def write_report(out_dir: Path) -> Path:
+    """Render the report of the tables in ``out_dir`` into ``out_dir/report/index.html`` (atomically)."""
+    path = Path(out_dir) / REPORT_PATH
+    write_atomically(path, render(Path(out_dir)).encode("utf-8"))
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or args[0].startswith("-"):
+        print("usage: python -m pipeline.report OUT   (OUT: a folder written by `python -m pipeline run`)",
+              file=sys.stderr)
+        return 2
+    try:
+        path = write_report(Path(args[0]))
+    except PipelineError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write the report into {args[0]}: {exc.strerror or exc}", file=sys.stderr)
+        return 3
+    print(f"report written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

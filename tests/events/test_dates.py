@@ -1,0 +1,209 @@
+"""Date expressions → (start, end, precision, approximate), anchored on the publication date."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pipeline.events.dates import choose_date, find_dates, publication_date
+from pipeline.knowledge import load_knowledge
+from pipeline.record import PipelineError
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_knowledge().lexicon("dates_id")
+
+
+def wib(y: int, m: int, d: int) -> datetime:
+    return datetime(y, m, d, 11, 40, tzinfo=WIB)
+
+
+# (sentence, publication day, expected text, start, end, precision, approximate, rule id)
+FORMS = [
+    ("katanya pada pertemuan puncak SCO melalui konferensi video, Selasa (10/11), seperti dikutip TASS.",
+     wib(2020, 11, 11), "Selasa (10/11)", date(2020, 11, 10), date(2020, 11, 10), "day", False,
+     "date.weekday_paren_dm"),
+    ("Pada hari Jumat (26/2), juru bicara presiden baru mengumumkannya ke hadapan publik.",
+     wib(2021, 3, 1), "hari Jumat (26/2)", date(2021, 2, 26), date(2021, 2, 26), "day", False,
+     "date.weekday_paren_dm"),
+    ("Ini persahabatan atas nama sesuatu, katanya seperti dilansir rt.com, Jumat (16/9/2022).",
+     wib(2022, 9, 16), "Jumat (16/9/2022)", date(2022, 9, 16), date(2022, 9, 16), "day", False,
+     "date.weekday_paren_dmy"),
+    ("Kesepakatan dicapai saat kunjungan presiden ke Rusia pada 24-25 Februari lalu.",
+     wib(2021, 3, 1), "24-25 Februari lalu", date(2021, 2, 24), date(2021, 2, 25), "day", False,
+     "date.day_range_month"),
+    ("Pertemuan berlangsung dari hari Rabu (25/6) hingga Kamis (26/6).",
+     wib(2025, 6, 26), "hari Rabu (25/6) hingga Kamis (26/6)", date(2025, 6, 25), date(2025, 6, 26), "day",
+     False, "date.range"),
+    ("Kedua presiden bertemu di Samarkand pada 15 September 2022.",
+     wib(2022, 9, 16), "15 September 2022", date(2022, 9, 15), date(2022, 9, 15), "day", False,
+     "date.day_month_year"),
+    ("Putin bilang, pada September lalu, berlangsung pertemuan para menteri pertahanan.",
+     wib(2020, 11, 11), "pada September lalu", date(2020, 9, 1), date(2020, 9, 30), "month", False, "date.month"),
+    ("Kerja sama disepakati pada KTT di Singapura pertengahan November lalu.",
+     wib(2018, 11, 30), "pertengahan November lalu", date(2018, 11, 11), date(2018, 11, 20), "month", True,
+     "date.part_month"),
+    ("Iran dan Argentina secara resmi mengajukan keanggotaan BRICS pada akhir Juni.",
+     wib(2022, 9, 16), "akhir Juni", date(2022, 6, 21), date(2022, 6, 30), "month", True, "date.part_month"),
+    ("Pada tahun 2024, KTT SCO Astana menyetujui aksesi Belarus.",
+     wib(2025, 6, 26), "tahun 2024", date(2024, 1, 1), date(2024, 12, 31), "year", False, "date.year"),
+    ("Delapan tahun lalu, Rusia dan Kyrgyzstan menandatangani perjanjian.",
+     wib(2021, 3, 1), "Delapan tahun lalu", date(2013, 1, 1), date(2013, 12, 31), "year", True, "date.ago"),
+    ("Pada hari Kamis, SCO menandatangani protokol dengan Iran.",
+     wib(2022, 9, 16), "Pada hari Kamis", date(2022, 9, 15), date(2022, 9, 15), "day", False, "date.weekday"),
+    ("Secara rutin sejak tahun 2016, para menteri pertahanan melaksanakan pertemuan.",
+     wib(2018, 11, 30), "sejak tahun 2016", date(2016, 1, 1), date(2018, 11, 30), "year", False,
+     "date.since_year"),
+    ("Latihan digelar pada akhir tahun 2019.",
+     wib(2020, 5, 2), "akhir tahun 2019", date(2019, 10, 1), date(2019, 12, 31), "year", True, "date.part_year"),
+    ("Perjanjian itu diteken pada Maret 2019.",
+     wib(2020, 5, 2), "Maret 2019", date(2019, 3, 1), date(2019, 3, 31), "month", False, "date.month_year"),
+    ("Iran mengajukan keanggotaan pada Juni tahun lalu.",
+     wib(2022, 1, 16), "Juni tahun lalu", date(2021, 6, 1), date(2021, 6, 30), "month", False,
+     "date.month_relative_year"),
+    ("Latihan itu digelar akhir tahun lalu.",
+     wib(2022, 1, 16), "akhir tahun lalu", date(2021, 10, 1), date(2021, 12, 31), "year", True, "date.relative_year"),
+    ("Kedua menteri bertemu bulan lalu.",
+     wib(2022, 1, 16), "bulan lalu", date(2021, 12, 1), date(2021, 12, 31), "month", False, "date.relative_month"),
+    ("Kedua pihak melaksanakan hasil kunjungan kenegaraan Presiden Putin ke Tiongkok pekan lalu.",
+     wib(2024, 5, 21), "pekan lalu", date(2024, 5, 13), date(2024, 5, 19), "month", True, "date.relative_week"),
+    # a week without its day keeps month precision; a weekday in it gives the day (weeks run Monday to Sunday)
+    ("Kedua menteri bertemu di Hanoi pada Kamis pekan lalu.",
+     wib(2024, 5, 21), "pada Kamis pekan lalu", date(2024, 5, 16), date(2024, 5, 16), "day", False,
+     "date.weekday_of_week"),
+    ("Delegasi Jepang tiba di Jakarta Senin lalu.",
+     wib(2024, 5, 22), "Senin lalu", date(2024, 5, 20), date(2024, 5, 20), "day", False, "date.weekday_past"),
+    ("Delegasi Jepang tiba di Jakarta Rabu lalu.",   # the same weekday as the paper: a week before
+     wib(2024, 5, 22), "Rabu lalu", date(2024, 5, 15), date(2024, 5, 15), "day", False, "date.weekday_past"),
+    ("Presiden menerima kunjungan Perdana Menteri Malaysia kemarin.",
+     wib(2023, 1, 10), "kemarin", date(2023, 1, 9), date(2023, 1, 9), "day", False, "date.yesterday"),
+    ("Kedua menteri menandatangani perjanjian itu tadi malam.",
+     wib(2023, 1, 10), "tadi malam", date(2023, 1, 9), date(2023, 1, 9), "day", False, "date.yesterday"),
+    ("Presiden dan Perdana Menteri Belanda bertemu di Istana Bogor hari ini.",
+     wib(2016, 11, 23), "hari ini", date(2016, 11, 23), date(2016, 11, 23), "day", False, "date.today"),
+    ("Forum itu pertama kali digelar di Bandung pada 2013.",
+     wib(2016, 10, 28), "pada 2013", date(2013, 1, 1), date(2013, 12, 31), "year", False, "date.year_marked"),
+    ("Forum kedua digelar di Lyon, Prancis, 2015 silam.",
+     wib(2016, 10, 28), "2015 silam", date(2015, 1, 1), date(2015, 12, 31), "year", False, "date.year_past"),
+    ("Dua pengiriman itu terjadi dalam enam bulan ke belakang.",
+     wib(2017, 8, 22), "enam bulan ke belakang", date(2017, 2, 1), date(2017, 2, 28), "month", True, "date.ago"),
+    ("Latihan gabungan itu digelar akhir 2019.",
+     wib(2020, 5, 2), "akhir 2019", date(2019, 10, 1), date(2019, 12, 31), "year", True, "date.part_year"),
+    ("Latihan bersama digelar tiga bulan lalu.",
+     wib(2020, 5, 2), "tiga bulan lalu", date(2020, 2, 1), date(2020, 2, 29), "month", True, "date.ago"),
+]
+
+
+@pytest.mark.parametrize("sentence, published, text, start, end, precision, approximate, rule", FORMS,
+                         ids=[f[7] + ":" + f[2] for f in FORMS])
+def test_each_date_form_resolves_against_publication(lexicon, sentence, published, text, start, end, precision,
+                                                     approximate, rule):
+    refs = find_dates(sentence, published, lexicon)
+    assert len(refs) == 1
+    ref = refs[0]
+    assert (ref.text, ref.start, ref.end, ref.precision, ref.approximate, ref.rule_id) == (
+        text, start, end, precision, approximate, rule)
+    assert ref.basis == "sentence"
+    assert sentence[ref.start_char:ref.end_char] == text
+
+
+def test_offsets_are_shifted_into_the_field(lexicon):
+    body = "Paragraf pertama.\n\nPutin dan Xi bertemu pada 15 September 2022."
+    sentence_start = body.index("Putin")
+    [ref] = find_dates(body[sentence_start:], wib(2022, 9, 16), lexicon, offset=sentence_start)
+    assert body[ref.start_char:ref.end_char] == "15 September 2022"
+
+
+@pytest.mark.parametrize("sentence, published, expected", [
+    # December article, a January date in the past: the previous year
+    ("Kedua menteri bertemu pada 5 Januari.", wib(2021, 12, 20), date(2021, 1, 5)),
+    # a January article speaking of November: last year's November
+    ("Pertemuan digelar pertengahan November lalu.", wib(2021, 1, 10), date(2020, 11, 11)),
+    # the sentence speaks of the future: the next 2 January
+    ("Presiden akan berkunjung ke Moskow pada 2 Januari.", wib(2022, 12, 20), date(2023, 1, 2)),
+    # "pada hari Senin" in a Friday article is the Monday of that week; in the future, the next Monday
+    ("Pada hari Senin, kedua negara menandatangani protokol.", wib(2022, 9, 16), date(2022, 9, 12)),
+    ("Kedua negara akan menandatangani protokol pada hari Senin.", wib(2022, 9, 16), date(2022, 9, 19)),
+])
+def test_year_less_dates_take_the_latest_year_not_after_publication(lexicon, sentence, published, expected):
+    [ref] = find_dates(sentence, published, lexicon)
+    assert ref.start == expected
+
+
+def test_weekday_beside_a_date_is_checked(lexicon):
+    [right] = find_dates("Selasa (10/11)", wib(2020, 11, 11), lexicon)
+    [wrong] = find_dates("Senin (10/11)", wib(2020, 11, 11), lexicon)
+    assert right.weekday_ok is True
+    assert wrong.weekday_ok is False and wrong.start == date(2020, 11, 10)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Belarusia meliputi wilayah seluas 207.600 kilometer persegi dengan populasi sekitar 9,16 juta jiwa.",
+    "Jadi Mitra Strategis Asean, Rusia Bantu Tangkal Ancaman Keamanan",
+    "Tanggal 31/2 Juni tidak ada.",          # a bad day is not a date, "2 Juni" is not read out of "31/2 Juni"
+    "Senin (31/2) tidak ada.",
+    "Juni adalah nama seorang juru bicara.",  # a bare month name without a cue is not a date
+    "Kabar ini beredar di media sosial sejak pagi.",
+])
+def test_text_without_a_date_gives_none(lexicon, sentence):
+    assert find_dates(sentence, wib(2022, 9, 16), lexicon) == []
+
+
+def test_lower_case_minggu_is_a_week_and_capitalised_minggu_a_sunday(lexicon):
+    [week] = find_dates("Latihan itu digelar pada minggu ini.", wib(2022, 9, 16), lexicon)
+    [sunday] = find_dates("Latihan itu digelar pada hari Minggu.", wib(2022, 9, 16), lexicon)
+    assert (week.rule_id, week.start, week.end, week.approximate) == (
+        "date.relative_week", date(2022, 9, 12), date(2022, 9, 18), True)
+    assert (sunday.rule_id, sunday.start) == ("date.weekday", date(2022, 9, 11))
+
+
+def test_several_dates_keep_text_order(lexicon):
+    sentence = "Pada hari Jumat (26/2), juru bicara mengumumkan kesepakatan yang dicapai pada 24-25 Februari lalu."
+    refs = find_dates(sentence, wib(2021, 3, 1), lexicon)
+    assert [r.text for r in refs] == ["hari Jumat (26/2)", "24-25 Februari lalu"]
+
+
+def test_choose_date_takes_the_date_nearest_the_trigger(lexicon):
+    sentence = "Pada hari Jumat (26/2), juru bicara mengumumkan kesepakatan yang dicapai pada 24-25 Februari lalu."
+    refs = find_dates(sentence, wib(2021, 3, 1), lexicon)
+    trigger = sentence.index("dicapai")
+    assert choose_date(refs, trigger, trigger + 7, wib(2021, 3, 1)).text == "24-25 Februari lalu"
+    announce = sentence.index("mengumumkan")
+    assert choose_date(refs, announce, announce + 11, wib(2021, 3, 1)).text == "hari Jumat (26/2)"
+
+
+def test_no_date_falls_back_to_publication_never_silently():
+    ref = choose_date([], 10, 20, wib(2020, 11, 11))
+    assert ref == publication_date(wib(2020, 11, 11))
+    assert (ref.basis, ref.text, ref.start, ref.precision, ref.rule_id) == (
+        "publication", None, date(2020, 11, 11), "day", "date.publication")
+
+
+def test_without_a_publication_date_only_dates_that_need_none_are_found(lexicon):
+    sentence = "Pertemuan pada Selasa (10/11) menindaklanjuti perjanjian 15 September 2022 dan kesepakatan pada 2013."
+    assert [r.text for r in find_dates(sentence, None, lexicon)] == ["15 September 2022", "pada 2013"]
+
+
+def test_broken_lexicon_is_reported_with_the_missing_key(lexicon):
+    broken = {k: v for k, v in lexicon.items() if k != "past"}
+    with pytest.raises(PipelineError, match="past"):
+        find_dates("Selasa (10/11)", wib(2020, 11, 11), broken)
+
+
+def test_a_counted_number_after_a_marker_is_no_year(lexicon):
+    assert find_dates("Bantuan itu dikirim pada 2013 orang pengungsi.", wib(2020, 5, 2), lexicon) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a scheduled day the paper reports the morning after: this year's Thursday, the weekday agrees
+    ("Presiden dijadwalkan bertemu Presiden Korea Selatan pada Kamis (29/6).", date(2017, 6, 29)),
+    # a scheduled day weeks ahead in the next year
+    ("Kedua menteri dijadwalkan bertemu pada 10 Januari.", date(2018, 1, 10)),
+])
+def test_a_future_sentence_keeps_a_date_just_past_in_this_year(lexicon, sentence, expected):
+    [ref] = find_dates(sentence, datetime(2017, 6, 30, 2, 5, tzinfo=WIB), lexicon)
+    assert ref.start == expected

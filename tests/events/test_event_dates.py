@@ -1,0 +1,74 @@
+"""An event's date from its context (pipeline/events/context_dates.py): clause, sentence, the sentences before it in its
+paragraph, the lead, the publication day; undated background gives no event."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from pipeline.events.extract import add_events
+from tests.eventkit import WIB, article
+
+PUBLISHED = datetime(2024, 5, 22, 9, 0, tzinfo=WIB)      # a Wednesday
+
+
+def only_event(knowledge, body: str):
+    [event] = add_events(article(body, published=PUBLISHED), knowledge).events
+    return event
+
+
+@pytest.mark.parametrize("body, start, basis, text", [
+    # the date in the trigger's own clause wins over another date of the sentence
+    ("Pada 2 Mei 2024 Rusia mengumumkan rencana itu, tetapi Putin bertemu Xi Jinping pada 16 Mei 2024.",
+     date(2024, 5, 16), "sentence", "16 Mei 2024"),
+    ("Putin bertemu Xi Jinping kemarin.", date(2024, 5, 21), "sentence", "kemarin"),
+    ("Putin bertemu Xi Jinping hari ini di Beijing.", date(2024, 5, 22), "sentence", "hari ini"),
+    ("Putin bertemu Xi Jinping di Beijing pada Senin.", date(2024, 5, 20), "sentence", "pada Senin"),
+    ("Putin bertemu Xi Jinping di Beijing Kamis pekan lalu.", date(2024, 5, 16), "sentence", "Kamis pekan lalu"),
+    ("Putin bertemu Xi Jinping di Beijing awal Maret lalu.", date(2024, 3, 1), "sentence", "awal Maret lalu"),
+    ("Putin bertemu Xi Jinping di Beijing pada 16-17 Mei.", date(2024, 5, 16), "sentence", "16-17 Mei"),
+    # a date one sentence earlier in the paragraph dates the event that sentence goes on telling
+    ("Presiden Rusia Vladimir Putin berada di Beijing pada Kamis (16/5). Putin lalu bertemu Xi Jinping di "
+     "Balai Agung Rakyat.", date(2024, 5, 16), "context", "Kamis (16/5)"),
+    # the lead dates the article's news; a later paragraph without a date takes it
+    ("Putin tiba di Beijing pada Kamis (16/5) untuk kunjungan kenegaraan.\n\nPada kesempatan itu Rusia dan China "
+     "menandatangani perjanjian kerja sama energi.", date(2024, 5, 16), "context", "Kamis (16/5)"),
+    # no date anywhere: the news reported, on the publication day
+    ("Rusia dan China menandatangani perjanjian kerja sama energi di Beijing.", date(2024, 5, 22), "publication",
+     None),
+])
+def test_an_event_is_dated_from_its_context(knowledge, body, start, basis, text):
+    event = [e for e in add_events(article(body, published=PUBLISHED), knowledge).events
+             if e.event_type in ("MEETING", "AGREEMENT")][-1]
+    assert (event.date.start, event.date.basis, event.date.text) == (start, basis, text)
+    if text:
+        assert body[event.date.start_char:event.date.end_char] == text
+
+
+def test_a_date_in_another_paragraph_is_not_context_unless_it_is_the_lead(knowledge):
+    body = ("Putin berpidato di Moskow. Ia memuji hubungan kedua negara.\n\nPutin tiba di Beijing pada Kamis "
+            "(16/5).\n\nRusia dan China menandatangani perjanjian kerja sama energi.")
+    [agreement] = [e for e in add_events(article(body, published=PUBLISHED), knowledge).events
+                   if e.event_type == "AGREEMENT"]
+    assert agreement.date.basis == "publication"
+
+
+@pytest.mark.parametrize("body", [
+    "Sebelumnya, Rusia dan China menandatangani perjanjian kerja sama energi.",
+    "Rusia dan China pernah menandatangani perjanjian kerja sama energi.",
+    "Rusia dan China secara rutin menggelar latihan bersama di Laut Jepang sejak 2019.",   # a series
+])
+def test_undated_background_and_series_give_no_event(knowledge, body):
+    assert add_events(article(body, published=PUBLISHED), knowledge).events == ()
+
+
+def test_dated_background_is_an_event_of_its_date(knowledge):
+    event = only_event(knowledge, "Rusia dan China sudah memiliki perjanjian kerja sama energi sejak 2011.")
+    assert (event.event_type, event.date.start.year, event.date.precision) == ("AGREEMENT", 2011, "year")
+
+
+def test_a_proposed_event_borrows_no_date(knowledge):
+    body = "Putin tiba di Beijing pada Kamis (16/5). Rusia ingin membeli jet tempur J-10 dari China."
+    [deal] = [e for e in add_events(article(body, published=PUBLISHED), knowledge).events
+              if e.event_type == "ARMS_DEAL"]
+    assert (deal.status, deal.date.basis) == ("proposed", "publication")

@@ -1,0 +1,119 @@
+"""datapackage.json: written CSVs validate against it with frictionless; broken keys and values are caught."""
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import frictionless
+import pyarrow.compute as pc
+import pytest
+
+from outputs_sample import SAMPLE_INPUTS, SAMPLE_PROBLEMS, sample_articles, write_sample_outputs
+from pipeline.output import datapackage
+from pipeline.output import schema
+from pipeline.output import tables
+from tests.paths import REPO_DIR
+
+RULES_DIR = REPO_DIR / "pipeline" / "rules"
+
+
+def validate(out: Path) -> frictionless.Report:
+    return frictionless.validate(str(out / datapackage.DATAPACKAGE))
+
+
+def error_types(report: frictionless.Report) -> set[tuple[str, str]]:
+    return {(task.name, error.type) for task in report.tasks for error in task.errors}
+
+
+def write(built: dict, out: Path) -> Path:
+    tables.write_tables(built, out)
+    datapackage.write_datapackage(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory) -> Path:
+    return write_sample_outputs(tmp_path_factory.mktemp("out"))
+
+
+def test_written_csvs_validate_against_the_package(sample_out):
+    report = validate(sample_out)
+    assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])
+    rows = {task.name: task.stats["rows"] for task in report.tasks}
+    assert rows == {"articles": 4, "removed_lines": 10, "mentions": 17, "entities": 16, "events": 8,
+                    "event_evidence": 8, "event_participants": 17, "inputs": 7, "errors": 2}
+
+
+def test_package_mirrors_schema_py(sample_out):
+    package = json.loads((sample_out / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    assert list(resources) == [t.name for t in schema.TABLES]
+    for table in schema.TABLES:
+        described = resources[table.name]["schema"]
+        assert [f["name"] for f in described["fields"]] == table.column_names
+        assert described["primaryKey"] == list(table.primary_key)
+        required = [f["name"] for f in described["fields"] if f.get("constraints", {}).get("required")]
+        assert required == [c.name for c in table.columns if not c.nullable]
+    events = {f["name"]: f for f in resources["events"]["schema"]["fields"]}
+    assert (events["date_start"]["type"], events["confidence"]["type"]) == ("date", "number")
+    assert "MEETING" in events["event_type"]["constraints"]["enum"]
+    assert resources["articles"]["schema"]["fields"][7]["type"] == "datetime"
+    assert {"fields": ["event_id"], "reference": {"resource": "events", "fields": ["event_id"]}} in \
+        resources["event_participants"]["schema"]["foreignKeys"]
+
+
+def test_an_orphan_row_breaks_the_foreign_key(tmp_path):
+    built = tables.build_tables(sample_articles(), SAMPLE_PROBLEMS, SAMPLE_INPUTS)
+    built["articles"] = built["articles"].filter(pc.not_equal(built["articles"]["article_id"], "a4"))
+    report = validate(write(built, tmp_path))
+    assert not report.valid
+    assert {("mentions", "foreign-key"), ("events", "foreign-key"),
+            ("event_participants", "foreign-key")} <= error_types(report)
+
+
+def test_a_value_outside_the_allowed_ones_is_a_constraint_error(tmp_path):
+    built = tables.build_tables(sample_articles(), SAMPLE_PROBLEMS, SAMPLE_INPUTS)
+    rows = built["events"].to_pylist()
+    rows[0]["event_type"] = "PARADE"
+    built["events"] = tables.to_arrow(schema.EVENTS, rows)
+    assert error_types(validate(write(built, tmp_path))) == {("events", "constraint-error")}
+
+
+def test_a_csv_changed_after_writing_no_longer_matches_its_digest(tmp_path):
+    out = write_sample_outputs(tmp_path)
+    with open(out / "errors.csv", "a", encoding="utf-8") as handle:
+        handle.write("late.txt,ingest,empty,added by hand,\n")
+    assert ("errors", "hash-count") in error_types(validate(out))
+
+
+def test_csv_with_byte_order_mark_validates_and_says_so(tmp_path):
+    out = write_sample_outputs(tmp_path, csv_bom=True)
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["encoding"] for r in package["resources"]} == {"utf-8-sig"}
+    assert validate(out).valid
+
+
+def test_empty_tables_validate(tmp_path):
+    out = write(tables.build_tables([], [], []), tmp_path)
+    assert validate(out).valid
+
+
+def test_event_types_allowed_are_those_the_rules_produce():
+    produced = {tomllib.loads(p.read_text(encoding="utf-8"))["event_type"] for p in RULES_DIR.glob("*.toml")}
+    assert set(datapackage.ALLOWED_VALUES[("events", "event_type")]) == produced
+
+
+def test_allowed_values_name_real_categorical_columns():
+    for (table, column), values in datapackage.ALLOWED_VALUES.items():
+        described = {c.name: c for c in schema.TABLES_BY_NAME[table].columns}
+        assert column in described, (table, column)
+        assert described[column].type == schema.CATEGORY, (table, column)
+        assert len(set(values)) == len(values)
+
+
+def test_foreign_keys_name_real_columns():
+    for table, keys in datapackage.FOREIGN_KEYS.items():
+        for columns, target, target_columns in keys:
+            assert set(columns) <= set(schema.TABLES_BY_NAME[table].column_names)
+            assert tuple(target_columns) == schema.TABLES_BY_NAME[target or table].primary_key
