@@ -1,14 +1,23 @@
-"""The records that flow through the pipeline: ingest → clean → metadata → ner → events → tables.
+"""The records that flow through the pipeline: ingest → clean → metadata → ner → events → tables, and the
+record of a run (``InputStatus`` per input, ``RunResult``).
 
-Every record is frozen. A stage returns ``dataclasses.replace(article, ...)`` and only *adds* fields.
+Every article record is frozen. A stage returns ``dataclasses.replace(article, ...)`` and only *adds* fields.
 Offsets (``start``/``end``) always index the text of the field they name (``title``, ``body`` or
 ``captions``), so ``field_text[start:end] == text``.
 """
 from __future__ import annotations
 
 import dataclasses
+import traceback
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+
+# The stages, by the names used everywhere: cache folders, --stages, the summary, manifest.json and the
+# ``stage`` column of the errors table. Ingest runs once per input file; the others once per article, in order.
+INGEST = "ingest"
+ARTICLE_STAGES = ("clean", "metadata", "ner", "events")
+STAGES = (INGEST, *ARTICLE_STAGES)
 
 
 @dataclass(frozen=True)
@@ -177,7 +186,7 @@ class Problem:
     """One input (or one article) that could not be processed; becomes a row of ``errors``."""
 
     source_path: str
-    stage: str                # ingest | clean | metadata | ner | events | tables
+    stage: str                # one of STAGES
     kind: str                 # empty, binary, decode, too-large, no-article, not-indonesian, internal, ...
     message: str
     article_id: str | None = None
@@ -190,6 +199,61 @@ class PipelineError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+INTERNAL = "internal"      # the kind of a Problem that is a bug, not bad input
+
+
+def problem_from(exc: Exception, source_path: str, stage: str, article_id: str | None = None) -> Problem:
+    """A stage's failure as an errors row: a PipelineError's kind and message, or ``internal`` for anything
+    else (its one-line description; the full traceback belongs in the run's log, see ``traceback_text``)."""
+    if isinstance(exc, PipelineError):
+        return Problem(source_path, stage, exc.kind, exc.message, article_id)
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return Problem(source_path, stage, INTERNAL, f"unexpected error ({detail}); please report it, with the "
+                                                 "input file and the traceback in run.log", article_id)
+
+
+def traceback_text(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip()
+
+
+# ---------------------------------------------------------------- the record of a run
+
+@dataclass(frozen=True)
+class InputStatus:
+    """What became of one input document: one row of the ``inputs`` table."""
+
+    source_path: str
+    status: str                  # processed | duplicate | error
+    article_id: str | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass
+class RunResult:
+    """Everything a run found, in input order: what the tables, the summary and manifest.json are made of."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    inputs: dict[str, InputStatus] = field(default_factory=dict)        # by source_path
+    seconds_per_stage: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    computed: Counter[str] = field(default_factory=Counter)             # stage → articles run this time
+    cached: Counter[str] = field(default_factory=Counter)               # stage → articles restored from the cache
+    cache_stats: Counter[str] = field(default_factory=Counter)          # "STAGE hit|miss|corrupt|write-error", ...
+    fingerprints: dict[str, str] = field(default_factory=dict)          # per stage: what its cache entries depend on
+    content_digest: str | None = None      # same digest, same tables (engine/cache.py: content_digest)
+    excluded: list[str] = field(default_factory=list)                   # input paths left out: the pipeline's outputs
+    started_at: str | None = None
+    ended_at: str | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for i in self.inputs.values() if i.status == status)
+
+
+def utc_now() -> str:
+    """The time a run started or ended, as manifest.json records it (UTC, to the second)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 replace = dataclasses.replace

@@ -6,14 +6,13 @@ from datetime import date
 import pytest
 
 from outputs_sample import README, readme_examples, write_sample_outputs
-from pipeline.output import partition
 
 
 @pytest.fixture(scope="module")
 def namespace(tmp_path_factory) -> dict:
     """Every example run in order, in one namespace, from a folder holding ``outputs/``."""
     folder = tmp_path_factory.mktemp("project")
-    partition.update_partitioned(write_sample_outputs(folder / "outputs"), enabled=True)
+    write_sample_outputs(folder / "outputs", partition_by_year=True)
     names: dict = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)

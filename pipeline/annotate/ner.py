@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from pipeline.knowledge import Knowledge
-from pipeline.record import Article, Mention, PipelineError, RawSpan, Sentence, replace
+from pipeline.annotate.normalise import normalise
 from pipeline.annotate.tokenize import LEXICON, Token, tokenizer_for
+from pipeline.knowledge import Knowledge
+from pipeline.record import Article, PipelineError, RawSpan, Sentence, replace
 
 FIELDS = ("title", "body", "captions")
 MODEL_FILE = "id_nertagger.pt"
@@ -24,7 +25,6 @@ RESOURCES_FILE = "resources.json"
 # Sentences per Stanza call in the reference tagger. With one thread, 1,460 corpus sentences ran at ~9.2k
 # tokens/s in batches of 32 or 64 and ~8.3k in batches of 128 or 256.
 BATCH_SENTENCES = 64
-MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
 # torch threads per process. On the shared 2-core machine, while other processes used the cores, the direct
 # tagger ran at 10.8k tokens/s with one thread and 2.0k with two (bench/bench_ner.py --threads, models/README.md);
 # parallelism comes from running more processes instead.
@@ -42,7 +42,7 @@ def load_tagger(model_dir: Path, threads: int | None = TORCH_THREADS):
     """The tagger the pipeline uses: the shipped model run directly (``pipeline.annotate.tagger.FastTagger``), from
     local files only. Raises PipelineError if files are missing; ``threads`` sets torch's intra-op threads
     (None: torch's default). torch is imported here, so that ``--no-ner`` runs never import it."""
-    model_dir = _model_dir(model_dir)
+    model_dir = check_model_files(model_dir)
     from pipeline.annotate import tagger
 
     _set_threads(threads)
@@ -73,7 +73,7 @@ class StanzaTagger:
 def load_reference_tagger(model_dir: Path, batch_size: int = BATCH_SENTENCES,
                           threads: int | None = TORCH_THREADS) -> StanzaTagger:
     """The Stanza-Pipeline tagger (``download_method=None``: nothing is fetched)."""
-    model_dir = _model_dir(model_dir)
+    model_dir = check_model_files(model_dir)
     import stanza  # lazy: only the reference needs Stanza itself
 
     _set_threads(threads)
@@ -93,7 +93,8 @@ def _set_threads(threads: int | None) -> None:
         torch.set_num_threads(threads)
 
 
-def _model_dir(model_dir: Path) -> Path:
+def check_model_files(model_dir: Path) -> Path:
+    """``model_dir``, once its model files are found there (PipelineError naming the missing ones if not)."""
     model_dir = Path(model_dir)
     missing = [n for n in (MODEL_FILE, PRETRAIN_FILE, RESOURCES_FILE) if not (model_dir / n).is_file()]
     if missing:
@@ -184,25 +185,9 @@ def tag_articles(articles: Sequence[Article], tagger: Any,
 
 def add_mentions(articles: list[Article], tagger: Any, knowledge: Knowledge) -> list[Article]:
     """Stage function: + sentences and normalised mentions (tagger None: gazetteer mentions only)."""
-    normalise = _normaliser()
     done = []
     for article, (sentences, raw) in zip(articles, tag_articles(articles, tagger, knowledge)):
         mentions = normalise(article, raw, knowledge)
         done.append(replace(article, sentences=sentences, mentions=tuple(mentions)))
     return done
 
-
-def _normaliser():
-    try:
-        from pipeline.annotate.normalise import normalise
-    except ModuleNotFoundError as exc:
-        if exc.name != "pipeline.annotate.normalise":
-            raise
-        return _unnormalised
-    return normalise
-
-
-def _unnormalised(article: Article, raw_spans: tuple[RawSpan, ...], knowledge: Knowledge) -> tuple[Mention, ...]:
-    """Stand-in while pipeline/annotate/normalise.py does not exist: model spans with their surface text."""
-    return tuple(Mention(s.field, s.sentence_index, s.start, s.end, s.text, MODEL_LABELS[s.label], s.text)
-                 for s in raw_spans)

@@ -3,16 +3,16 @@
 An entry is keyed by what the article *is* (its page content, not its file name) and by a fingerprint of
 what the stage *depends on*: the source code of the stage's modules (and every ``pipeline`` module they
 import), the knowledge data it reads, the NER model files and the settings that change its output.
-Fingerprints chain (``ner`` includes ``annotate-pre-ner``'s, ``events`` includes ``ner``'s), so a new model
-re-runs NER and events, while an edited event rule re-runs events only, from the cached mentions.
+Fingerprints chain (each article stage's includes the one before it: clean → metadata → ner → events), so a
+new model re-runs NER and events, while an edited event rule re-runs events only, from the cached mentions.
 
 Stages add fields to the frozen ``Article``; an entry stores only the fields its stage changed (a "delta"),
 or the ``Problem`` the stage raised. Ingest is cached per input file, keyed by the file's bytes.
 
 Layout: ``ROOT/STAGE/ab/NAME.KEY.pkl``, one file per entry: a magic line, the SHA-256 of the payload, the
 pickled payload. A torn or edited entry fails the hash check and is recomputed, never trusted. Entries are
-written to a temporary file and renamed, without fsync: a SIGKILL loses nothing the kernel already has,
-and after a power cut the hash check catches a half-written entry. Only this project reads the folder:
+written to a temporary file and renamed (pipeline/output/swap.py), without fsync: a SIGKILL loses nothing the
+kernel already has, and after a power cut the hash check catches a half-written entry. Only this project reads the folder:
 pickle is safe here because the entries are our own (do not point --cache-dir at files from elsewhere).
 """
 from __future__ import annotations
@@ -20,30 +20,30 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import os
+import logging
 import pickle
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from pipeline.annotate import ner
 from pipeline.knowledge import Knowledge
-from pipeline.record import Article, Page, Problem, replace
+from pipeline.output.swap import write_atomically
+from pipeline.record import ARTICLE_STAGES, INGEST, STAGES, Article, Page, Problem, RunResult, replace
 from pipeline.settings import Settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-INGEST = "ingest"
-ARTICLE_STAGES = ("annotate-pre-ner", "ner", "events")      # cached per article, in run order
-STAGES = (INGEST, *ARTICLE_STAGES)
 # What each stage depends on: its modules (imports followed), knowledge parts, and settings.
-STAGE_MODULES = {INGEST: ("pipeline.ingest.pages",), "annotate-pre-ner": ("pipeline.annotate.clean", "pipeline.annotate.metadata"),
-                 "ner": ("pipeline.annotate.ner",), "events": ("pipeline.events.extract",)}
-STAGE_KNOWLEDGE = {INGEST: ("sites", "lexicons"), "annotate-pre-ner": ("sites", "lexicons"),
+STAGE_MODULES = {INGEST: ("pipeline.ingest.pages",), "clean": ("pipeline.annotate.clean",),
+                 "metadata": ("pipeline.annotate.metadata",), "ner": ("pipeline.annotate.ner",),
+                 "events": ("pipeline.events.extract",)}
+STAGE_KNOWLEDGE = {INGEST: ("sites", "lexicons"), "clean": ("sites", "lexicons"), "metadata": ("sites", "lexicons"),
                    "ner": ("lexicons",), "events": ("rules", "lexicons")}
 MAGIC = b"idnews-cache-1\n"
 MISS = object()
+log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- fingerprints
@@ -109,11 +109,11 @@ def model_digests(model_dir: Path) -> dict[str, str]:
     digests = {}
     for name in (ner.MODEL_FILE, ner.PRETRAIN_FILE, ner.RESOURCES_FILE):
         path = Path(model_dir) / name
-        digests[name] = _file_sha256(path) if path.is_file() else ""
+        digests[name] = file_sha256(path) if path.is_file() else ""
     return digests
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     sha = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -142,6 +142,19 @@ def page_key(page: Page) -> str:
     """What an article's stages read from its page: everything but the file name."""
     return _sha([page.text, page.encoding, page.input_format, page.url,
                  sorted((str(k), str(v)) for k, v in page.html_meta.items())])
+
+
+def content_digest(pages: list[Page], result: RunResult) -> str:
+    """Digest of everything the tables are built from: input statuses, problems, each article's page and
+    the fingerprints of the stages that annotated it. Two runs with the same digest build the same tables."""
+    sha = hashlib.sha256(json.dumps(result.fingerprints, sort_keys=True).encode())
+    for status in sorted(result.inputs.values(), key=lambda s: s.source_path):
+        sha.update(repr(astuple(status)).encode())
+    for problem in result.problems:
+        sha.update(repr(astuple(problem)).encode())
+    for page in pages:
+        sha.update(f"{page.source_path}\0{page_key(page)}".encode())
+    return sha.hexdigest()
 
 
 # ---------------------------------------------------------------- deltas
@@ -189,7 +202,9 @@ class Cache:
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             _write_entry(path, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-        except (OSError, pickle.PicklingError, TypeError):   # a full disk costs the cache, not the run
+        except (OSError, pickle.PicklingError, TypeError) as exc:   # a full disk costs the cache, not the run
+            if not self.stats[f"{stage} write-error"]:
+                log.warning("cannot write %s cache entries (%s); the articles are annotated all the same", stage, exc)
             self.stats[f"{stage} write-error"] += 1
 
     def _path(self, stage: str, name: str, content_key: str) -> Path:
@@ -208,6 +223,7 @@ class Cache:
                 raise ValueError("hash mismatch")
             return pickle.loads(payload)
         except Exception:  # noqa: BLE001 - any damaged entry is recomputed
+            log.warning("damaged cache entry %s: recomputed", path)
             self.stats[f"{path.parent.parent.name} corrupt"] += 1
             self._delete(path)
             return MISS
@@ -234,11 +250,4 @@ class Cache:
 
 
 def _write_entry(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, data, durable=False)

@@ -1,4 +1,4 @@
-"""The Dask engine: ``run.annotate_chunk`` over the same chunks, on a Dask distributed cluster.
+"""The Dask engine: the pipeline's chunk function over the same chunks, on a Dask distributed cluster.
 
 ``--engine dask --scheduler tcp://HOST:8786`` uses a running cluster; without an address a LocalCluster of
 ``--workers`` processes is started. A worker plugin hands every worker the knowledge and loads the NER model
@@ -11,8 +11,8 @@ from __future__ import annotations
 import threading
 from typing import Iterator
 
-from pipeline import run
-from pipeline.engine import pool
+from pipeline.engine import worker as process_state
+from pipeline.engine.chunk import ChunkFunction, ChunkResult, WorkItem, failed_chunk
 from pipeline.knowledge import Knowledge
 from pipeline.record import PipelineError
 from pipeline.settings import Settings
@@ -32,27 +32,28 @@ except ImportError:            # the optional extra is not installed; run_chunks
 class PipelineState(WorkerPlugin):
     """Runs once on every worker (also workers that join later): knowledge in memory, model loaded."""
 
-    def __init__(self, settings: Settings, knowledge: Knowledge, load_model: bool):
-        self.settings, self.knowledge, self.load_model = settings, knowledge, load_model
+    def __init__(self, annotate_chunk: ChunkFunction, settings: Settings, knowledge: Knowledge, load_model: bool):
+        self.annotate_chunk, self.settings, self.knowledge = annotate_chunk, settings, knowledge
+        self.load_model = load_model
 
     def setup(self, worker) -> None:
-        pool.init_worker(self.settings, self.knowledge, self.load_model, torch_threads=1)
+        process_state.init_worker(self.annotate_chunk, self.settings, self.knowledge, self.load_model, torch_threads=1)
 
 
-def annotate(items: list[run.WorkItem]) -> run.ChunkResult:
+def annotate(items: list[WorkItem]) -> ChunkResult:
     with _ONE_AT_A_TIME:
-        return pool.annotate(items)
+        return process_state.annotate(items)
 
 
-def run_chunks(chunks: list[list[run.WorkItem]], settings: Settings, knowledge: Knowledge,
-               scheduler: str | None, workers: int) -> Iterator[run.ChunkResult]:
+def run_chunks(annotate_chunk: ChunkFunction, chunks: list[list[WorkItem]], settings: Settings,
+               knowledge: Knowledge, scheduler: str | None, workers: int) -> Iterator[ChunkResult]:
     if Client is None:
         raise PipelineError("dask-missing", "the Dask engine needs dask.distributed: "
                                             "pip install 'idnews-pipeline[dask]'")
     client, cluster = _connect(scheduler, workers)
     try:
-        client.register_plugin(PipelineState(settings, knowledge, pool.needs_tagger(chunks, settings)),
-                               name=PLUGIN_NAME)
+        state = PipelineState(annotate_chunk, settings, knowledge, process_state.needs_tagger(chunks, settings))
+        client.register_plugin(state, name=PLUGIN_NAME)
         yield from _map(client, chunks, max(1, len(client.scheduler_info()["workers"])) * TASKS_PER_WORKER)
     finally:
         client.close()
@@ -71,7 +72,7 @@ def _connect(scheduler: str | None, workers: int):
                                                 "check the address and that the scheduler is running") from None
 
 
-def _map(client, chunks: list[list[run.WorkItem]], in_flight: int) -> Iterator[run.ChunkResult]:
+def _map(client, chunks: list[list[WorkItem]], in_flight: int) -> Iterator[ChunkResult]:
     """Submit chunks as earlier ones finish (at most ``in_flight`` queued), yield results as they arrive."""
     waiting = iter(chunks)
     submitted = {}
@@ -83,7 +84,7 @@ def _map(client, chunks: list[list[run.WorkItem]], in_flight: int) -> Iterator[r
         try:
             yield future.result()
         except Exception as exc:  # noqa: BLE001 - a lost worker must not lose the other chunks
-            yield pool.failed_chunk(chunk, exc)
+            yield failed_chunk(chunk, exc)
         future.release()
         for more in _take(waiting, 1):
             new = client.submit(annotate, more, pure=False, retries=1)

@@ -13,16 +13,15 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+from pipeline.engine.cache import MISS, Cache
 from pipeline.ingest import pages as ingest
-from pipeline.engine.cache import INGEST, MISS, Cache
-from pipeline.knowledge import Knowledge
-from pipeline.record import Page, PipelineError, Problem, replace
-from pipeline.settings import Settings
-from pipeline.output.tables import InputStatus
 from pipeline.ingest.walk import VANISHED, list_inputs, read_regular
+from pipeline.knowledge import Knowledge
+from pipeline.record import INGEST, INTERNAL, InputStatus, Page, PipelineError, Problem, RunResult, replace
+from pipeline.settings import Settings
 
 
-def read_inputs(input_dir: Path, settings: Settings, knowledge: Knowledge, result,
+def read_inputs(input_dir: Path, settings: Settings, knowledge: Knowledge, result: RunResult,
                 cache: Cache | None = None, exclude: Iterable[Path] = ()) -> list[Page]:
     """Every file's pages and problems into ``result``; returns the pages to process, in path order.
     ``exclude``: folders never read (this run's output and cache folders, when inside the input folder)."""
@@ -41,7 +40,7 @@ def read_inputs(input_dir: Path, settings: Settings, knowledge: Knowledge, resul
     return pages
 
 
-def _account(item: Page | Problem, result, first_path: dict[str, str]) -> bool:
+def _account(item: Page | Problem, result: RunResult, first_path: dict[str, str]) -> bool:
     """Record the item's input status; True for a page to process (the first with its article_id)."""
     if isinstance(item, Problem):
         result.problems.append(item)
@@ -56,7 +55,7 @@ def _account(item: Page | Problem, result, first_path: dict[str, str]) -> bool:
     return True
 
 
-def _read(path: Path, rel: str, settings: Settings, knowledge: Knowledge, cache: Cache, result) -> list:
+def _read(path: Path, rel: str, settings: Settings, knowledge: Knowledge, cache: Cache, result: RunResult) -> list:
     try:
         digest = _digest(path, settings)
     except FileNotFoundError:
@@ -82,7 +81,7 @@ def _pages_of(path: Path, settings: Settings, knowledge: Knowledge) -> list[Page
 
 
 def _cacheable(items: list[Page | Problem]) -> bool:
-    return bool(items) and not any(isinstance(i, Problem) and i.kind in ("internal", "vanished") for i in items)
+    return bool(items) and not any(isinstance(i, Problem) and i.kind in (INTERNAL, "vanished") for i in items)
 
 
 def _digest(path: Path, settings: Settings) -> str | None:
@@ -103,6 +102,6 @@ def _digest_or_none(path: Path, settings: Settings) -> str | None:
 
 
 def _vanished(path: Path, item: Page | Problem) -> Page | Problem:
-    if isinstance(item, Problem) and item.kind == "internal" and not path.exists():
+    if isinstance(item, Problem) and item.kind == INTERNAL and not path.exists():
         return replace(item, kind="vanished", message=VANISHED)
     return item

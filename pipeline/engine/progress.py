@@ -1,12 +1,49 @@
-"""What a run shows a person: a progress bar on a terminal, and a one-screen summary at the end."""
+"""What a run shows a person: a progress bar on a terminal, a one-screen summary at the end, and its log
+(``OUT/run.log``, and the terminal with ``--verbose``), which holds the full traceback of every internal error."""
 from __future__ import annotations
 
+import logging
 import sys
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Iterator
 
-from pipeline.engine.cache import ARTICLE_STAGES
+from pipeline.engine.chunk import ChunkResult
+from pipeline.record import ARTICLE_STAGES, RunResult
+
+log = logging.getLogger(__name__)
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+@contextmanager
+def run_log(path: Path, verbose: bool = False) -> Iterator[logging.Logger]:
+    """The ``pipeline`` loggers write to ``path`` (replaced: the log of this run) and, if ``verbose``, to
+    stderr, until the block ends. Raises OSError when ``path`` cannot be written."""
+    logger = logging.getLogger("pipeline")
+    handlers: list[logging.Handler] = [logging.FileHandler(path, mode="w", encoding="utf-8")]
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        logger.addHandler(handler)
+    try:
+        yield logger
+    finally:
+        for handler in handlers:
+            logger.removeHandler(handler)
+            handler.close()
+        logger.setLevel(level)
+
+
+def add_chunk(result: RunResult, chunk: ChunkResult) -> None:
+    """A finished chunk's stage times into the result, its internal errors' tracebacks into the log."""
+    for stage, seconds in chunk.seconds.items():
+        result.seconds_per_stage[stage] += seconds
+    for text in chunk.tracebacks:
+        log.error(text)
 
 
 class _NoBar:
@@ -26,7 +63,7 @@ def bar(total: int, enabled: bool) -> Iterator:
         yield shown
 
 
-def summary(result) -> str:
+def summary(result: RunResult) -> str:
     n_in, done = len(result.inputs), result.count("processed")
     dup, err = result.count("duplicate"), result.count("error")
     stages = "  ".join(f"{stage} {result.computed[stage]}/{result.cached[stage]}" for stage in ARTICLE_STAGES)
@@ -38,7 +75,7 @@ def summary(result) -> str:
         f"stages    run/cached: {stages}",
         f"time      {times}",
     ]
-    if getattr(result, "excluded", None):
+    if result.excluded:
         lines.insert(1, f"left out  {', '.join(result.excluded[:3])}{' ...' if len(result.excluded) > 3 else ''}: "
                         "written by this pipeline, not inputs (listed in manifest.json)")
     if result.started_at and result.ended_at:

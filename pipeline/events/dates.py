@@ -355,10 +355,6 @@ FUTURE_GRACE = timedelta(days=14)
 WEEKDAY_ONLY = ("date.weekday", "date.weekday_of_week", "date.weekday_past")   # the weekday gives the day
 
 
-def speaks_of_future(text: str, lexicon: Mapping[str, Any]) -> bool:
-    return bool(grammar(lexicon).future.search(text))
-
-
 def find_dates(text: str, published_at: datetime | None, lexicon: Mapping[str, Any], offset: int = 0) -> list[DateRef]:
     """Every date expression in ``text`` (one sentence), resolved against ``published_at``.
 

@@ -6,18 +6,14 @@ output folder with ``frictionless validate OUT/datapackage.json``.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
+from dataclasses import dataclass
 
 import pyarrow as pa
 
 from pipeline import __version__
 from pipeline.output import schema
-from pipeline.output.layout import DATAPACKAGE
-from pipeline.output.tables import write_atomically
-
-UTF8_BOM = b"\xef\xbb\xbf"
+from pipeline.record import STAGES
 
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
 EVENT_FIELDS = ("body", "captions")
@@ -41,7 +37,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("event_evidence", "field"): EVENT_FIELDS,
     ("event_participants", "label"): LABELS,
     ("inputs", "status"): ("processed", "duplicate", "error"),
-    ("errors", "stage"): ("ingest", "clean", "metadata", "ner", "events", "tables"),
+    ("errors", "stage"): STAGES,
 }
 
 # (table, columns) → (referenced table, referenced columns); "" is the table itself.
@@ -106,22 +102,31 @@ def table_schema(table: schema.Table) -> dict:
     return descriptor
 
 
-def resource(table: schema.Table, csv_path: Path) -> dict:
-    """A CSV resource; when the file exists, its size, digest and encoding (with or without BOM) too."""
-    descriptor = {"name": table.name, "path": csv_path.name, "profile": "tabular-data-resource",
+@dataclass(frozen=True)
+class CsvFile:
+    """What the package says of a CSV file as it was written: size, SHA-256, byte-order mark."""
+
+    size: int
+    sha256: str
+    bom: bool = False
+
+
+def resource(table: schema.Table, written: CsvFile | None) -> dict:
+    """A CSV resource; for a file written, its size, digest and encoding (with or without BOM) too."""
+    descriptor = {"name": table.name, "path": f"{table.name}.csv", "profile": "tabular-data-resource",
                   "title": table.name, "description": table.description, "format": "csv",
                   "mediatype": "text/csv", "encoding": "utf-8"}
-    if csv_path.is_file():
-        payload = csv_path.read_bytes()
-        descriptor["encoding"] = "utf-8-sig" if payload.startswith(UTF8_BOM) else "utf-8"
-        descriptor["bytes"] = len(payload)
-        descriptor["hash"] = f"sha256:{hashlib.sha256(payload).hexdigest()}"
+    if written is not None:
+        descriptor["encoding"] = "utf-8-sig" if written.bom else "utf-8"
+        descriptor["bytes"] = written.size
+        descriptor["hash"] = f"sha256:{written.sha256}"
     descriptor["dialect"] = CSV_DIALECT
     descriptor["schema"] = table_schema(table)
     return descriptor
 
 
-def build_datapackage(out_dir: Path) -> dict:
+def build_datapackage(written: dict[str, CsvFile]) -> dict:
+    """The package of the CSV tables, with the facts of those ``written`` (by table name)."""
     return {
         "profile": "tabular-data-package",
         "name": "idnews-events",
@@ -130,13 +135,9 @@ def build_datapackage(out_dir: Path) -> dict:
                        "military exercises) with their evidence, as written by idnews-pipeline. Each CSV "
                        "has a Parquet twin with the same columns and explicit Arrow types.",
         "version": __version__,
-        "resources": [resource(t, Path(out_dir) / f"{t.name}.csv") for t in schema.TABLES],
+        "resources": [resource(t, written.get(t.name)) for t in schema.TABLES],
     }
 
 
-def write_datapackage(out_dir: Path) -> Path:
-    """Describe the CSV tables already written in ``out_dir``; written atomically. Returns its path."""
-    path = Path(out_dir) / DATAPACKAGE
-    payload = json.dumps(build_datapackage(out_dir), indent=2, ensure_ascii=False) + "\n"
-    write_atomically(path, payload.encode("utf-8"))
-    return path
+def datapackage_bytes(written: dict[str, CsvFile]) -> bytes:
+    return (json.dumps(build_datapackage(written), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

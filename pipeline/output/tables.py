@@ -1,10 +1,10 @@
-"""Records → rows → Arrow tables (schemas from schema.py) → CSV and Parquet, written atomically."""
+"""Records → rows → Arrow tables (schemas from schema.py) → CSV and Parquet, swapped in together with
+datapackage.json and the year partitions (pipeline/output/swap.py)."""
 from __future__ import annotations
 
 import csv
 import io
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -12,17 +12,11 @@ from typing import Any, Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.output import swap as outputs
-from pipeline.output import schema
-from pipeline.record import Article, Event, Problem
-
-
-@dataclass(frozen=True)
-class InputStatus:
-    source_path: str
-    status: str                  # processed | duplicate | error
-    article_id: str | None = None
-    duplicate_of: str | None = None
+from pipeline.output import datapackage, partition, schema
+from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
+from pipeline.output.swap import Staging
+from pipeline.record import Article, Event, InputStatus, Problem
+from pipeline.settings import OutputOptions
 
 
 # ---------------------------------------------------------------- rows per table
@@ -220,16 +214,21 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
-    """Write to a temporary file beside ``path``, fsync, then rename: readers never see half a file."""
-    outputs.replace_all({Path(path): payload})
-
-
-def write_tables(tables: dict[str, pa.Table], out_dir: Path, csv_bom: bool = False) -> list[Path]:
-    """Every table as CSV and Parquet, swapped in together or not at all (see outputs.replace_all)."""
-    payloads = {}
-    for name, table in tables.items():
-        payloads[Path(out_dir) / f"{name}.parquet"] = parquet_bytes(table)
-        payloads[Path(out_dir) / f"{name}.csv"] = csv_bytes(table, bom=csv_bom)
-    outputs.replace_all(payloads)
-    return sorted(payloads)
+def write_tables(tables: dict[str, pa.Table], out_dir: Path, output: OutputOptions = OutputOptions()) -> dict[Path, str]:
+    """Every table as CSV and Parquet, datapackage.json describing the CSVs and, when asked for, the year
+    partitions (else an old ``by_year/`` goes): swapped in together or not at all. Returns every file's SHA-256."""
+    out_dir = Path(out_dir)
+    with Staging() as staged:
+        csvs = {}
+        for name, table in tables.items():
+            staged.write(out_dir / f"{name}.parquet", parquet_bytes(table))
+            csv_path = out_dir / f"{name}.csv"
+            staged.write(csv_path, csv_bytes(table, bom=output.csv_bom))
+            csvs[name] = datapackage.CsvFile(staged.sizes[csv_path], staged.digests[csv_path], output.csv_bom)
+        staged.write(out_dir / DATAPACKAGE, datapackage.datapackage_bytes(csvs))
+        if output.partition_by_year:
+            partition.stage_partitioned(tables, staged, out_dir / PARTITION_DIR)
+        else:
+            staged.remove(out_dir / PARTITION_DIR)
+        staged.commit()
+    return dict(sorted(staged.digests.items()))

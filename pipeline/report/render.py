@@ -22,7 +22,7 @@ import pandas as pd  # noqa: E402
 from pipeline.report import data as report_data  # noqa: E402
 from pipeline.output.layout import REPORT_DIR  # noqa: E402
 from pipeline.record import PipelineError  # noqa: E402
-from pipeline.output.tables import write_atomically  # noqa: E402
+from pipeline.output.swap import write_atomically  # noqa: E402
 
 REPORT_PATH = Path(REPORT_DIR) / "index.html"
 TYPE_COLOURS = dict(zip(report_data.EVENT_TYPES, ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")))

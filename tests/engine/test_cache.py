@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.engine import cache as stage_cache
+from pipeline.engine import progress
 from pipeline import run
 from pipeline.__main__ import main
 from pipeline.knowledge import PACKAGE_DIR, load_knowledge
@@ -18,7 +19,7 @@ from tests.paths import REPO_DIR
 REPO = REPO_DIR
 SEEDS = sorted((REPO / "corpus").glob("00[0-4]_*.txt"))
 NO_NER = Settings(use_ner=False)
-ALL_STAGES = {"annotate-pre-ner", "ner", "events"}
+ALL_STAGES = {"clean", "metadata", "ner", "events"}
 
 
 @pytest.fixture()
@@ -88,7 +89,8 @@ def test_an_edited_event_rule_re_runs_events_only_from_cached_mentions(folder, t
     before = process(folder, tmp_path / "cache")
     after = process(folder, tmp_path / "cache", knowledge=knowledge_with_edited_rule(tmp_path))
     assert after.computed == {"events": len(SEEDS)}
-    assert after.cached == {"ingest": len(SEEDS) + 1, "annotate-pre-ner": len(SEEDS), "ner": len(SEEDS)}
+    assert after.cached == {"ingest": len(SEEDS) + 1, "clean": len(SEEDS), "metadata": len(SEEDS),
+                            "ner": len(SEEDS)}
     assert [a.mentions for a in after.articles] == [a.mentions for a in before.articles]
     old = {e.rule_id: e.confidence for a in before.articles for e in a.events}
     new = {e.rule_id: e.confidence for a in after.articles for e in a.events}
@@ -116,7 +118,7 @@ def test_a_replaced_model_re_runs_ner_and_events_but_not_cleaning(folder, tmp_pa
     fake_model(tmp_path / "model", "v2")
     second = process(folder, tmp_path / "cache", settings, tagger=AllOutsideTagger())
     assert second.computed == {"ner": len(SEEDS), "events": len(SEEDS)}
-    assert second.cached == {"ingest": len(SEEDS) + 1, "annotate-pre-ner": len(SEEDS)}
+    assert second.cached == {"ingest": len(SEEDS) + 1, "clean": len(SEEDS), "metadata": len(SEEDS)}
 
 
 def test_a_damaged_entry_is_detected_and_recomputed(folder, tmp_path):
@@ -166,6 +168,8 @@ def test_force_and_stages_on_the_command_line(folder, tmp_path):
     assert warm["stages_run"] == {} and warm["files_read"] == 0
     assert run_cli(folder, out, "--stages", "events")["stages_run"] == {"events": len(SEEDS)}
     assert run_cli(folder, out, "--stages", "ner")["stages_run"] == {"ner": len(SEEDS), "events": len(SEEDS)}
+    assert run_cli(folder, out, "--stages", "metadata")["stages_run"] == {
+        stage: len(SEEDS) for stage in ("metadata", "ner", "events")}            # clean is cached on its own
     forced = run_cli(folder, out, "--force")
     assert forced["stages_run"] == {stage: len(SEEDS) for stage in ALL_STAGES}
     assert forced["files_read"] == len(SEEDS) + 1
@@ -209,7 +213,7 @@ def test_deltas_restore_the_whole_article(corpus_pages, knowledge):
 
 def test_the_summary_shows_counts_cache_use_and_stage_times(folder, tmp_path):
     process(folder, tmp_path / "cache")
-    text = process(folder, tmp_path / "cache").summary()
+    text = progress.summary(process(folder, tmp_path / "cache"))
     assert f"inputs    {len(SEEDS) + 1} = processed {len(SEEDS)} + duplicates 0 + errors 1" in text
     assert f"events 0/{len(SEEDS)}" in text and "ingest" in text and "tables" not in text
     assert len(text.splitlines()) <= 8
@@ -221,7 +225,7 @@ def test_an_unchanged_run_keeps_the_output_files_and_a_damaged_one_is_rewritten(
     written = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir() if p.is_file()}
     run_cli(folder, out)
     for name, (mtime, data) in written.items():
-        if name != "manifest.json":
+        if name not in ("manifest.json", "run.log"):          # the log and manifest of each run are new
             assert (out / name).stat().st_mtime_ns == mtime, name
     (out / "events.csv").write_text("edited by hand\n")
     run_cli(folder, out)

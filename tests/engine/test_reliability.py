@@ -49,7 +49,8 @@ def cli(folder: Path, out: Path, *extra: str) -> list[str]:
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+    """The output files, not the log: each run writes its own run.log, a failed one too (to report it)."""
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file() and p.name != "run.log"}
 
 
 @pytest.fixture()
