@@ -97,7 +97,7 @@ def _reports(m: Match, whole: Sentence, text: str, mentions: list[Mention], ctx:
     sentence = _around(whole, m.trigger_start, m.trigger_end)
     mentions = _within(mentions, sentence)
     cues = ctx.book.cues
-    window = event_status.window(m.trigger_start, m.trigger_end, text, sentence, cues)
+    window = _window(m, text, sentence, ctx)
 
     def in_part(pattern) -> bool:
         return ctx.hits.within(pattern, whole, sentence)
@@ -108,14 +108,22 @@ def _reports(m: Match, whole: Sentence, text: str, mentions: list[Mention], ctx:
                 or _inside_name(m, mentions) or sense is not None or any(map(in_part, m.rule.blockers)))
 
 
+def _window(m: Match, text: str, sentence: Sentence, ctx: Context) -> event_status.Window:
+    """The words around a trigger that deny it or give its status, read once per trigger."""
+    key = (sentence.field, m.trigger_start, m.trigger_end)
+    if key not in ctx.windows:
+        ctx.windows[key] = event_status.window(m.trigger_start, m.trigger_end, text, sentence, ctx.book.cues)
+    return ctx.windows[key]
+
+
 def _surviving(sentence: Sentence, text: str, mentions: list[Mention], ctx: Context) -> list[Match]:
     matches = _longest_per_type(_matches(sentence, ctx.book), sentence)
     return [m for m in matches if _reports(m, sentence, text, mentions, ctx)]
 
 
 def _clause_bounds(clause: Clause, cues) -> tuple[int, int]:
-    before = clause.before(clause.trigger_start)
-    breaks = list(cues.clause_break.finditer(before))
+    """Where the trigger's clause starts (after the last clause break before it) and its participants end."""
+    breaks = list(cues.clause_break.finditer(clause.before(clause.trigger_start)))
     start = clause.sentence.start + (breaks[-1].end() if breaks else 0)
     return start, event_roles.scope_end(clause, cues)
 
@@ -124,7 +132,7 @@ def _candidate(m: Match, whole: Sentence, text: str, mentions: list[Mention], ct
     """The event one trigger tells, or None: not international, habitual, or undated background."""
     rule, cues = m.rule, ctx.book.cues
     sentence = _around(whole, m.trigger_start, m.trigger_end)      # what the trigger reads
-    clause = Clause(text, sentence, m.trigger_start, m.trigger_end)
+    clause = Clause(text, sentence, m.trigger_start, m.trigger_end, ctx.memo)
     bounds, trigger = _clause_bounds(clause, cues), (m.trigger_start, m.trigger_end)
     sides = _sides(m, whole, sentence, clause, bounds, mentions, ctx)
     if sides is None or cues.habitual.search(text[bounds[0]:bounds[1]]):
@@ -138,7 +146,7 @@ def _candidate(m: Match, whole: Sentence, text: str, mentions: list[Mention], ct
     confidence = rule.confidence - (cues.weekday_penalty if when.weekday_ok is False else 0.0)
     evidence = Evidence(whole.index, whole.start, whole.end, whole.text, text[trigger[0]:trigger[1]], *trigger,
                         whole.field, rule.id)
-    return Candidate(rule, subtype, whole.field, when, status, people, place, arms if rule.require_weapon else (),
+    return Candidate(rule, subtype, whole.field, when, status, people, place, arms,
                      event_roles.value(rule, sentence.text), round(confidence, 3), [evidence], sided)
 
 
@@ -152,7 +160,7 @@ def _sides(m: Match, whole: Sentence, sentence: Sentence, clause: Clause, bounds
     acting, mentions = _within(acting, sentence), _within(mentions, sentence)
     people = event_sides.with_actors(event_roles.participants(rule, clause, acting, cues), actor_at)
     place = event_roles.location(clause, mentions, cues)
-    arms = event_roles.weapons(sentence.text, ctx.book.weapon_index)
+    arms = event_roles.weapons(sentence.text, ctx.book.weapon_index) if rule.require_weapon else ()
     if rule.require_weapon and not arms:
         return None
     people = (event_sides.with_weapon_origin(rule, people, arms, ctx)
@@ -174,7 +182,7 @@ def _date_and_status(m: Match, whole: Sentence, sentence: Sentence, bounds: tupl
     """The trigger's date (None for undated background) and its status with the cue that decided it."""
     cues, text = ctx.book.cues, ctx.article.field_text(whole.field)
     background = bool(cues.background.search(text[bounds[0]:bounds[1]]))
-    cued = event_status.cued_status(event_status.window(m.trigger_start, m.trigger_end, text, sentence, cues), cues)
+    cued = event_status.cued_status(_window(m, text, sentence, ctx), cues)
     proposed = cued is not None and cued.status == "proposed"     # no date set: none is borrowed from context
     when = event_dates.event_date(ctx.dates, whole, bounds, (m.trigger_start, m.trigger_end), background,
                                   borrow=not proposed)
@@ -213,7 +221,7 @@ def _continue(previous: list[Candidate], sentence: Sentence, mentions: list[Ment
         start, end = sentence.start + cue.start(), sentence.start + cue.end()
         if event_status.doubted(event_status.window(start, end, text, sentence, book.cues), book.cues):
             return
-        clause = Clause(text, sentence, start, end)
+        clause = Clause(text, sentence, start, end, ctx.memo)
         acting, actor_at = event_sides.acting_mentions(sentence, mentions, text, ctx)
         joining = [Participant(follow.role, m.canonical, m.label, m.code, m.text, m.start, m.end) for m in acting
                    if m.label in follow.labels and not event_roles.excluded(m, clause, book.cues)]
