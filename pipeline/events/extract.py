@@ -18,15 +18,15 @@ from pipeline.events import merge as event_merge
 from pipeline.events import roles as event_roles
 from pipeline.events import sides as event_sides
 from pipeline.events import status as event_status
-from pipeline.knowledge import senses
 from pipeline.events.actors import actor_model
 from pipeline.events.context_dates import DateContext
 from pipeline.events.merge import Candidate
 from pipeline.events.roles import Clause
-from pipeline.knowledge.rulebook import Rule, Rulebook, rulebook
 from pipeline.events.sides import Context
-from pipeline.knowledge import Knowledge
-from pipeline.record import Article, Event, Evidence, Mention, Participant, Sentence
+from pipeline.events.status import Status
+from pipeline.knowledge import Knowledge, senses
+from pipeline.knowledge.rulebook import Rule, Rulebook, rulebook
+from pipeline.record import Article, DateRef, Event, Evidence, Mention, Participant, Sentence
 
 EVENT_FIELDS = ("body", "captions")
 # How far a trigger reads on each side, within its sentence. The longest of the 1,283 sentences of the
@@ -97,7 +97,8 @@ def _reports(m: Match, whole: Sentence, text: str, mentions: list[Mention], ctx:
     sentence = _around(whole, m.trigger_start, m.trigger_end)
     mentions = _within(mentions, sentence)
     cues = ctx.book.cues
-    window = event_status.window(m.trigger_start, m.trigger_end, text, sentence, cues)
+    window = _window(m, text, sentence, ctx)
+
     def in_part(pattern) -> bool:
         return ctx.hits.within(pattern, whole, sentence)
     sense = senses.silencing(ctx.book.senses, m.rule.event_type, text, sentence.start, sentence.end,
@@ -107,59 +108,88 @@ def _reports(m: Match, whole: Sentence, text: str, mentions: list[Mention], ctx:
                 or _inside_name(m, mentions) or sense is not None or any(map(in_part, m.rule.blockers)))
 
 
+def _window(m: Match, text: str, sentence: Sentence, ctx: Context) -> event_status.Window:
+    """The words around a trigger that deny it or give its status, read once per trigger."""
+    key = (sentence.field, m.trigger_start, m.trigger_end)
+    if key not in ctx.windows:
+        ctx.windows[key] = event_status.window(m.trigger_start, m.trigger_end, text, sentence, ctx.book.cues)
+    return ctx.windows[key]
+
+
 def _surviving(sentence: Sentence, text: str, mentions: list[Mention], ctx: Context) -> list[Match]:
     matches = _longest_per_type(_matches(sentence, ctx.book), sentence)
     return [m for m in matches if _reports(m, sentence, text, mentions, ctx)]
 
 
 def _clause_bounds(clause: Clause, cues) -> tuple[int, int]:
-    before = clause.before(clause.trigger_start)
-    breaks = list(cues.clause_break.finditer(before))
+    """Where the trigger's clause starts (after the last clause break before it) and its participants end."""
+    breaks = list(cues.clause_break.finditer(clause.before(clause.trigger_start)))
     start = clause.sentence.start + (breaks[-1].end() if breaks else 0)
     return start, event_roles.scope_end(clause, cues)
 
 
 def _candidate(m: Match, whole: Sentence, text: str, mentions: list[Mention], ctx: Context) -> Candidate | None:
+    """The event one trigger tells, or None: not international, habitual, or undated background."""
     rule, cues = m.rule, ctx.book.cues
     sentence = _around(whole, m.trigger_start, m.trigger_end)      # what the trigger reads
-    clause = Clause(text, sentence, m.trigger_start, m.trigger_end)
+    clause = Clause(text, sentence, m.trigger_start, m.trigger_end, ctx.memo)
+    bounds, trigger = _clause_bounds(clause, cues), (m.trigger_start, m.trigger_end)
+    sides = _sides(m, whole, sentence, clause, bounds, mentions, ctx)
+    if sides is None or cues.habitual.search(text[bounds[0]:bounds[1]]):
+        return None
+    people, place, arms, sided = sides
+    dated = _date_and_status(m, whole, sentence, bounds, ctx)
+    if dated is None:
+        return None
+    when, status = dated
+    subtype = next((s for pattern, s in rule.subtype_cues if pattern.search(sentence.text)), rule.subtype)
+    confidence = rule.confidence - (cues.weekday_penalty if when.weekday_ok is False else 0.0)
+    evidence = Evidence(whole.index, whole.start, whole.end, whole.text, text[trigger[0]:trigger[1]], *trigger,
+                        whole.field, rule.id)
+    return Candidate(rule, subtype, whole.field, when, status, people, place, arms,
+                     event_roles.value(rule, sentence.text), round(confidence, 3), [evidence], sided)
+
+
+def _sides(m: Match, whole: Sentence, sentence: Sentence, clause: Clause, bounds: tuple[int, int],
+           mentions: list[Mention], ctx: Context) -> tuple[list[Participant], str | None, tuple, bool] | None:
+    """(participants, place, weapons, sided) of a trigger; None when its sides are there and are not
+    international (domestic, a company, a club) or an arms rule names no weapon. A candidate that names no side
+    at all (sided False) may still restate an event told just before (see merge)."""
+    rule, cues, text = m.rule, ctx.book.cues, clause.text
     acting, actor_at = event_sides.acting_mentions(whole, mentions, text, ctx)
     acting, mentions = _within(acting, sentence), _within(mentions, sentence)
     people = event_sides.with_actors(event_roles.participants(rule, clause, acting, cues), actor_at)
     place = event_roles.location(clause, mentions, cues)
-    arms = event_roles.weapons(sentence.text, ctx.book.weapon_index)
+    arms = event_roles.weapons(sentence.text, ctx.book.weapon_index) if rule.require_weapon else ()
     if rule.require_weapon and not arms:
         return None
     people = (event_sides.with_weapon_origin(rule, people, arms, ctx)
               + event_sides.host_city(rule, clause, acting, people, ctx))
-    bounds, trigger = _clause_bounds(clause, cues), (m.trigger_start, m.trigger_end)
+    trigger = (m.trigger_start, m.trigger_end)
     reference = event_sides.plural_reference(text, bounds, trigger, cues, near=True) or (
         None if event_sides.international(rule, people)
         else event_sides.plural_reference(text, bounds, trigger, cues, near=False))
     if reference is not None:
-        sides = cues.plural_counts.get(" ".join(reference.group(0).split()).casefold(), 0)
-        people = event_roles.deduplicate(people + event_sides.borrowed_sides(rule, whole, sides, ctx), cues)
+        count = cues.plural_counts.get(" ".join(reference.group(0).split()).casefold(), 0)
+        people = event_roles.deduplicate(people + event_sides.borrowed_sides(rule, whole, count, ctx), cues)
     sided = (len(people) + (1 if rule.location_counts_as_participant and place else 0) >= rule.min_participants
              and set(rule.require_roles) <= {p.role for p in people} and event_sides.international(rule, people))
-    if not sided and people:
-        return None       # its sides are there and they are not international: domestic, a company, a club
-    if cues.habitual.search(text[bounds[0]:bounds[1]]):
-        return None
+    return None if people and not sided else (people, place, arms, sided)
+
+
+def _date_and_status(m: Match, whole: Sentence, sentence: Sentence, bounds: tuple[int, int],
+                     ctx: Context) -> tuple[DateRef, Status] | None:
+    """The trigger's date (None for undated background) and its status with the cue that decided it."""
+    cues, text = ctx.book.cues, ctx.article.field_text(whole.field)
     background = bool(cues.background.search(text[bounds[0]:bounds[1]]))
-    cued = event_status.cued_status(event_status.window(m.trigger_start, m.trigger_end, text, sentence, cues), cues)
+    cued = event_status.cued_status(_window(m, text, sentence, ctx), cues)
     proposed = cued is not None and cued.status == "proposed"     # no date set: none is borrowed from context
-    when = event_dates.event_date(ctx.dates, whole, bounds, trigger, background, borrow=not proposed)
+    when = event_dates.event_date(ctx.dates, whole, bounds, (m.trigger_start, m.trigger_end), background,
+                                  borrow=not proposed)
     if when is None:
         return None
     published = ctx.article.meta.published_at
-    status = event_status.status_of(cued, when, published.date() if published else None)
-    subtype = next((s for pattern, s in rule.subtype_cues if pattern.search(sentence.text)), rule.subtype)
-    confidence = rule.confidence - (cues.weekday_penalty if when.weekday_ok is False else 0.0)
-    evidence = Evidence(whole.index, whole.start, whole.end, whole.text,
-                        text[m.trigger_start:m.trigger_end], m.trigger_start, m.trigger_end, whole.field, rule.id)
-    return Candidate(rule, subtype, whole.field, when, status, people, place,
-                     arms if rule.require_weapon else (), event_roles.value(rule, sentence.text),
-                     round(confidence, 3), [evidence], sided)
+    return when, event_status.status_of(cued, when, published.date() if published else None)
 
 
 def _sentence_candidates(sentence: Sentence, mentions: list[Mention], ctx: Context) -> list[Candidate]:
@@ -191,11 +221,11 @@ def _continue(previous: list[Candidate], sentence: Sentence, mentions: list[Ment
         start, end = sentence.start + cue.start(), sentence.start + cue.end()
         if event_status.doubted(event_status.window(start, end, text, sentence, book.cues), book.cues):
             return
-        clause = Clause(text, sentence, start, end)
+        clause = Clause(text, sentence, start, end, ctx.memo)
         acting, actor_at = event_sides.acting_mentions(sentence, mentions, text, ctx)
-        extra = event_sides.with_actors([Participant(follow.role, m.canonical, m.label, m.code, m.text, m.start, m.end)
-                              for m in acting if m.label in follow.labels
-                              and not event_roles.excluded(m, clause, book.cues)], actor_at)
+        joining = [Participant(follow.role, m.canonical, m.label, m.code, m.text, m.start, m.end) for m in acting
+                   if m.label in follow.labels and not event_roles.excluded(m, clause, book.cues)]
+        extra = event_sides.with_actors(joining, actor_at)
         for target in targets:
             target.participants = event_roles.deduplicate(target.participants + extra, book.cues)
             target.evidence.append(Evidence(sentence.index, sentence.start, sentence.end, sentence.text,

@@ -4,10 +4,15 @@ Works on the sentence's mentions and the field text; every cue word comes from t
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.knowledge.rulebook import Cues, Rule, RoleSpec, Weapon
 from pipeline.record import Mention, Participant, Sentence
+
+
+# Left-context cues end right before a mention: a marker phrase and the few words a gap allows fit in this many
+# characters. Matching them on the whole sentence before each mention made long sentences quadratic.
+LEFT_CONTEXT_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -18,9 +23,14 @@ class Clause:
     sentence: Sentence
     trigger_start: int        # offsets into the field
     trigger_end: int
+    memo: dict = field(default_factory=dict, compare=False)   # shared by an article's clauses: cue look-ups
 
     def before(self, offset: int) -> str:
         return self.text[self.sentence.start:offset]
+
+    def left(self, offset: int) -> str:
+        """The words just before offset, as far as a left-context cue can reach ("seperti dikutip dari |")."""
+        return self.text[max(self.sentence.start, offset - LEFT_CONTEXT_CHARS):offset]
 
     def after(self, offset: int) -> str:
         return self.text[offset:self.sentence.end]
@@ -34,14 +44,25 @@ def scope_end(clause: Clause, cues: Cues) -> int:
 
 
 def is_location(m: Mention, clause: Clause, cues: Cues) -> bool:
-    return m.label == "LOC" or (m.label == "COUNTRY" and bool(cues.location.search(clause.before(m.start))))
+    """A place mention, or a country named as a place ("di Rusia", "di Manila, Filipina")."""
+    if m.label != "COUNTRY":
+        return m.label == "LOC"
+    return _left_cue("location", cues.location, m, clause)
+
+
+def _left_cue(name, pattern, m: Mention, clause: Clause) -> bool:
+    """Whether a left-context cue ends right before the mention; looked up once per mention and article."""
+    key = (name, m.field, m.start, max(clause.sentence.start, m.start - LEFT_CONTEXT_CHARS))
+    if key not in clause.memo:
+        clause.memo[key] = bool(pattern.search(clause.left(m.start)))
+    return clause.memo[key]
 
 
 def excluded(m: Mention, clause: Clause, cues: Cues) -> bool:
     """Places, news sources and speakers ("Putin bilang, …") are not participants."""
     return (is_location(m, clause, cues)
             or m.canonical.lower() in cues.non_participants or m.text.lower() in cues.non_participants
-            or bool(cues.attribution.search(clause.before(m.start)))
+            or _left_cue("attribution", cues.attribution, m, clause)
             or bool(cues.speech.search(clause.after(m.end))))
 
 
@@ -78,7 +99,7 @@ def _assign(mentions: list[Mention], specs: list[RoleSpec], clause: Clause, cues
             for spec in specs:
                 fits = m.label in spec.labels and _side_ok(spec, m, clause)
                 if marked:
-                    fits = fits and bool(spec.markers.search(clause.before(m.start)))
+                    fits = fits and _left_cue(id(spec.markers), spec.markers, m, clause)
                 if fits and spec.with_role and spec.with_role not in roles.values():
                     fits = False
                 if fits:
@@ -155,7 +176,7 @@ def location(clause: Clause, mentions: list[Mention], cues: Cues) -> str | None:
     """The place of the event as written: a place after "di" (a mention, else capitalised words) nearest the
     trigger; failing that, the nearest place mention without "di"."""
     def rank(start: int, end: int) -> tuple[int, int]:
-        marked = bool(cues.location.search(clause.before(start)))
+        marked = bool(cues.location.search(clause.left(start)))
         return (0 if marked else 1), max(0, start - clause.trigger_end, clause.trigger_start - end)
     places = [(rank(m.start, m.end), m.text) for m in mentions if is_location(m, clause, cues)]
     taken = [(m.start, m.end) for m in mentions if not is_location(m, clause, cues)]

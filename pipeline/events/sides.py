@@ -30,6 +30,8 @@ class Context:
     people: dict[str, Actor]                # a person's actor by canonical name, from their best-titled mention
     article_senses: frozenset[str] | None = None   # article-wide senses, found when first needed
     hits: "Hits" = field(default_factory=lambda: Hits())
+    windows: dict = field(default_factory=dict)      # (field, trigger start, end) → its status window
+    memo: dict = field(default_factory=dict)         # left-context cue look-ups shared by the clauses (roles)
     mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)   # by (field, sentence index)
     acting: dict[tuple[str, int], tuple[list[Mention], dict]] = field(default_factory=dict)   # acting_mentions
 
@@ -109,7 +111,7 @@ def host_city(rule: Rule, clause: Clause, acting: list[Mention], people: list[Pa
         return []
     for m in acting:
         code = ctx.actors.city_state(m.text) if m.label == "LOC" and m.start >= clause.trigger_end else None
-        if code and ctx.book.cues.host_marker.search(clause.before(m.start)):
+        if code and ctx.book.cues.host_marker.search(clause.left(m.start)):
             return [Participant(rule.location_role, ctx.actors.country_name(code), "COUNTRY", code, m.text,
                                 m.start, m.end, actor_kind=STATE, actor_basis="city")]
     return []
@@ -138,7 +140,7 @@ def borrowed_sides(rule: Rule, sentence: Sentence, sides: int, ctx: Context) -> 
 def _sides_of(sentence: Sentence, role: str, ctx: Context) -> list[Participant]:
     text = ctx.article.field_text(sentence.field)
     acting, actor_at = acting_mentions(sentence, ctx.mentions.get((sentence.field, sentence.index), []), text, ctx)
-    clause = Clause(text, sentence, sentence.start, sentence.start)
+    clause = Clause(text, sentence, sentence.start, sentence.start, ctx.memo)
     return with_actors([Participant(role, m.canonical, m.label, m.code, m.text, m.start, m.end)
                          for m in acting if m.label != "LOC"
                          and not event_roles.excluded(m, clause, ctx.book.cues)], actor_at)
