@@ -13,7 +13,8 @@ from pipeline.annotate import ner
 from pipeline.engine import progress
 from pipeline.knowledge import KnowledgeError, load_knowledge
 from pipeline.knowledge.profiles import load_profiles
-from pipeline.output.layout import CACHE_DIR, RUN_LOG
+from pipeline.engine.driver import remove_parts
+from pipeline.output.layout import CACHE_DIR, PARTS_DIR, RUN_LOG
 from pipeline.output.manifest import current_outputs, outputs_key, relative_digests, run_config, write_manifest
 from pipeline.record import STAGES, PipelineError, RunResult
 from pipeline.run import process_folder, write_outputs
@@ -77,6 +78,9 @@ def add_batch_options(run: argparse.ArgumentParser) -> None:
     batch.add_argument("--scheduler", default=None,
                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster "
                             "of --workers processes)")
+    batch.add_argument("--parts-url", default=None,
+                       help="where the workers write the table parts while the run goes: a folder or fsspec URL "
+                            f"every worker can reach, e.g. s3://bucket/prefix (default: OUT/{PARTS_DIR})")
 
 
 def positive_int(text: str) -> int:
@@ -116,7 +120,7 @@ def options_from(args: argparse.Namespace) -> RunOptions:
     return RunOptions(workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                       cache_dir=cache_dir, output_dir=args.out,
                       rerun=frozenset(STAGES) if args.force else args.stages,
-                      chunk_size=args.chunk_size, progress=not args.quiet)
+                      chunk_size=args.chunk_size, progress=not args.quiet, parts_url=args.parts_url)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -161,6 +165,8 @@ def _logged_run(args: argparse.Namespace) -> int:
         unchanged = _write(args, result, settings, knowledge, options, output)
     except OSError as exc:
         return _cannot_write(args.out, exc)
+    finally:
+        remove_parts(result)
     log.info("summary\n%s", progress.summary(result))
     if not args.quiet:
         print(progress.summary(result))

@@ -12,6 +12,7 @@ import traceback
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 # The stages, by the names used everywhere: cache folders, --stages, the summary, manifest.json and the
 # ``stage`` column of the errors table. Ingest runs once per input file; the others once per article, in order.
@@ -231,21 +232,40 @@ class InputStatus:
 
 
 @dataclass
-class RunResult:
-    """Everything a run found, in input order: what the tables, the summary and manifest.json are made of."""
+class RunParts:
+    """Where a run's rows wait to be written: one Parquet part per table and chunk (pipeline/output/parts.py)."""
 
-    articles: list[Article] = field(default_factory=list)
+    location: str                        # the folder or fsspec URL the chunks' parts are written to
+    scratch: Path                        # a local folder: merges, the list of articles found whole in the cache
+    cache_dir: Path | None = None        # the cache those articles are read back from when the tables are written
+    paths: dict[str, list[str]] = field(default_factory=dict)   # table → its parts, in the order written
+    cached_pages: int = 0                # articles found whole in the cache (their rows are made when written)
+
+    def add(self, written: dict[str, str]) -> None:
+        for table, path in written.items():
+            self.paths.setdefault(table, []).append(path)
+
+
+@dataclass
+class RunResult:
+    """What a run found: counts, every input's status, the problems, and where the rows of its tables wait to
+    be written (``parts``: pipeline/output/parts.py). No article is kept in memory."""
+
     problems: list[Problem] = field(default_factory=list)
-    inputs: dict[str, InputStatus] = field(default_factory=dict)        # by source_path
+    inputs: dict[str, InputStatus] = field(default_factory=dict)        # by source_path, in input order
+    n_articles: int = 0                  # rows the tables will hold: articles, their mentions, their events
+    n_mentions: int = 0
+    n_events: int = 0
     seconds_per_stage: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     computed: Counter[str] = field(default_factory=Counter)             # stage → articles run this time
     cached: Counter[str] = field(default_factory=Counter)               # stage → articles restored from the cache
     cache_stats: Counter[str] = field(default_factory=Counter)          # "STAGE hit|miss|corrupt|write-error", ...
     fingerprints: dict[str, str] = field(default_factory=dict)          # per stage: what its cache entries depend on
-    content_digest: str | None = None      # same digest, same tables (engine/cache.py: content_digest)
+    content_digest: str | None = None      # same digest, same tables (engine/driver.py)
     excluded: list[str] = field(default_factory=list)                   # input paths left out: the pipeline's outputs
     started_at: str | None = None
     ended_at: str | None = None
+    parts: RunParts | None = None           # the rows, as table parts on disk
 
     def count(self, status: str) -> int:
         return sum(1 for i in self.inputs.values() if i.status == status)

@@ -30,6 +30,7 @@ class RunOptions:
     rerun: frozenset[str] = frozenset() # stages whose cache entries are ignored (recomputed)
     chunk_size: int = CHUNK_SIZE
     progress: bool = False              # progress bar (only drawn on a terminal)
+    parts_url: str | None = None        # where workers write table parts (fsspec URL); None: OUT/.parts
 
 
 @dataclass(frozen=True)

@@ -183,13 +183,12 @@ class Cache:
     fingerprints: dict[str, str]
     rerun: frozenset[str] = frozenset()
     stats: Counter = field(default_factory=Counter)      # "STAGE hit|miss|corrupt|write-error"
-    used: set[Path] = field(default_factory=set)
+    used: set[bytes] = field(default_factory=set)       # the keys of the entries this run read or wrote
 
     def get(self, stage: str, name: str, content_key: str) -> Any:
         if self.root is None or stage in self.rerun:
             return MISS
         path = self._path(stage, name, content_key)
-        self.used.add(path)
         value = self._read(path)
         self.stats[f"{stage} {'miss' if value is MISS else 'hit'}"] += 1
         return value
@@ -198,7 +197,6 @@ class Cache:
         if self.root is None:
             return
         path = self._path(stage, name, content_key)
-        self.used.add(path)
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             _write_entry(path, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
@@ -207,9 +205,17 @@ class Cache:
                 log.warning("cannot write %s cache entries (%s); the articles are annotated all the same", stage, exc)
             self.stats[f"{stage} write-error"] += 1
 
+    def keep_from(self, stage: str, name: str, content_key: str) -> None:
+        """Keep (not prune) the entries of ``stage`` and the article stages after it: another process writes them."""
+        if self.root is not None:
+            for later in ARTICLE_STAGES[ARTICLE_STAGES.index(stage):]:
+                self._path(later, name, content_key)
+
     def _path(self, stage: str, name: str, content_key: str) -> Path:
-        key = hashlib.sha256(f"{self.fingerprints[stage]}\0{content_key}".encode()).hexdigest()[:32]
-        return self.root / stage / name[:2] / f"{name}.{key}.pkl"
+        """An entry's file; the entry counts as used by this run (``prune`` keeps it)."""
+        key = hashlib.sha256(f"{self.fingerprints[stage]}\0{content_key}".encode()).digest()[:16]
+        self.used.add(key)
+        return self.root / stage / name[:2] / f"{name}.{key.hex()}.pkl"
 
     def _read(self, path: Path) -> Any:
         try:
@@ -234,7 +240,7 @@ class Cache:
             return 0
         removed = 0
         for path in self.root.glob("*/*/*"):
-            if path.suffix in (".pkl", ".tmp") and path not in self.used:
+            if path.suffix == ".tmp" or path.suffix == ".pkl" and _key(path) not in self.used:
                 removed += self._delete(path)
         self.stats["pruned"] += removed
         return removed
@@ -247,6 +253,14 @@ class Cache:
             self.stats["delete-error"] += 1
             return False
         return True
+
+
+def _key(path: Path) -> bytes | None:
+    """The key in an entry's file name (NAME.KEY.pkl), None for a name this cache does not write."""
+    try:
+        return bytes.fromhex(path.stem.rsplit(".", 1)[-1])
+    except ValueError:
+        return None
 
 
 def _write_entry(path: Path, data: bytes) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.engine.chunk import ChunkResult
+from pipeline.engine.chunk import ChunkSummary
 from pipeline.record import ARTICLE_STAGES, RunResult
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def run_log(path: Path, verbose: bool = False) -> Iterator[logging.Logger]:
         logger.setLevel(level)
 
 
-def add_chunk(result: RunResult, chunk: ChunkResult) -> None:
+def add_chunk(result: RunResult, chunk: ChunkSummary) -> None:
     """A finished chunk's stage times into the result, its internal errors' tracebacks into the log."""
     for stage, seconds in chunk.seconds.items():
         result.seconds_per_stage[stage] += seconds
@@ -53,13 +53,14 @@ class _NoBar:
 
 @contextmanager
 def bar(total: int, enabled: bool) -> Iterator:
-    """tqdm on stderr (articles done, rate, ETA) when asked for and stderr is a terminal; otherwise silent."""
+    """tqdm on stderr (input files done, rate, ETA) when asked for and stderr is a terminal; otherwise silent.
+    Files are read as the workers ask for work, so the bar follows the annotation too."""
     if not (enabled and total and sys.stderr.isatty()):
         yield _NoBar()
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, unit="article", desc="annotating", file=sys.stderr, smoothing=0.1) as shown:
+    with tqdm(total=total, unit="file", desc="processing", file=sys.stderr, smoothing=0.1) as shown:
         yield shown
 
 
@@ -70,8 +71,7 @@ def summary(result: RunResult) -> str:
     times = "  ".join(f"{k} {v:.2f}s" for k, v in result.seconds_per_stage.items())
     lines = [
         f"inputs    {n_in} = processed {done} + duplicates {dup} + errors {err}",
-        f"articles  {len(result.articles)} written; {sum(len(a.events) for a in result.articles)} events, "
-        f"{sum(len(a.mentions) for a in result.articles)} mentions",
+        f"articles  {result.n_articles} written; {result.n_events} events, {result.n_mentions} mentions",
         f"stages    run/cached: {stages}",
         f"time      {times}",
     ]

@@ -1,6 +1,6 @@
-"""What one worker process holds: the pipeline's chunk function, the knowledge and the NER tagger, set once
-(``init_worker``) by a process pool's initializer (pipeline/engine/pool.py) or a Dask worker plugin
-(pipeline/engine/dask_runner.py); ``annotate`` then runs a chunk with them."""
+"""What one worker process holds: the pipeline's chunk function, the settings, the knowledge, the task context
+and, once a chunk needs it, the NER tagger. A process pool's initializer (pipeline/engine/pool.py) or a Dask
+worker plugin (pipeline/engine/dask_runner.py) sets them once (``init_worker``); ``run`` then runs a task."""
 from __future__ import annotations
 
 import copyreg
@@ -9,12 +9,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.annotate import ner
-from pipeline.engine.chunk import ChunkFunction, ChunkResult, WorkItem
+from pipeline.engine.chunk import ChunkFunction, ChunkSummary, Task, TaskContext, WorkItem, run_task
 from pipeline.knowledge import Knowledge
 from pipeline.record import ARTICLE_STAGES
 from pipeline.settings import Settings
 
-_WORKER: dict = {}   # this process's chunk function, knowledge and tagger, set by init_worker
+_WORKER: dict = {}   # this process's chunk function, settings, knowledge, task context; set by init_worker
 
 
 def _mappingproxy(data: dict) -> MappingProxyType:
@@ -25,10 +25,14 @@ def _mappingproxy(data: dict) -> MappingProxyType:
 copyreg.pickle(MappingProxyType, lambda proxy: (_mappingproxy, (dict(proxy),)))
 
 
-def load_tagger(settings: Settings):
+def load_tagger(settings: Settings, threads: int | None = None):
     """The NER tagger, loaded once per process and model folder (None when NER is switched off)."""
     if not settings.use_ner:
         return None
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
     return _cached_tagger(Path(settings.model_dir).resolve())
 
 
@@ -37,24 +41,21 @@ def _cached_tagger(model_dir: Path):
     return ner.load_tagger(model_dir)
 
 
-def needs_tagger(chunks: list[list[WorkItem]], settings: Settings) -> bool:
+def needs_tagger(items: list[WorkItem], settings: Settings) -> bool:
     """True when NER is on and some article still has the ner stage (or one before it) to run."""
     ner_index = ARTICLE_STAGES.index("ner")
-    return settings.use_ner and any(ARTICLE_STAGES.index(item.start) <= ner_index for chunk in chunks for item in chunk)
+    return settings.use_ner and any(ARTICLE_STAGES.index(item.start) <= ner_index for item in items)
 
 
-def init_worker(annotate_chunk: ChunkFunction, settings: Settings, knowledge: Knowledge, load_model: bool,
+def init_worker(annotate_chunk: ChunkFunction, settings: Settings, knowledge: Knowledge, context: TaskContext,
                 torch_threads: int) -> None:
-    """Once per worker process: keep the chunk function and the knowledge, load the NER model (once per
-    process and model folder) with ``torch_threads`` threads."""
-    if load_model:
-        import torch
-
-        torch.set_num_threads(torch_threads)
-    _WORKER["annotate"] = annotate_chunk
-    _WORKER["knowledge"] = knowledge
-    _WORKER["tagger"] = load_tagger(settings) if load_model else None
+    """Once per worker process. The NER model is loaded by the first chunk that needs it (a rules-only re-run,
+    all from cached mentions, never loads it)."""
+    _WORKER.update(annotate=annotate_chunk, settings=settings, knowledge=knowledge, context=context,
+                   threads=torch_threads)
 
 
-def annotate(items: list[WorkItem]) -> ChunkResult:
-    return _WORKER["annotate"](items, _WORKER["knowledge"], _WORKER["tagger"])
+def run(task: Task) -> ChunkSummary:
+    settings = _WORKER["settings"]
+    tagger = load_tagger(settings, _WORKER["threads"]) if needs_tagger(task.items, settings) else None
+    return run_task(task, _WORKER["annotate"], _WORKER["knowledge"], tagger, _WORKER["context"])

@@ -85,9 +85,7 @@ def run_config(settings: Settings, options: RunOptions, output: OutputOptions) -
 def _counts(result: RunResult) -> dict:
     return {"inputs": len(result.inputs), "processed": result.count("processed"),
             "duplicates": result.count("duplicate"), "errors": result.count("error"),
-            "articles": len(result.articles),
-            "mentions": sum(len(a.mentions) for a in result.articles),
-            "events": sum(len(a.events) for a in result.articles),
+            "articles": result.n_articles, "mentions": result.n_mentions, "events": result.n_events,
             "stages_run": dict(sorted(result.computed.items())),
             "stages_from_cache": dict(sorted(result.cached.items())),
             "cache": dict(sorted(result.cache_stats.items()))}

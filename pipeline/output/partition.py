@@ -4,10 +4,12 @@ Every table keyed by article is split by the year its article was published (Asi
 mentions, events and participants always sit in the same year folder and joins stay within one partition.
 ``inputs`` and ``errors`` carry no publication date and are not partitioned. Articles without a date go to
 ``year=__HIVE_DEFAULT_PARTITION__`` (read back as a null year by pyarrow, pandas and DuckDB). The copy is
-staged with the flat tables and swapped in with them (pipeline/output/swap.py).
+written while the flat tables are (batch by batch, in their order) into a staged folder that is swapped in
+with them (pipeline/output/swap.py).
 """
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,6 +24,7 @@ PARTITIONING = ds.partitioning(pa.schema([(YEAR, pa.int16())]), flavor="hive")
 UNPARTITIONED = ("inputs", "errors")
 NO_YEAR = "__HIVE_DEFAULT_PARTITION__"
 PART_FILE = "part-0.parquet"
+BUFFER_BYTES = 16 << 20        # rows held for all of a table's year files together before the largest is written
 
 
 def publication_years(articles: pa.Table) -> dict[str, int | None]:
@@ -41,13 +44,49 @@ def by_year(table: pa.Table, years: dict[str, int | None]) -> dict[int | None, p
             for year in dict.fromkeys(column.to_pylist())}
 
 
-def stage_partitioned(tables: dict[str, pa.Table], staged: Staging, target: Path) -> None:
-    """Write the year partitions of ``tables`` into a staged folder that replaces ``target`` on commit."""
-    years = publication_years(tables["articles"])
-    staged.folder(target)
-    for name, table in tables.items():
-        if name in UNPARTITIONED:
-            continue
-        for year, part in by_year(table, years).items():
-            with staged.open_in(target, f"{name}/{year_folder(year)}/{PART_FILE}") as handle:
-                pq.write_table(part, handle, compression="zstd")
+class YearPartitions:
+    """The year files of every table, filled batch by batch (``articles`` first: it gives each article's
+    year) in a folder staged to replace ``target``."""
+
+    def __init__(self, staged: Staging, target: Path):
+        self.staged, self.target = staged, target
+        self.years: dict[str, int | None] = {}
+        self.files = ExitStack()
+        self.writers: dict[tuple[str, int | None], pq.ParquetWriter] = {}
+        self.pending: dict[tuple[str, int | None], list[pa.Table]] = {}
+        staged.folder(target)
+
+    def __enter__(self) -> YearPartitions:
+        return self
+
+    def __exit__(self, failed, *exc) -> None:
+        if failed is None:
+            self.close()
+        else:
+            self.files.close()        # the staged folder is thrown away with the rest
+
+    def add(self, table: str, batch: pa.Table) -> None:
+        if table in UNPARTITIONED:
+            return
+        if table == "articles":
+            self.years.update(publication_years(batch))
+        for year, rows in by_year(batch, self.years).items():
+            self.pending.setdefault((table, year), []).append(rows)
+        while sum(rows.nbytes for parts in self.pending.values() for rows in parts) > BUFFER_BYTES:
+            self._write(max(self.pending, key=lambda key: sum(rows.nbytes for rows in self.pending[key])))
+
+    def close(self) -> None:
+        """Write what is pending and close every file (staged with the folder)."""
+        for key in list(self.pending):
+            self._write(key)
+        with self.files:
+            for writer in self.writers.values():
+                writer.close()
+
+    def _write(self, key: tuple[str, int | None]) -> None:
+        rows = pa.concat_tables(self.pending.pop(key)).combine_chunks()
+        if key not in self.writers:
+            table, year = key
+            handle = self.files.enter_context(self.staged.open_in(self.target, f"{table}/{year_folder(year)}/{PART_FILE}"))
+            self.writers[key] = pq.ParquetWriter(handle, rows.schema, compression="zstd")
+        self.writers[key].write_table(rows)

@@ -5,6 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.engine import cache as stage_cache
@@ -47,6 +48,11 @@ def csv_files(result: run.RunResult, out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in run.write_outputs(result, out)}
 
 
+def rows(result: run.RunResult, out: Path, table: str) -> list[dict]:
+    run.write_outputs(result, out)
+    return pq.read_table(out / f"{table}.parquet").to_pylist()
+
+
 def test_a_warm_run_reads_everything_from_the_cache_and_writes_the_same_tables(folder, tmp_path):
     cold = process(folder, tmp_path / "cache")
     assert cold.computed == {"ingest": len(SEEDS) + 1, **{stage: len(SEEDS) for stage in ALL_STAGES}}
@@ -62,7 +68,7 @@ def test_a_renamed_file_reuses_its_entries_under_its_new_name(folder, tmp_path):
     (folder / SEEDS[0].name).rename(folder / "renamed.txt")
     again = process(folder, tmp_path / "cache")
     assert again.computed == {"ingest": 1}
-    assert "renamed.txt" in {a.page.source_path for a in again.articles}
+    assert "renamed.txt" in {row["source_path"] for row in rows(again, tmp_path / "out", "articles")}
 
 
 def test_an_edited_input_file_is_read_again_and_only_its_article_re_runs(folder, tmp_path):
@@ -91,9 +97,9 @@ def test_an_edited_event_rule_re_runs_events_only_from_cached_mentions(folder, t
     assert after.computed == {"events": len(SEEDS)}
     assert after.cached == {"ingest": len(SEEDS) + 1, "clean": len(SEEDS), "metadata": len(SEEDS),
                             "ner": len(SEEDS)}
-    assert [a.mentions for a in after.articles] == [a.mentions for a in before.articles]
-    old = {e.rule_id: e.confidence for a in before.articles for e in a.events}
-    new = {e.rule_id: e.confidence for a in after.articles for e in a.events}
+    assert rows(after, tmp_path / "after", "mentions") == rows(before, tmp_path / "before", "mentions")
+    old = {e["rule_id"]: e["confidence"] for e in rows(before, tmp_path / "before", "events")}
+    new = {e["rule_id"]: e["confidence"] for e in rows(after, tmp_path / "after", "events")}
     assert "meeting.summit" in old and new["meeting.summit"] != old["meeting.summit"]
 
 
@@ -150,7 +156,7 @@ def test_a_removed_input_loses_its_rows_and_its_cache_entries(folder, tmp_path):
     (folder / SEEDS[0].name).unlink()
     after = process(folder, tmp_path / "cache")
     assert SEEDS[0].name not in after.inputs
-    assert SEEDS[0].name not in {a.page.source_path for a in after.articles}
+    assert SEEDS[0].name not in {row["source_path"] for row in rows(after, tmp_path / "out", "articles")}
     assert len(list((tmp_path / "cache" / "events").rglob("*.pkl"))) == len(SEEDS) - 1
 
 

@@ -291,7 +291,8 @@ def awkward_folder(tmp_path, monkeypatch) -> Path:
     original_scandir = os.scandir
 
     def scandir(path="."):
-        if Path(path).name == "locked":     # root lists a 000 folder anyway: refuse as for another user
+        if not isinstance(path, int) and Path(path).name == "locked":   # (an int: a folder's fd, for rmtree)
+            # root lists a 000 folder anyway: refuse as for another user
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         return original_scandir(path)
     monkeypatch.setattr(os, "scandir", scandir)
