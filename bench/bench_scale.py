@@ -115,11 +115,12 @@ def cold_run(scale: int, ner: bool, corpus: Path, out: Path, args: argparse.Name
 
 
 def busy_cpu_seconds() -> float:
-    """CPU time the whole machine spent busy (all processes, all cores) since boot."""
+    """CPU time the whole machine's processes have used (all cores) since boot: not idle, I/O wait, time stolen
+    by the hypervisor, nor guest time (already counted in user time)."""
     import psutil
 
     times = psutil.cpu_times()
-    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+    return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq"))
 
 
 def summarise(scale: int, ner: bool, run: dict, load: tuple[float, ...], others: float) -> dict:
