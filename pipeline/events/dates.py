@@ -133,11 +133,21 @@ def _grammar_from_json(lexicon_json: str) -> _Grammar:
     return _compile(json.loads(lexicon_json))
 
 
+_BY_ID: dict[int, tuple[Mapping[str, Any], _Grammar]] = {}
+
+
 def grammar(lexicon: Mapping[str, Any]) -> _Grammar:
+    """The compiled grammar of a dates lexicon; the lexicon object seen before is answered without re-keying
+    it (serialising the lexicon on every sentence cost more than finding its dates)."""
+    known = _BY_ID.get(id(lexicon))
+    if known is not None and known[0] is lexicon:
+        return known[1]
     try:
-        return _grammar_from_json(json.dumps(lexicon, sort_keys=True, ensure_ascii=False))
+        compiled = _grammar_from_json(json.dumps(lexicon, sort_keys=True, ensure_ascii=False))
     except KeyError as exc:
         raise PipelineError("knowledge", f"dates_id lexicon lacks key {exc}; see pipeline/lexicons/dates_id.toml")
+    _BY_ID[id(lexicon)] = (lexicon, compiled)
+    return compiled
 
 
 def _month_end(year: int, month: int) -> int:
