@@ -10,9 +10,9 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.output.datapackage import write_datapackage
 from pipeline.knowledge import KnowledgeError, load_knowledge
+from pipeline.knowledge.compiled import compile_knowledge
 from pipeline.output.layout import CACHE_DIR
 from pipeline.output.manifest import outputs_current, outputs_key, write_manifest
-from pipeline.knowledge.profiles import load_profiles
 from pipeline.output.partition import update_partitioned
 from pipeline.record import PipelineError
 from pipeline.run import NER_ARTICLE_BATCH, RunOptions, check_model, process_folder, write_outputs
@@ -131,9 +131,12 @@ def run_command(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     try:
         knowledge = load_knowledge()
-        load_profiles(knowledge)          # a broken site profile stops the run before any page is read
+        compiled = compile_knowledge(knowledge)   # every data file checked: a broken one stops the run here
         check_model(settings)             # the model itself is loaded by each worker that needs it
-    except (KnowledgeError, FileNotFoundError, PipelineError) as exc:
+    except KnowledgeError as exc:
+        print(f"error: {exc}\nNo page was read: fix the knowledge files above and run again.", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, PipelineError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
@@ -150,7 +153,7 @@ def run_command(args: argparse.Namespace) -> int:
         unchanged = outputs_current(args.out, key)    # nothing changed since the last run: keep its files
         if not unchanged:
             write_outputs(result, args.out, csv_bom=args.csv_bom)
-            write_datapackage(args.out)
+            write_datapackage(args.out, compiled.event_type_names)
             update_partitioned(args.out, args.partition_by_year)
         write_manifest(result, args, settings, knowledge, key)
     except OSError as exc:

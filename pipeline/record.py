@@ -133,7 +133,7 @@ class Evidence:
 @dataclass(frozen=True)
 class Event:
     event_id: str
-    event_type: str           # MEETING | ARMS_DEAL | ACCESSION | AGREEMENT | MILITARY_EXERCISE
+    event_type: str           # the event_type of a rule file (rules/*.toml): MEETING, ARMS_DEAL, ...
     subtype: str | None       # e.g. summit, video_conference; accession stage: applied, protocol, member, observer, ...
     cameo_code: str
     plover_type: str

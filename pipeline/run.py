@@ -1,7 +1,8 @@
 """The pipeline, written out: ingest → clean → metadata → NER → events → tables.
 
-Each stage is a function of (record, knowledge[, settings]) that returns an enriched record. A stage that
-fails on one article turns into a Problem row and the run goes on with the next article.
+Each stage is a function of (record, its part of the compiled knowledge) that returns an enriched record. The
+knowledge is compiled and checked once, before any page is read (pipeline/knowledge/compiled.py): a broken data
+file stops the run there. A stage that fails on one article turns into a Problem row and the run goes on.
 
 A run reads every input, looks each article up in the cache (pipeline/engine/cache.py) and works out the first
 stage it still needs; that work is cut into chunks which an engine runs (this process or a process pool,
@@ -31,6 +32,7 @@ from pipeline.output import tables
 from pipeline.engine.cache import ARTICLE_STAGES, MISS, Cache
 from pipeline.engine.inputs import read_inputs
 from pipeline.knowledge import Knowledge, load_knowledge
+from pipeline.knowledge.compiled import Compiled, compile_knowledge
 from pipeline.record import Article, Page, PipelineError, Problem
 from pipeline.settings import Settings
 from pipeline.output.tables import InputStatus
@@ -145,13 +147,13 @@ class _Chunk:
         self.seconds[stage] += time.perf_counter() - started
 
 
-def annotate_chunk(items: list[WorkItem], knowledge: Knowledge, tagger) -> ChunkResult:
+def annotate_chunk(items: list[WorkItem], compiled: Compiled, tagger) -> ChunkResult:
     """clean → metadata → NER (sentences batched across the chunk) → events, each from its ``start``."""
     chunk = _Chunk(items)
-    chunk.each("annotate-pre-ner", "clean", lambda page: clean.clean(page, knowledge))
-    chunk.each("annotate-pre-ner", "metadata", lambda article: metadata.add_metadata(article, knowledge))
-    chunk.batched("ner", lambda articles: ner.add_mentions(articles, tagger, knowledge))
-    chunk.each("events", "events", lambda article: events.add_events(article, knowledge))
+    chunk.each("annotate-pre-ner", "clean", lambda page: clean.clean(page, compiled.profiles))
+    chunk.each("annotate-pre-ner", "metadata", lambda article: metadata.add_metadata(article, compiled.metadata))
+    chunk.batched("ner", lambda articles: ner.add_mentions(articles, tagger, compiled.names))
+    chunk.each("events", "events", lambda article: events.add_events(article, compiled.events))
     return ChunkResult(chunk.results, dict(chunk.seconds))
 
 
@@ -211,14 +213,16 @@ def _cached_tagger(model_dir: Path):
 
 def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: Knowledge | None = None,
                    tagger=None, options: RunOptions = RunOptions()) -> RunResult:
+    """Raises KnowledgeError, before any page is read, when a knowledge file is broken."""
     knowledge = knowledge or load_knowledge()
+    compiled = compile_knowledge(knowledge)
     result = RunResult(started_at=_now(), fingerprints=stage_cache.fingerprints(settings, knowledge))
     cache = Cache(options.cache_dir, result.fingerprints, options.rerun)
     exclude = [folder for folder in (options.output_dir, options.cache_dir) if folder is not None]
-    pages = read_inputs(Path(input_dir), settings, knowledge, result, cache, exclude)
+    pages = read_inputs(Path(input_dir), settings, compiled.pages, result, cache, exclude)
     finished: list[WorkItem | Article | Problem] = [from_cache(i, p, cache, result) for i, p in enumerate(pages)]
     todo = [state for state in finished if isinstance(state, WorkItem)]
-    for item, done in _run_items(todo, settings, knowledge, tagger, options, result):
+    for item, done in _run_items(todo, settings, compiled, tagger, options, result):
         finished[item.index] = store(item, done, cache, result)
     _collect(finished, result)
     result.content_digest = content_digest(pages, result)
@@ -228,13 +232,13 @@ def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: 
     return result
 
 
-def _run_items(todo: list[WorkItem], settings: Settings, knowledge: Knowledge, tagger, options: RunOptions,
+def _run_items(todo: list[WorkItem], settings: Settings, compiled: Compiled, tagger, options: RunOptions,
                result: RunResult) -> Iterator[tuple[WorkItem, ItemResult]]:
     from pipeline.engine import pool   # the engines import run.py for annotate_chunk
 
     by_index = {item.index: item for item in todo}
     with progress.bar(len(todo), options.progress) as bar:
-        for chunk in pool.run_chunks(chunks_of(todo, options.chunk_size), settings, knowledge, tagger, options):
+        for chunk in pool.run_chunks(chunks_of(todo, options.chunk_size), settings, compiled, tagger, options):
             for stage, seconds in chunk.seconds.items():
                 result.seconds_per_stage[stage] += seconds
             for done in chunk.items:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from pipeline.knowledge import Knowledge
-from pipeline.record import Article, Mention, PipelineError, RawSpan, Sentence, replace
-from pipeline.annotate.tokenize import LEXICON, Token, tokenizer_for
+from pipeline.record import Article, PipelineError, RawSpan, Sentence, replace
+from pipeline.annotate.normalise import NameRules, normalise
+from pipeline.annotate.tokenize import Token, Tokenizer
 
 FIELDS = ("title", "body", "captions")
 MODEL_FILE = "id_nertagger.pt"
@@ -24,7 +24,6 @@ RESOURCES_FILE = "resources.json"
 # Sentences per Stanza call in the reference tagger. With one thread, 1,460 corpus sentences ran at ~9.2k
 # tokens/s in batches of 32 or 64 and ~8.3k in batches of 128 or 256.
 BATCH_SENTENCES = 64
-MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
 # torch threads per process. On the shared 2-core machine, while other processes used the cores, the direct
 # tagger ran at 10.8k tokens/s with one thread and 2.0k with two (bench/bench_ner.py --threads, models/README.md);
 # parallelism comes from running more processes instead.
@@ -110,7 +109,7 @@ class ArticleSplit:
     tokens: list[list[Token]] = field(default_factory=list)   # offsets into the field's text
 
 
-def split_article(article: Article, tokenizer) -> ArticleSplit:
+def split_article(article: Article, tokenizer: Tokenizer) -> ArticleSplit:
     split = ArticleSplit()
     for name in FIELDS:
         text = article.field_text(name)
@@ -164,9 +163,8 @@ def spans_from_bio(article: Article, sentence: Sentence, tokens: list[Token], la
 
 
 def tag_articles(articles: Sequence[Article], tagger: Any,
-                 knowledge: Knowledge) -> list[tuple[tuple[Sentence, ...], tuple[RawSpan, ...]]]:
+                 tokenizer: Tokenizer) -> list[tuple[tuple[Sentence, ...], tuple[RawSpan, ...]]]:
     """(sentences, raw model spans) per article; all sentences of the batch are tagged together."""
-    tokenizer = tokenizer_for(knowledge.lexicon(LEXICON))
     splits = [split_article(article, tokenizer) for article in articles]
     flat = [[t.text for t in tokens] for split in splits for tokens in split.tokens]
     labels = tag_in_windows(tagger, flat) if tagger is not None else [["O"] * len(tokens) for tokens in flat]
@@ -182,27 +180,10 @@ def tag_articles(articles: Sequence[Article], tagger: Any,
     return results
 
 
-def add_mentions(articles: list[Article], tagger: Any, knowledge: Knowledge) -> list[Article]:
+def add_mentions(articles: list[Article], tagger: Any, rules: NameRules) -> list[Article]:
     """Stage function: + sentences and normalised mentions (tagger None: gazetteer mentions only)."""
-    normalise = _normaliser()
     done = []
-    for article, (sentences, raw) in zip(articles, tag_articles(articles, tagger, knowledge)):
-        mentions = normalise(article, raw, knowledge)
+    for article, (sentences, raw) in zip(articles, tag_articles(articles, tagger, rules.tokenizer)):
+        mentions = normalise(article, raw, rules)
         done.append(replace(article, sentences=sentences, mentions=tuple(mentions)))
     return done
-
-
-def _normaliser():
-    try:
-        from pipeline.annotate.normalise import normalise
-    except ModuleNotFoundError as exc:
-        if exc.name != "pipeline.annotate.normalise":
-            raise
-        return _unnormalised
-    return normalise
-
-
-def _unnormalised(article: Article, raw_spans: tuple[RawSpan, ...], knowledge: Knowledge) -> tuple[Mention, ...]:
-    """Stand-in while pipeline/annotate/normalise.py does not exist: model spans with their surface text."""
-    return tuple(Mention(s.field, s.sentence_index, s.start, s.end, s.text, MODEL_LABELS[s.label], s.text)
-                 for s in raw_spans)

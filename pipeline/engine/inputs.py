@@ -15,14 +15,14 @@ from typing import Iterable
 
 from pipeline.ingest import pages as ingest
 from pipeline.engine.cache import INGEST, MISS, Cache
-from pipeline.knowledge import Knowledge
+from pipeline.ingest.html_extract import PageRules
 from pipeline.record import Page, PipelineError, Problem, replace
 from pipeline.settings import Settings
 from pipeline.output.tables import InputStatus
 from pipeline.ingest.walk import VANISHED, list_inputs, read_regular
 
 
-def read_inputs(input_dir: Path, settings: Settings, knowledge: Knowledge, result,
+def read_inputs(input_dir: Path, settings: Settings, rules: PageRules, result,
                 cache: Cache | None = None, exclude: Iterable[Path] = ()) -> list[Page]:
     """Every file's pages and problems into ``result``; returns the pages to process, in path order.
     ``exclude``: folders never read (this run's output and cache folders, when inside the input folder)."""
@@ -33,7 +33,7 @@ def read_inputs(input_dir: Path, settings: Settings, knowledge: Knowledge, resul
     first_path: dict[str, str] = {}
     pages = []
     for rel, entry in listing.entries():
-        items = [entry] if isinstance(entry, Problem) else _read(entry, rel, settings, knowledge, cache, result)
+        items = [entry] if isinstance(entry, Problem) else _read(entry, rel, settings, rules, cache, result)
         for item in items:
             if _account(item, result, first_path):
                 pages.append(item)
@@ -56,7 +56,7 @@ def _account(item: Page | Problem, result, first_path: dict[str, str]) -> bool:
     return True
 
 
-def _read(path: Path, rel: str, settings: Settings, knowledge: Knowledge, cache: Cache, result) -> list:
+def _read(path: Path, rel: str, settings: Settings, rules: PageRules, cache: Cache, result) -> list:
     try:
         digest = _digest(path, settings)
     except FileNotFoundError:
@@ -67,16 +67,16 @@ def _read(path: Path, rel: str, settings: Settings, knowledge: Knowledge, cache:
             result.cached[INGEST] += 1
             return cached
     items = [_vanished(path, replace(item, source_path=rel + item.source_path[len(path.name):]))
-             for item in _pages_of(path, settings, knowledge)]
+             for item in _pages_of(path, settings, rules)]
     result.computed[INGEST] += 1
     if digest is not None and _cacheable(items) and _digest_or_none(path, settings) == digest:
         cache.put(INGEST, digest, rel, items)        # (only if the file did not change while it was read)
     return items or [Problem(rel, "ingest", "vanished", VANISHED)]
 
 
-def _pages_of(path: Path, settings: Settings, knowledge: Knowledge) -> list[Page | Problem]:
+def _pages_of(path: Path, settings: Settings, rules: PageRules) -> list[Page | Problem]:
     try:
-        return list(ingest.iter_pages(path, settings, knowledge))
+        return list(ingest.iter_pages(path, settings, rules))
     except PipelineError:           # the file went away: ingest saw no file and no folder there
         return []
 

@@ -1,6 +1,6 @@
 """Engines that run ``run.annotate_chunk`` over chunks of work: this process, or a pool of worker processes.
 
-Each worker process loads the knowledge and the NER model once (the pool's initializer) and then annotates
+Each worker process compiles the knowledge and loads the NER model once (the pool's initializer), then annotates
 chunk after chunk. Results come back in completion order; ``run.py`` puts them back in input order, so the
 tables do not depend on the number of workers. Workers are forked from a clean ``forkserver`` process rather
 than from the caller, which may hold threads (a progress bar, Dask, PyArrow) that a plain fork would copy
@@ -19,10 +19,11 @@ from typing import Iterator
 
 from pipeline import run
 from pipeline.knowledge import Knowledge
+from pipeline.knowledge.compiled import Compiled, compile_knowledge
 from pipeline.record import Problem
 from pipeline.settings import Settings
 
-_WORKER: dict = {}   # this process's knowledge and tagger, set by init_worker
+_WORKER: dict = {}   # this process's compiled knowledge and tagger, set by init_worker
 
 
 def _mappingproxy(data: dict) -> MappingProxyType:
@@ -38,12 +39,13 @@ def needs_tagger(chunks: list[list[run.WorkItem]], settings: Settings) -> bool:
 
 
 def init_worker(settings: Settings, knowledge: Knowledge, load_model: bool, torch_threads: int) -> None:
-    """Once per worker process: keep the knowledge, load the NER model (once per process and model folder)."""
+    """Once per worker process: compile the knowledge (once per digest), load the NER model (once per process
+    and model folder). The run compiled the same knowledge before reading any page, so this cannot fail on it."""
     if load_model:
         import torch
 
         torch.set_num_threads(torch_threads)
-    _WORKER["knowledge"] = knowledge
+    _WORKER["compiled"] = compile_knowledge(knowledge)
     _WORKER["tagger"] = run.load_tagger(settings) if load_model else None
 
 
@@ -61,7 +63,7 @@ def _exit_when_closed(sentinel) -> None:
 
 
 def annotate(items: list[run.WorkItem]) -> run.ChunkResult:
-    return run.annotate_chunk(items, _WORKER["knowledge"], _WORKER["tagger"])
+    return run.annotate_chunk(items, _WORKER["compiled"], _WORKER["tagger"])
 
 
 def failed_chunk(items: list[run.WorkItem], exc: BaseException) -> run.ChunkResult:
@@ -75,18 +77,19 @@ def failed_chunk(items: list[run.WorkItem], exc: BaseException) -> run.ChunkResu
     return run.ChunkResult(results, {})
 
 
-def run_chunks(chunks: list[list[run.WorkItem]], settings: Settings, knowledge: Knowledge, tagger,
+def run_chunks(chunks: list[list[run.WorkItem]], settings: Settings, compiled: Compiled, tagger,
                options: run.RunOptions) -> Iterator[run.ChunkResult]:
+    """Workers are sent the knowledge as loaded (small) and compile it themselves."""
     if not chunks:
         return
     if options.engine == "dask":
         from pipeline.engine import dask_runner
 
-        yield from dask_runner.run_chunks(chunks, settings, knowledge, options.scheduler, options.workers)
+        yield from dask_runner.run_chunks(chunks, settings, compiled.knowledge, options.scheduler, options.workers)
     elif min(options.workers, len(chunks)) <= 1:
-        yield from _in_process(chunks, settings, knowledge, tagger, torch_threads(options.workers))
+        yield from _in_process(chunks, settings, compiled, tagger, torch_threads(options.workers))
     else:
-        yield from _in_pool(chunks, settings, knowledge, min(options.workers, len(chunks)))
+        yield from _in_pool(chunks, settings, compiled.knowledge, min(options.workers, len(chunks)))
 
 
 def torch_threads(workers: int) -> int:
@@ -95,7 +98,7 @@ def torch_threads(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
-def _in_process(chunks, settings: Settings, knowledge: Knowledge, tagger,
+def _in_process(chunks, settings: Settings, compiled: Compiled, tagger,
                 threads: int) -> Iterator[run.ChunkResult]:
     if tagger is None and needs_tagger(chunks, settings):
         import torch
@@ -103,7 +106,7 @@ def _in_process(chunks, settings: Settings, knowledge: Knowledge, tagger,
         torch.set_num_threads(threads)
         tagger = run.load_tagger(settings)
     for chunk in chunks:
-        yield run.annotate_chunk(chunk, knowledge, tagger)
+        yield run.annotate_chunk(chunk, compiled, tagger)
 
 
 def _in_pool(chunks, settings: Settings, knowledge: Knowledge, workers: int) -> Iterator[run.ChunkResult]:

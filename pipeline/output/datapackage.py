@@ -1,18 +1,22 @@
 """``datapackage.json``: a Frictionless Data Package describing every CSV table, derived from schema.py.
 
 Field types, required columns, primary keys and descriptions come from ``pipeline/output/schema.py``; the allowed
-values of the closed categorical columns and the foreign keys between tables are declared here. Validate an
-output folder with ``frictionless validate OUT/datapackage.json``.
+values of the closed categorical columns and the foreign keys between tables are declared here, but for the event
+types, which come from the rule files (the compiled knowledge's ``event_types``). Validate an output folder with
+``frictionless validate OUT/datapackage.json``.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
+from typing import Sequence
 
 import pyarrow as pa
 
 from pipeline import __version__
+from pipeline.knowledge import load_knowledge
+from pipeline.knowledge.compiled import compile_knowledge
 from pipeline.output import schema
 from pipeline.output.layout import DATAPACKAGE
 from pipeline.output.tables import write_atomically
@@ -22,6 +26,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
 EVENT_FIELDS = ("body", "captions")
 
+EVENT_TYPE_COLUMN = ("events", "event_type")     # its values: the event types of the rule files
 # Closed vocabularies: (table, column) → every value the pipeline writes there. Open-ended categoricals
 # (site, rule ids, roles, error kinds) are not listed. The data dictionary shows these values too.
 ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -32,7 +37,6 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("mentions", "label"): LABELS,
     ("mentions", "source"): ("model", "gazetteer", "definition", "coreference"),
     ("entities", "label"): LABELS,
-    ("events", "event_type"): ("MEETING", "ARMS_DEAL", "ACCESSION", "AGREEMENT", "MILITARY_EXERCISE"),
     ("events", "date_precision"): ("day", "month", "year"),
     ("events", "date_basis"): ("sentence", "context", "publication"),
     ("events", "status"): ("happened", "planned", "proposed", "cancelled"),
@@ -76,7 +80,14 @@ def field_type(type_: pa.DataType) -> dict:
     raise ValueError(f"no Table Schema type for Arrow type {type_}; add it to pipeline/output/datapackage.py")
 
 
-def field_descriptor(table: schema.Table, column: schema.Column) -> dict:
+def allowed_values(event_types: Sequence[str] | None = None) -> dict[tuple[str, str], tuple[str, ...]]:
+    """ALLOWED_VALUES and the event types (default: those of the package's knowledge files)."""
+    if event_types is None:
+        event_types = compile_knowledge(load_knowledge()).event_type_names
+    return {**ALLOWED_VALUES, EVENT_TYPE_COLUMN: tuple(event_types)}
+
+
+def field_descriptor(table: schema.Table, column: schema.Column, allowed_by_column: dict | None = None) -> dict:
     descriptor = {"name": column.name, **field_type(column.type), "description": column.description}
     if pa.types.is_timestamp(column.type):
         descriptor["description"] += f" ISO 8601 with UTC offset; time zone {column.type.tz}."
@@ -85,7 +96,7 @@ def field_descriptor(table: schema.Table, column: schema.Column) -> dict:
     constraints = {}
     if not column.nullable:
         constraints["required"] = True
-    allowed = ALLOWED_VALUES.get((table.name, column.name))
+    allowed = (allowed_by_column if allowed_by_column is not None else allowed_values()).get((table.name, column.name))
     if allowed:
         constraints["enum"] = list(allowed)
     if constraints:
@@ -93,9 +104,10 @@ def field_descriptor(table: schema.Table, column: schema.Column) -> dict:
     return descriptor
 
 
-def table_schema(table: schema.Table) -> dict:
+def table_schema(table: schema.Table, allowed_by_column: dict | None = None) -> dict:
+    allowed_by_column = allowed_by_column if allowed_by_column is not None else allowed_values()
     descriptor = {
-        "fields": [field_descriptor(table, c) for c in table.columns],
+        "fields": [field_descriptor(table, c, allowed_by_column) for c in table.columns],
         "missingValues": [""],
         "primaryKey": list(table.primary_key),
     }
@@ -106,7 +118,7 @@ def table_schema(table: schema.Table) -> dict:
     return descriptor
 
 
-def resource(table: schema.Table, csv_path: Path) -> dict:
+def resource(table: schema.Table, csv_path: Path, allowed_by_column: dict | None = None) -> dict:
     """A CSV resource; when the file exists, its size, digest and encoding (with or without BOM) too."""
     descriptor = {"name": table.name, "path": csv_path.name, "profile": "tabular-data-resource",
                   "title": table.name, "description": table.description, "format": "csv",
@@ -117,11 +129,12 @@ def resource(table: schema.Table, csv_path: Path) -> dict:
         descriptor["bytes"] = len(payload)
         descriptor["hash"] = f"sha256:{hashlib.sha256(payload).hexdigest()}"
     descriptor["dialect"] = CSV_DIALECT
-    descriptor["schema"] = table_schema(table)
+    descriptor["schema"] = table_schema(table, allowed_by_column)
     return descriptor
 
 
-def build_datapackage(out_dir: Path) -> dict:
+def build_datapackage(out_dir: Path, event_types: Sequence[str] | None = None) -> dict:
+    allowed_by_column = allowed_values(event_types)
     return {
         "profile": "tabular-data-package",
         "name": "idnews-events",
@@ -130,13 +143,14 @@ def build_datapackage(out_dir: Path) -> dict:
                        "military exercises) with their evidence, as written by idnews-pipeline. Each CSV "
                        "has a Parquet twin with the same columns and explicit Arrow types.",
         "version": __version__,
-        "resources": [resource(t, Path(out_dir) / f"{t.name}.csv") for t in schema.TABLES],
+        "resources": [resource(t, Path(out_dir) / f"{t.name}.csv", allowed_by_column) for t in schema.TABLES],
     }
 
 
-def write_datapackage(out_dir: Path) -> Path:
-    """Describe the CSV tables already written in ``out_dir``; written atomically. Returns its path."""
+def write_datapackage(out_dir: Path, event_types: Sequence[str] | None = None) -> Path:
+    """Describe the CSV tables already written in ``out_dir`` (``event_types``: the run's compiled knowledge's;
+    default: the package's); written atomically. Returns its path."""
     path = Path(out_dir) / DATAPACKAGE
-    payload = json.dumps(build_datapackage(out_dir), indent=2, ensure_ascii=False) + "\n"
+    payload = json.dumps(build_datapackage(out_dir, event_types), indent=2, ensure_ascii=False) + "\n"
     write_atomically(path, payload.encode("utf-8"))
     return path

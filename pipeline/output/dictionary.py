@@ -6,7 +6,7 @@ import sys
 import pyarrow as pa
 
 from pipeline.output import schema
-from pipeline.output.datapackage import ALLOWED_VALUES
+from pipeline.output.datapackage import allowed_values
 
 HEADER = """# Data dictionary
 
@@ -40,26 +40,27 @@ def type_name(type_: pa.DataType) -> str:
     return str(type_)
 
 
-def allowed_values(table: schema.Table, column: schema.Column) -> str:
-    allowed = ALLOWED_VALUES.get((table.name, column.name))
+def allowed_text(table: schema.Table, column: schema.Column, allowed_by_column: dict) -> str:
+    allowed = allowed_by_column.get((table.name, column.name))
     return " Allowed: " + ", ".join(f"`{v}`" for v in allowed) + "." if allowed else ""
 
 
-def render_table(table: schema.Table) -> list[str]:
+def render_table(table: schema.Table, allowed_by_column: dict) -> list[str]:
     lines = [f"## {table.name}", "", table.description, "",
              f"Primary key: `{', '.join(table.primary_key)}`. Rows sorted by `{', '.join(table.sort_by)}`.", "",
              "| column | type | required | description | example |", "|---|---|---|---|---|"]
     for c in table.columns:
         example = f"`{c.example}`" if c.example else ""
         lines.append(f"| `{c.name}` | {type_name(c.type)} | {'yes' if not c.nullable else ''} | "
-                     f"{c.description}{allowed_values(table, c)} | {example} |")
+                     f"{c.description}{allowed_text(table, c, allowed_by_column)} | {example} |")
     return lines + [""]
 
 
 def render() -> str:
-    lines = [HEADER]
+    """The dictionary; the event types' allowed values are those of the package's rule files."""
+    lines, allowed_by_column = [HEADER], allowed_values()
     for table in schema.TABLES:
-        lines.extend(render_table(table))
+        lines.extend(render_table(table, allowed_by_column))
     return "\n".join(lines)
 
 

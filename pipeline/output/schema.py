@@ -146,7 +146,8 @@ EVENTS = Table(
     (
         _key("event_id", "Stable hash of article, event type and event key.", "e3f1c2a9b0d4e5f6"),
         ARTICLE_ID,
-        _c("event_type", CATEGORY, "MEETING, ARMS_DEAL, ACCESSION, AGREEMENT or MILITARY_EXERCISE.", "MEETING", False),
+        _c("event_type", CATEGORY, "Event type: the event_type of one of the rule files (pipeline/rules/*.toml).",
+           "MEETING", False),
         _c("subtype", CATEGORY, "Event subtype; for ACCESSION the stage (applied, protocol, member, observer, ...).",
            "summit"),
         _c("cameo_code", CATEGORY, "CAMEO event code.", "043", False),

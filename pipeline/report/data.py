@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
-from pipeline.output.datapackage import ALLOWED_VALUES
+from pipeline.knowledge import load_knowledge
+from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.knowledge.rulebook import EventType
 from pipeline.record import PipelineError
 
 REPORT_TABLES = ("articles", "events", "event_participants", "inputs", "errors")
-EVENT_TYPES = ALLOWED_VALUES[("events", "event_type")]
 NO_SITE = "(unknown: failed before cleaning)"
 TOP_ACTORS = 15
 
@@ -43,11 +45,18 @@ def summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
     }
 
 
-def events_per_year(events: pd.DataFrame) -> pd.DataFrame:
-    """Event counts, one row per year of date_start, one column per event type."""
+def event_types() -> tuple[EventType, ...]:
+    """The event types of the package's rule files, in their order, each with its colour."""
+    return compile_knowledge(load_knowledge()).event_types
+
+
+def events_per_year(events: pd.DataFrame, order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Event counts, one row per year of date_start, one column per event type (in ``order``, default the
+    rule files' order; types it does not know come last)."""
+    order = [t.name for t in event_types()] if order is None else list(order)
     years = pd.to_datetime(events["date_start"]).dt.year.rename("year")
     counts = events.groupby([years, events["event_type"].rename("type")]).size().unstack(fill_value=0)
-    ordered = [t for t in EVENT_TYPES if t in counts.columns] + sorted(set(counts.columns) - set(EVENT_TYPES))
+    ordered = [t for t in order if t in counts.columns] + sorted(set(counts.columns) - set(order))
     counts = counts.reindex(columns=ordered).astype(int)
     counts.columns.name = None
     return counts
