@@ -15,12 +15,12 @@ The names are imported when first used, so ``import pipeline`` stays quick (load
 __version__ = "0.1.0"
 
 __all__ = ["process_folder", "write_outputs", "load", "validate", "csv_dtypes", "csv_date_columns",
-           "Settings", "RunOptions", "RunResult", "Tables", "Problem", "__version__"]
+           "Settings", "RunOptions", "RunResult", "Tables", "Violation", "__version__"]
 
 _HOMES = {"process_folder": "pipeline.api", "write_outputs": "pipeline.api",
           "load": "pipeline.output.load", "Tables": "pipeline.output.load",
           "csv_dtypes": "pipeline.output.load", "csv_date_columns": "pipeline.output.load",
-          "validate": "pipeline.output.validate", "Problem": "pipeline.output.validate",
+          "validate": "pipeline.output.validate", "Violation": "pipeline.output.validate",
           "Settings": "pipeline.settings", "RunOptions": "pipeline.run", "RunResult": "pipeline.run"}
 
 

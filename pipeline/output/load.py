@@ -68,7 +68,7 @@ def read_table(out_dir: str | Path, name: str) -> pa.Table:
 
 
 def frame(table: pa.Table, declared: schema.Table) -> "pd.DataFrame":
-    import pandas as pd     # only the loader needs pandas: a run never imports it
+    import pandas as pd     # imported when first needed: `import pipeline` stays quick
 
     columns = {c.name: _series(table.column(c.name), c) for c in declared.columns}
     return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
@@ -84,8 +84,9 @@ def _series(column: pa.ChunkedArray, declared: schema.Column) -> "pd.Series":
 
 
 def csv_dtypes(name: str) -> dict[str, str]:
-    """pandas ``read_csv(dtype=...)`` for ``NAME.csv``: text and codes as ``string`` (categorical ones as
-    ``category``), integers as nullable ``Int32``, booleans as ``boolean``, numbers as ``float64``. Dates and
+    """pandas ``read_csv(dtype=...)`` for ``NAME.csv``: text and codes as ``string`` (categorical ones too:
+    pandas' ``category`` would infer "030" as the number 30 again), integers as nullable ``Int32``, booleans
+    as ``boolean``, numbers as ``float64``. Dates and
     timestamps are left out: name them in ``parse_dates``. Read with ``keep_default_na=False,
     na_values=[""]``, since only an empty cell is missing (a text "NA" is text)."""
     dtypes = {}
@@ -97,9 +98,7 @@ def csv_dtypes(name: str) -> dict[str, str]:
 
 
 def _csv_dtype(type_: pa.DataType) -> str | None:
-    if pa.types.is_dictionary(type_):
-        return "category"
-    if pa.types.is_string(type_):
+    if pa.types.is_dictionary(type_) or pa.types.is_string(type_):
         return "string"
     if pa.types.is_integer(type_):
         return f"Int{type_.bit_width}"
@@ -113,3 +112,21 @@ def _csv_dtype(type_: pa.DataType) -> str | None:
 def csv_date_columns(name: str) -> list[str]:
     """The date and timestamp columns of ``NAME.csv``, for pandas' ``parse_dates``."""
     return [c.name for c in schema.TABLES_BY_NAME[name].columns if _csv_dtype(c.type) is None]
+
+
+READR_CODES = (("string", "c"), ("dictionary", "c"), ("int", "i"), ("double", "d"), ("float", "d"),
+               ("bool", "l"), ("date32", "D"), ("timestamp", "T"))
+
+
+def readr_col_types(name: str) -> str:
+    """R readr's compact ``col_types`` for ``NAME.csv``, one letter a column: c (text and codes), i, d, l
+    (``true``/``false``), D (ISO date), T (ISO timestamp with offset, read as UTC)."""
+    return "".join(_readr_code(c.type) for c in schema.TABLES_BY_NAME[name].columns)
+
+
+def _readr_code(type_: pa.DataType) -> str:
+    text = str(type_)
+    for prefix, code in READR_CODES:
+        if text.startswith(prefix):
+            return code
+    raise ValueError(f"no readr column type for Arrow type {type_}; add it to pipeline/output/load.py")

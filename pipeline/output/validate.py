@@ -1,9 +1,10 @@
 """``idnews-pipeline validate OUT``: does an output folder hold what its ``datapackage.json`` describes?
 
 For every table: both files are there with the size and SHA-256 the package gives (a file edited or cut
-after the run shows here); the Parquet file has this version's columns and Arrow types; its values keep the
-package's constraints (required columns filled, closed vocabularies, unique primary keys, foreign keys that
-find their row); and the CSV is exactly the Parquet table written as CSV, so both hold the same rows.
+after the run shows here); the Parquet file has this version's columns and Arrow types, nullability
+included (Parquet refuses a null in a required column, so required values are checked there); its values
+keep the package's other constraints (closed vocabularies, unique primary keys, foreign keys that find their
+row); and the CSV is exactly the Parquet table written as CSV, so both hold the same rows.
 
 The checks run on Arrow tables with pyarrow rather than through frictionless: they cover the Parquet files
 (frictionless reads the CSVs only), they need nothing beyond the pipeline's own dependencies, and they are
@@ -33,7 +34,7 @@ EXAMPLES = 3    # offending values quoted per violation
 @dataclass(frozen=True)
 class Violation:
     table: str        # the resource's name
-    check: str        # file | hash | schema | required | enum | primary-key | foreign-key | csv
+    check: str        # file | hash | schema | enum | primary-key | foreign-key | csv
     message: str
 
     def __str__(self) -> str:
@@ -101,9 +102,11 @@ def _schema_difference(found: pa.Schema, declared: schema.Table) -> str:
     expected = declared.arrow_schema
     if found.names != expected.names:
         return f"columns {found.names} instead of {expected.names}"
-    wrong = [f"{f.name} is {f.type}{'' if f.nullable else ' not null'}, not {e.type}{'' if e.nullable else ' not null'}"
-             for f, e in zip(found, expected) if not f.equals(e)]
-    return "; ".join(wrong)
+    return "; ".join(f"{f.name}: {_type(f)} instead of {_type(e)}" for f, e in zip(found, expected) if not f.equals(e))
+
+
+def _type(field: pa.Field) -> str:
+    return f"{field.type}{'' if field.nullable else ' (required)'}"
 
 
 # ---------------------------------------------------------------- constraints
@@ -113,11 +116,8 @@ def _constraints(resource: dict, tables: dict[str, pa.Table]) -> list[Violation]
     table = tables[name]
     found = []
     for field in described.get("fields", []):
-        column, constraints = table.column(field["name"]), field.get("constraints", {})
-        if constraints.get("required") and column.null_count:
-            found.append(Violation(name, "required", f"{field['name']}: {column.null_count} empty value(s)"))
-        if "enum" in constraints:
-            found += _enum(name, field["name"], column, constraints["enum"])
+        if "enum" in field.get("constraints", {}):
+            found += _enum(name, field["name"], table.column(field["name"]), field["constraints"]["enum"])
     found += _primary_key(name, table, described.get("primaryKey", []))
     for key in described.get("foreignKeys", []):
         target = key["reference"]["resource"] or name
