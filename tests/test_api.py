@@ -13,7 +13,7 @@ import pytest
 
 import pipeline
 from pipeline.__main__ import main
-from tests.paths import REPO_DIR
+from tests.paths import REPO_DIR, copy_seeds
 
 SEEDS = sorted((REPO_DIR / "corpus").glob("00[0-2]_*.txt"))
 TABLE_FILES = ("articles.csv", "events.parquet", "event_participants.csv", "inputs.csv", "errors.parquet")
@@ -22,8 +22,7 @@ TABLE_FILES = ("articles.csv", "events.parquet", "event_participants.csv", "inpu
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("pages")
-    for seed in SEEDS:
-        shutil.copy(seed, folder / seed.name)
+    copy_seeds(folder, "00[0-2]_*.txt")
     (folder / "empty.txt").write_bytes(b"")
     return folder
 

@@ -2,16 +2,15 @@
 on a sample folder: two seed pages in pages/, the hand-made sample tables in outputs/."""
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
 
 from outputs_sample import README, readme_examples, write_sample_outputs
 from pipeline.output import partition
-from tests.paths import REPO_DIR
+from tests.paths import CORPUS_DIR, copy_seeds
 
-SEEDS = sorted((REPO_DIR / "corpus").glob("00[0-1]_*.txt"))
+SEEDS = sorted(CORPUS_DIR.glob("00[0-1]_*.txt"))
 
 
 @pytest.fixture(scope="module")
@@ -19,9 +18,7 @@ def namespace(tmp_path_factory) -> dict:
     """Every example run in order, in one namespace, from a folder holding ``outputs/``."""
     folder = tmp_path_factory.mktemp("project")
     partition.update_partitioned(write_sample_outputs(folder / "outputs"), enabled=True)
-    (folder / "pages").mkdir()
-    for seed in SEEDS:
-        shutil.copy(seed, folder / "pages" / seed.name)
+    copy_seeds(folder / "pages", "00[0-1]_*.txt")
     names: dict = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)

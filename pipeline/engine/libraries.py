@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 # Distributions a library uses without declaring them: lxml.html.soupparser (our parser for markup lxml
 # cannot read) imports BeautifulSoup, which lxml lists only as an optional extra.
@@ -42,7 +43,7 @@ def imported_distributions(source: str) -> frozenset[str]:
             tops |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             tops.add(node.module.split(".")[0])
-    return frozenset(_canonical(dist) for top in tops - LOCAL for dist in _providers(top))
+    return frozenset(canonicalize_name(dist) for top in tops - LOCAL for dist in _providers(top))
 
 
 def _providers(top: str) -> list[str]:
@@ -72,7 +73,7 @@ def _requirements(name: str) -> list[str]:
     for line in metadata.requires(name) or ():
         requirement = Requirement(line)
         if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-            found.append(_canonical(requirement.name))
+            found.append(canonicalize_name(requirement.name))
     return found
 
 
@@ -87,7 +88,3 @@ def installed_version(name: str) -> str | None:
 @lru_cache(maxsize=1)
 def _import_providers() -> dict[str, list[str]]:
     return metadata.packages_distributions()
-
-
-def _canonical(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")

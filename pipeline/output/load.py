@@ -8,6 +8,7 @@ timestamps in Asia/Jakarta. ``csv_dtypes`` gives pandas' ``read_csv`` the same t
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -75,12 +76,18 @@ def frame(table: pa.Table, declared: schema.Table) -> "pd.DataFrame":
 
 
 def _series(column: pa.ChunkedArray, declared: schema.Column) -> "pd.Series":
+    mapper = _nullable_dtypes().get if declared.nullable else None
+    return column.to_pandas(types_mapper=mapper, date_as_object=False).rename(declared.name)
+
+
+@lru_cache(maxsize=1)
+def _nullable_dtypes() -> dict:
+    """pandas' nullable dtypes for the Arrow types whose nulls numpy cannot hold (an int column with a gap
+    would turn float, a bool column object)."""
     import pandas as pd
 
-    nullable = {pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(),
-                pa.bool_(): pd.BooleanDtype()}
-    mapper = nullable.get if declared.nullable else None
-    return column.to_pandas(types_mapper=mapper, date_as_object=False).rename(declared.name)
+    return {pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(),
+            pa.bool_(): pd.BooleanDtype()}
 
 
 def csv_dtypes(name: str) -> dict[str, str]:

@@ -2,7 +2,6 @@
 that run on the library, from the cache entries of the stages before them."""
 from __future__ import annotations
 
-import shutil
 from importlib import metadata
 from pathlib import Path
 
@@ -14,9 +13,8 @@ from pipeline.engine import libraries
 from pipeline.knowledge import load_knowledge
 from pipeline.output.manifest import library_versions
 from pipeline.settings import Settings
-from tests.paths import REPO_DIR
+from tests.paths import CORPUS_DIR, copy_seeds
 
-SEEDS = sorted((REPO_DIR / "corpus").glob("00[0-4]_*.txt"))
 NO_NER = Settings(use_ner=False)
 
 
@@ -62,13 +60,13 @@ def test_an_upgraded_library_changes_the_fingerprints_of_the_stages_that_run_on_
     assert {s for s in before if before[s] != stage_cache.fingerprints(NO_NER, knowledge)[s]} == {"ingest"}
 
 
+SEEDS = sorted(CORPUS_DIR.glob("00[0-4]_*.txt"))
+
+
 @pytest.fixture()
 def folder(tmp_path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for seed in SEEDS:
-        shutil.copy(seed, folder / seed.name)
-    return folder
+    copy_seeds(tmp_path / "in")
+    return tmp_path / "in"
 
 
 def process(folder: Path, cache_dir: Path) -> run.RunResult:
