@@ -35,9 +35,10 @@ RULES_EDITED = """
 import sys
 from pathlib import Path
 import pipeline.__main__ as cli
+import pipeline.api as api
 from pipeline.knowledge import load_knowledge
 root = Path(sys.argv[1])
-cli.load_knowledge = lambda: load_knowledge(root)
+api.load_knowledge = lambda: load_knowledge(root)
 sys.exit(cli.main(sys.argv[2:]))
 """
 

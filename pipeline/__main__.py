@@ -1,4 +1,5 @@
-"""Command line: ``python -m pipeline run INPUT --out DIR`` (also installed as ``idnews-pipeline``)."""
+"""Command line: ``python -m pipeline run INPUT --out DIR`` (also installed as ``idnews-pipeline``), and
+``report OUT`` (the HTML report) and ``validate OUT`` (the folder against its datapackage.json)."""
 from __future__ import annotations
 
 import argparse
@@ -8,14 +9,11 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.output.datapackage import write_datapackage
-from pipeline.knowledge import KnowledgeError, load_knowledge
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.api import prepare, process_folder, write_outputs
+from pipeline.knowledge import KnowledgeError
 from pipeline.output.layout import CACHE_DIR
-from pipeline.output.manifest import outputs_current, outputs_key, write_manifest
-from pipeline.output.partition import update_partitioned
 from pipeline.record import PipelineError
-from pipeline.run import NER_ARTICLE_BATCH, RunOptions, check_model, process_folder, write_outputs
+from pipeline.run import NER_ARTICLE_BATCH, RunOptions
 from pipeline.settings import Settings
 
 STAGE_NAMES = {"ingest": "ingest", "clean": "annotate-pre-ner", "metadata": "annotate-pre-ner",
@@ -53,6 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
                           "article's publication year (WIB)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     add_batch_options(run)
+    report = commands.add_parser("report", help="write OUT/report/index.html, an HTML report of the tables",
+                                 description="Write OUT/report/index.html: counts, event timeline, most frequent "
+                                             "actors, accessions, per-site counts (needs the report extra: "
+                                             "pip install 'idnews-pipeline[report]').")
+    report.add_argument("out", type=Path, help="an output folder written by the run command")
+    validate = commands.add_parser("validate", help="check an output folder against its datapackage.json",
+                                   description="Check every table of OUT against OUT/datapackage.json and this "
+                                               "version's schemas: files present and unchanged, Arrow types, "
+                                               "required values, allowed values, unique keys, foreign keys, CSV "
+                                               "equal to Parquet. Exit code 0: valid; 1: problems found (listed); "
+                                               "2: OUT holds no readable datapackage.json.")
+    validate.add_argument("out", type=Path, help="an output folder written by the run command")
     return parser
 
 
@@ -130,9 +140,7 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
     settings = settings_from(args)
     try:
-        knowledge = load_knowledge()
-        compiled = compile_knowledge(knowledge)   # every data file checked: a broken one stops the run here
-        check_model(settings)             # the model itself is loaded by each worker that needs it
+        knowledge = prepare(settings)     # a broken data file or a missing model stops the run before any page is read
     except KnowledgeError as exc:
         print(f"error: {exc}\nNo page was read: fix the knowledge files above and run again.", file=sys.stderr)
         return 2
@@ -140,7 +148,7 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        result = process_folder(args.input, settings, knowledge, options=options_from(args))
+        result = process_folder(args.input, settings, options_from(args), knowledge)
     except PipelineError as exc:          # the Dask engine missing or its scheduler unreachable
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
@@ -148,27 +156,47 @@ def run_command(args: argparse.Namespace) -> int:
         print("interrupted: the previous outputs are unchanged; articles finished so far are cached, "
               "so the same command resumes from there", file=sys.stderr)
         return 130
-    key = outputs_key(result, args)
     try:
-        unchanged = outputs_current(args.out, key)    # nothing changed since the last run: keep its files
-        if not unchanged:
-            write_outputs(result, args.out, csv_bom=args.csv_bom)
-            write_datapackage(args.out, compiled.event_type_names)
-            update_partitioned(args.out, args.partition_by_year)
-        write_manifest(result, args, settings, knowledge, key)
+        changed = write_outputs(result, args.out, csv_bom=args.csv_bom, partition_by_year=args.partition_by_year)
     except OSError as exc:
         print(f"error: cannot write outputs to {args.out}: {exc.strerror or exc}; "
               "previous outputs there are unchanged", file=sys.stderr)
         return 3
     if not args.quiet:
         print(result.summary())
-        print(f"tables in {args.out}/ already up to date" if unchanged else f"tables written to {args.out}/")
+        print(f"tables written to {args.out}/" if changed else f"tables in {args.out}/ already up to date")
     return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    try:
+        from pipeline.report import render
+    except ImportError as exc:
+        print(f"error: the report needs {exc.name}: pip install 'idnews-pipeline[report]'", file=sys.stderr)
+        return 2
+    return render.main([str(args.out)])
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    from pipeline.output.validate import validate
+
+    try:
+        violations = validate(args.out)
+    except PipelineError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    for violation in violations:
+        print(violation)
+    print(f"{args.out}: {len(violations)} problem(s) found" if violations else f"{args.out}: valid")
+    return 1 if violations else 0
+
+
+COMMANDS = {"run": run_command, "report": report_command, "validate": validate_command}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return run_command(args)
+    return COMMANDS[args.command](args)
 
 
 if __name__ == "__main__":

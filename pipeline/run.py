@@ -67,6 +67,11 @@ class RunResult:
     excluded: list[str] = field(default_factory=list)   # input paths left out: the pipeline's own outputs
     started_at: str | None = None
     ended_at: str | None = None
+    # What produced it, for manifest.json when the result is written (pipeline.write_outputs).
+    input_dir: Path | None = None
+    settings: Settings | None = None
+    knowledge: Knowledge | None = None
+    options: RunOptions | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for i in self.inputs.values() if i.status == status)
@@ -216,7 +221,8 @@ def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: 
     """Raises KnowledgeError, before any page is read, when a knowledge file is broken."""
     knowledge = knowledge or load_knowledge()
     compiled = compile_knowledge(knowledge)
-    result = RunResult(started_at=_now(), fingerprints=stage_cache.fingerprints(settings, knowledge))
+    result = RunResult(started_at=_now(), fingerprints=stage_cache.fingerprints(settings, knowledge),
+                       input_dir=Path(input_dir), settings=settings, knowledge=knowledge, options=options)
     cache = Cache(options.cache_dir, result.fingerprints, options.rerun)
     exclude = [folder for folder in (options.output_dir, options.cache_dir) if folder is not None]
     pages = read_inputs(Path(input_dir), settings, compiled.pages, result, cache, exclude)

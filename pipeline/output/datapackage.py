@@ -3,7 +3,12 @@
 Field types, required columns, primary keys and descriptions come from ``pipeline/output/schema.py``; the allowed
 values of the closed categorical columns and the foreign keys between tables are declared here, but for the event
 types, which come from the rule files (the compiled knowledge's ``event_types``). Validate an output folder with
-``frictionless validate OUT/datapackage.json``.
+``idnews-pipeline validate OUT`` (CSV and Parquet) or ``frictionless validate OUT/datapackage.json`` (the CSVs).
+
+Each resource also describes the table's Parquet twin in a ``parquet`` property of its own (path, size,
+digest, Arrow type of every column): an extension of the Data Package, since the same table is one resource,
+and frictionless reads a Parquet resource through pandas, which turns a nullable integer column into floats
+that then fail the integer type.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from pipeline.output.layout import DATAPACKAGE
 from pipeline.output.tables import write_atomically
 
 UTF8_BOM = b"\xef\xbb\xbf"
+PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
 EVENT_FIELDS = ("body", "captions")
@@ -126,11 +132,24 @@ def resource(table: schema.Table, csv_path: Path, allowed_by_column: dict | None
     if csv_path.is_file():
         payload = csv_path.read_bytes()
         descriptor["encoding"] = "utf-8-sig" if payload.startswith(UTF8_BOM) else "utf-8"
-        descriptor["bytes"] = len(payload)
-        descriptor["hash"] = f"sha256:{hashlib.sha256(payload).hexdigest()}"
+        descriptor.update(file_digest(payload))
     descriptor["dialect"] = CSV_DIALECT
     descriptor["schema"] = table_schema(table, allowed_by_column)
+    descriptor["parquet"] = parquet_twin(table, csv_path.with_name(f"{table.name}.parquet"))
     return descriptor
+
+
+def parquet_twin(table: schema.Table, path: Path) -> dict:
+    """The ``parquet`` property of a resource: the Parquet file of the same table and its Arrow types."""
+    descriptor = {"path": path.name, "format": "parquet", "mediatype": PARQUET_MEDIATYPE}
+    if path.is_file():
+        descriptor.update(file_digest(path.read_bytes()))
+    descriptor["arrowTypes"] = {c.name: str(c.type) for c in table.columns}
+    return descriptor
+
+
+def file_digest(payload: bytes) -> dict:
+    return {"bytes": len(payload), "hash": f"sha256:{hashlib.sha256(payload).hexdigest()}"}
 
 
 def build_datapackage(out_dir: Path, event_types: Sequence[str] | None = None) -> dict:
@@ -141,7 +160,8 @@ def build_datapackage(out_dir: Path, event_types: Sequence[str] | None = None) -
         "title": "Events extracted from Indonesian news pages",
         "description": "Articles, entity mentions and events (meetings, arms deals, accessions, agreements, "
                        "military exercises) with their evidence, as written by idnews-pipeline. Each CSV "
-                       "has a Parquet twin with the same columns and explicit Arrow types.",
+                       "has a Parquet twin with the same columns and explicit Arrow types, described in "
+                       "the resource's 'parquet' property.",
         "version": __version__,
         "resources": [resource(t, Path(out_dir) / f"{t.name}.csv", allowed_by_column) for t in schema.TABLES],
     }

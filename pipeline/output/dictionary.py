@@ -7,6 +7,7 @@ import pyarrow as pa
 
 from pipeline.output import schema
 from pipeline.output.datapackage import allowed_values
+from pipeline.output.load import readr_col_types
 
 HEADER = """# Data dictionary
 
@@ -28,7 +29,16 @@ changed. The Parquet files hold every value exactly as extracted: use them (or d
 the first character matters.
 
 The same types, required columns, allowed values and keys are in `datapackage.json` in every output folder (a
-Frictionless Data Package; check a folder with `frictionless validate OUT/datapackage.json`).
+Frictionless Data Package; check a folder with `idnews-pipeline validate OUT`, or its CSVs with
+`frictionless validate OUT/datapackage.json`). Each Parquet file carries the column descriptions below as
+field metadata.
+
+**Reading the CSV files with these types.** A CSV reader guesses types, and reads a code such as
+`cameo_code` "030" as the number 30. `pipeline.load(OUT)` gives the Parquet tables as typed pandas frames. For
+the CSVs, pass the types: pandas `pd.read_csv(path, dtype=pipeline.csv_dtypes(NAME), keep_default_na=False,
+na_values=[""], parse_dates=pipeline.csv_date_columns(NAME))`; R readr `readr::read_csv(path, col_types =
+"…", na = "")` with the string given under each table (c text, i integer, d number, l logical, D date,
+T timestamp).
 """
 
 
@@ -47,7 +57,8 @@ def allowed_text(table: schema.Table, column: schema.Column, allowed_by_column: 
 
 def render_table(table: schema.Table, allowed_by_column: dict) -> list[str]:
     lines = [f"## {table.name}", "", table.description, "",
-             f"Primary key: `{', '.join(table.primary_key)}`. Rows sorted by `{', '.join(table.sort_by)}`.", "",
+             f"Primary key: `{', '.join(table.primary_key)}`. Rows sorted by `{', '.join(table.sort_by)}`. "
+             f"readr `col_types = \"{readr_col_types(table.name)}\"`.", "",
              "| column | type | required | description | example |", "|---|---|---|---|---|"]
     for c in table.columns:
         example = f"`{c.example}`" if c.example else ""

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.output import schema
-from pipeline.engine.cache import code_digest, fingerprints, knowledge_digest, model_digests
+from pipeline.engine.cache import (STAGE_MODULES, code_digest, fingerprints, knowledge_digest, model_digests,
+                                   stage_libraries)
 from pipeline.output.layout import CACHE_DIR, DATAPACKAGE, MANIFEST, PARTITION_DIR, REPORT_DIR
 from pipeline.settings import REPO_DIR
 from pipeline.output.tables import write_atomically
@@ -51,8 +52,8 @@ def outputs_key(result, args) -> str | None:
     """What the output files are made from: the run's content digest, the table code and the output options."""
     if getattr(result, "content_digest", None) is None:
         return None
-    parts = [result.content_digest, code_digest(TABLE_CODE), __version__, bool(getattr(args, "csv_bom", False)),
-             bool(getattr(args, "partition_by_year", False))]
+    parts = [result.content_digest, code_digest(TABLE_CODE), stage_libraries(TABLE_CODE), __version__,
+             bool(getattr(args, "csv_bom", False)), bool(getattr(args, "partition_by_year", False))]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
@@ -66,6 +67,14 @@ def outputs_current(out_dir: Path, key: str | None) -> bool:
     listed = manifest.get("output_files") or {}
     return key is not None and manifest.get("outputs_key") == key and bool(listed) and \
         output_digests(out_dir) == listed
+
+
+def library_versions() -> dict[str, str]:
+    """Every library the stages and the table writer run on, with its version (see engine/libraries.py)."""
+    found = {}
+    for modules in (*STAGE_MODULES.values(), TABLE_CODE):
+        found.update(stage_libraries(modules))
+    return dict(sorted(found.items()))
 
 
 def git_commit() -> str | None:
@@ -112,6 +121,7 @@ def write_manifest(result, args, settings, knowledge, key: str | None = None) ->
         "config": _config(args, settings),
         "settings": {"max_input_bytes": settings.max_input_bytes, "use_ner": settings.use_ner,
                      "model_dir": str(settings.model_dir)},
+        "libraries": library_versions(),
         "model_files": model_digests(Path(settings.model_dir)) if settings.use_ner else {},
         "knowledge_digest": knowledge.digest,
         "knowledge_digests": {part: knowledge_digest(knowledge, (part,))

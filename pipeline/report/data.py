@@ -10,6 +10,7 @@ from pipeline.knowledge import load_knowledge
 from pipeline.knowledge.compiled import compile_knowledge
 from pipeline.knowledge.rulebook import EventType
 from pipeline.record import PipelineError
+from pipeline.output.load import load
 
 REPORT_TABLES = ("articles", "events", "event_participants", "inputs", "errors")
 NO_SITE = "(unknown: failed before cleaning)"
@@ -17,19 +18,13 @@ TOP_ACTORS = 15
 
 
 def load_outputs(out_dir: Path) -> dict[str, pd.DataFrame]:
-    """The tables the report needs, as plain (non-categorical) pandas frames."""
-    missing = [n for n in REPORT_TABLES if not (Path(out_dir) / f"{n}.parquet").is_file()]
-    if missing:
-        raise PipelineError("no-outputs", f"{out_dir} has no {', '.join(m + '.parquet' for m in missing)}; "
-                                          f"run `make run OUT={out_dir}` first")
-    frames = {}
-    for name in REPORT_TABLES:
-        frame = pd.read_parquet(Path(out_dir) / f"{name}.parquet")
+    """The tables the report needs, as pandas frames with plain (non-categorical) strings."""
+    frames = load(out_dir, REPORT_TABLES)
+    for frame in frames.values():
         for column in frame.columns:
             if isinstance(frame[column].dtype, pd.CategoricalDtype):
                 frame[column] = frame[column].astype(object)
-        frames[name] = frame
-    return frames
+    return dict(frames)
 
 
 def summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import __main__ as cli
+from pipeline import api
 from pipeline import run
 from pipeline.engine import inputs, pool
 from pipeline.events.extract import add_events
@@ -57,7 +58,7 @@ def no_page_is_read(monkeypatch):
 
 
 def run_cli(monkeypatch, root: Path, tmp_path: Path) -> int:
-    monkeypatch.setattr(cli, "load_knowledge", lambda: load_knowledge(root))
+    monkeypatch.setattr(api, "load_knowledge", lambda: load_knowledge(root))
     (tmp_path / "in").mkdir(exist_ok=True)
     (tmp_path / "in" / "page.txt").write_text("Judul\n\nJAKARTA - Isi berita yang cukup panjang untuk dibaca.\n")
     return cli.main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-ner", "--quiet"])
