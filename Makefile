@@ -6,24 +6,45 @@ CORPUS ?= corpus
 OUT    ?= outputs
 ARGS   ?=
 DATA   ?= ../shared/data
+# The exact versions CI tests with (scripts/freeze_constraints.py); CONSTRAINTS=/dev/null installs the newest
+# releases pyproject.toml allows.
+CONSTRAINTS ?= constraints.txt
+PIP    := $(PY) -m pip install --quiet -c $(CONSTRAINTS)
 
-.PHONY: install run report test eval train-ner lexicons bench bench-hostile clean-venv
+.PHONY: install run report test eval train-ner lexicons bench bench-hostile clean-venv constraints upgrade-constraints
 
-$(VENV)/.installed: pyproject.toml
+# torch first, on its own: pip takes the CPU build of 2.13.0 this machine keeps on disk (see README, Installing).
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "torch==2.13.0"
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PIP) "torch==2.13.0"
+	$(PIP) -e ".[test]"
 	touch $@
 
 install: $(VENV)/.installed
 
+# Pins every package of .venv (the versions the tests passed with) into constraints.txt.
+constraints: install
+	$(PY) scripts/freeze_constraints.py --out constraints.txt
+
+# Moves the pins to the newest releases pyproject.toml allows: a fresh venv without the pins, the tests, then
+# the freeze. Review `git diff constraints.txt` before committing it.
+UPGRADE_VENV ?= build/upgrade-venv
+upgrade-constraints:
+	rm -rf $(UPGRADE_VENV)
+	$(MAKE) test VENV=$(UPGRADE_VENV) CONSTRAINTS=/dev/null
+	$(UPGRADE_VENV)/bin/python scripts/freeze_constraints.py --out constraints.txt
+
 run: install
 	$(PY) -m pipeline run $(CORPUS) --out $(OUT) $(ARGS)
 
+$(VENV)/.installed-report: $(VENV)/.installed
+	$(PIP) -e ".[report]"
+	touch $@
+
 # Static HTML report of the tables in $(OUT): $(OUT)/report/index.html (run `make run` first).
-report: install
-	$(PY) -m pipeline.report $(OUT)
+report: $(VENV)/.installed-report
+	$(PY) -m pipeline report $(OUT)
 
 test: install
 	$(PY) -m pytest -q $(ARGS)
@@ -41,7 +62,7 @@ eval: install
 	fi
 
 $(VENV)/.installed-train: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[test,train]"
+	$(PIP) -e ".[test,train]"
 	touch $@
 
 # Trains the NER model from the corpora in $(DATA) (default ../shared/data) into models/ner. Never run in CI.

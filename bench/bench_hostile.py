@@ -75,17 +75,18 @@ def run_child(path: Path, use_ner: bool) -> None:
     from pipeline.annotate import ner
     from pipeline.output import tables
     from pipeline.knowledge import load_knowledge
+    from pipeline.knowledge.compiled import compile_knowledge
     from pipeline.settings import Settings
 
-    knowledge, settings = load_knowledge(), Settings(use_ner=use_ner)
+    compiled, settings = compile_knowledge(load_knowledge()), Settings(use_ner=use_ner)
     state: dict = {}
     steps = [
         ("load-model", lambda: state.update(tagger=worker.load_tagger(settings))),
-        ("ingest", lambda: state.update(article=next(ingest.iter_pages(path, settings, knowledge)))),
-        ("clean", lambda: state.update(article=clean.clean(state["article"], knowledge))),
-        ("metadata", lambda: state.update(article=metadata.add_metadata(state["article"], knowledge))),
-        ("ner", lambda: state.update(article=ner.add_mentions([state["article"]], state["tagger"], knowledge)[0])),
-        ("events", lambda: state.update(article=events.add_events(state["article"], knowledge))),
+        ("ingest", lambda: state.update(article=next(ingest.iter_pages(path, settings, compiled.pages)))),
+        ("clean", lambda: state.update(article=clean.clean(state["article"], compiled.profiles))),
+        ("metadata", lambda: state.update(article=metadata.add_metadata(state["article"], compiled.metadata))),
+        ("ner", lambda: state.update(article=ner.add_mentions([state["article"]], state["tagger"], compiled.names)[0])),
+        ("events", lambda: state.update(article=events.add_events(state["article"], compiled.events))),
         ("tables", lambda: [(tables.csv_bytes(t), tables.parquet_bytes(t))
                             for t in tables.build_tables([state["article"]], [], []).values()]),
     ]

@@ -43,9 +43,9 @@ from pipeline.ingest import pages as ingest
 from pipeline.annotate import metadata
 from pipeline.annotate import ner  # noqa: E402
 from pipeline.knowledge import load_knowledge  # noqa: E402
+from pipeline.knowledge.compiled import compile_knowledge  # noqa: E402
 from pipeline.record import Page, replace  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
-from pipeline.annotate.tokenize import LEXICON, tokenizer_for  # noqa: E402
 
 DEFAULT_CORPORA = (REPO_DIR / "corpus", REPO_DIR.parent / "shared" / "data" / "events_dev" / "pages")
 HOST_PAGE = REPO_DIR / "corpus" / "000_65dd71f6f6c36440.txt"
@@ -58,9 +58,10 @@ HOSTILE_CASES = {          # name → the line put into the middle of HOST_PAGE'
 ARTICLE_BATCH = 32   # articles per NER call, as pipeline/run.py
 
 
-def corpus_articles(folders, knowledge) -> list:
-    pages = [p for folder in folders for p in ingest.iter_pages(folder, Settings(), knowledge) if isinstance(p, Page)]
-    return [metadata.add_metadata(clean.clean(p, knowledge), knowledge) for p in pages]
+def corpus_articles(folders, compiled) -> list:
+    pages = [p for folder in folders for p in ingest.iter_pages(folder, Settings(), compiled.pages)
+             if isinstance(p, Page)]
+    return [metadata.add_metadata(clean.clean(p, compiled.profiles), compiled.metadata) for p in pages]
 
 
 def load(kind: str, model_dir: Path, threads: int | None):
@@ -76,15 +77,15 @@ def peak_rss_mb() -> float:
 # ---------------------------------------------------------------- speed
 
 def speed(args) -> None:
-    knowledge = load_knowledge()
-    articles = corpus_articles(args.corpus, knowledge)
-    tokenizer = tokenizer_for(knowledge.lexicon(LEXICON))
+    compiled = compile_knowledge(load_knowledge())
+    articles = corpus_articles(args.corpus, compiled)
+    tokenizer = compiled.names.tokenizer
     sentences = [[t.text for t in tokens] for a in articles for tokens in ner.split_article(a, tokenizer).tokens]
     n_tokens = sum(map(len, sentences))
     first_load = _seconds(lambda: load(args.tagger, args.model_dir, args.threads or None))
     import torch
 
-    runs = [_speed_once(args, articles, sentences, knowledge) for _ in range(args.repeat)]
+    runs = [_speed_once(args, articles, sentences, compiled) for _ in range(args.repeat)]
     median = {key: tuple(statistics.median(run[key][i] for run in runs) for i in (0, 1)) for key in runs[0]}
     name = "ner.load_tagger" if args.tagger == "pipeline" else "ner.load_reference_tagger"
     print(f"tagger               {args.tagger} ({name}), torch threads {torch.get_num_threads()}")
@@ -101,7 +102,7 @@ def speed(args) -> None:
     print(f"peak memory (RSS)    {peak_rss_mb():.0f} MB")
 
 
-def _speed_once(args, articles, sentences, knowledge) -> dict:
+def _speed_once(args, articles, sentences, compiled) -> dict:
     tagger = None
 
     def load_again():
@@ -114,7 +115,7 @@ def _speed_once(args, articles, sentences, knowledge) -> dict:
         tagger.sentences.clear()
     figures["warm"] = _seconds(lambda: ner.tag_in_windows(tagger, sentences))
     load_again()
-    figures["stage"] = _seconds(lambda: [ner.add_mentions(articles[i:i + ARTICLE_BATCH], tagger, knowledge)
+    figures["stage"] = _seconds(lambda: [ner.add_mentions(articles[i:i + ARTICLE_BATCH], tagger, compiled.names)
                                          for i in range(0, len(articles), ARTICLE_BATCH)])
     return figures
 
@@ -145,9 +146,9 @@ def agreement(args) -> None:
             p, r, f, per_type = score_by_entity([bio2_to_bioes(s) for s in predicted], gold, verbose=False)
             types = "  ".join(f"{t} {100 * v:.2f}" for t, v in sorted(per_type.items()))
             print(f"  {kind:<7} P {100 * p:.2f}  R {100 * r:.2f}  F1 {100 * f:.2f}   ({types})")
-    knowledge = load_knowledge()
-    tokenizer = tokenizer_for(knowledge.lexicon(LEXICON))
-    tokens = [[t.text for t in sentence] for a in corpus_articles(args.corpus, knowledge)
+    compiled = compile_knowledge(load_knowledge())
+    tokenizer = compiled.names.tokenizer
+    tokens = [[t.text for t in sentence] for a in corpus_articles(args.corpus, compiled)
               for sentence in ner.split_article(a, tokenizer).tokens]
     _compare("articles of " + ", ".join(str(c) for c in args.corpus), tokens, fast, reference)
 
@@ -185,17 +186,17 @@ def hostile(args) -> None:
 
 def hostile_case(args) -> None:
     """In the child: build the article, cap the address space, run tag_articles, print one JSON line."""
-    knowledge = load_knowledge()
+    compiled = compile_knowledge(load_knowledge())
     tagger = ner.load_tagger(args.model_dir)
-    article = _hostile_article(args.hostile_case, knowledge)
-    tokens = sum(len(s) for s in ner.split_article(article, tokenizer_for(knowledge.lexicon(LEXICON))).tokens)
+    article = _hostile_article(args.hostile_case, compiled)
+    tokens = sum(len(s) for s in ner.split_article(article, compiled.names.tokenizer).tokens)
     before = _vm_bytes()
     limit = before + int(args.memory_limit_gb * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     rss_before = _status_kb("VmRSS") / 1024
     started = time.perf_counter()
     try:
-        ner.tag_articles([article], tagger, knowledge)
+        ner.tag_articles([article], tagger, compiled.names.tokenizer)
         result = "ok"
     except (MemoryError, RuntimeError) as exc:       # torch reports a failed allocation as RuntimeError
         result = "out-of-mem" if "memory" in str(exc).lower() or isinstance(exc, MemoryError) else "error"
@@ -203,10 +204,10 @@ def hostile_case(args) -> None:
                       "peak_mb": peak_rss_mb(), "before_mb": rss_before}))
 
 
-def _hostile_article(name: str, knowledge):
-    page = next(p for p in ingest.iter_pages(HOST_PAGE.parent, Settings(), knowledge)
+def _hostile_article(name: str, compiled):
+    page = next(p for p in ingest.iter_pages(HOST_PAGE.parent, Settings(), compiled.pages)
                 if isinstance(p, Page) and p.source_path == HOST_PAGE.name)
-    article = metadata.add_metadata(clean.clean(page, knowledge), knowledge)
+    article = metadata.add_metadata(clean.clean(page, compiled.profiles), compiled.metadata)
     paragraphs = article.body.split("\n\n")
     words = [w.strip(".!?") for w in article.body.split() if w.strip(".!?")]
     paragraphs.insert(len(paragraphs) // 2, HOSTILE_CASES[name](words))

@@ -7,160 +7,40 @@ edited, so only the events stage runs again, from cached mentions); time per sta
 
 The synthetic articles are not byte copies (caching and duplicate detection would shortcut them): each one
 swaps the country names of a seed page for others, moves its dates by whole weeks, reorders its body
-paragraphs and takes one paragraph from another seed page. Peak memory is sampled over the whole process tree
-(the command line, the forkserver and the workers, summed, and the largest single process), sampled every
-0.2 s with psutil; getrusage's figure covers only the children the command line reaped itself.
+paragraphs and takes one paragraph from another seed page (bench/varied_corpus.py). Peak memory is sampled
+over the whole process tree (the command line, the forkserver and the workers, summed, and the largest single
+process), every 0.2 s with psutil (bench/process_tree.py); getrusage's figure covers only the children the
+command line reaped itself.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import random
 import re
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
 
-from pipeline.ingest import pages as ingest  # noqa: E402
 from pipeline.knowledge import PACKAGE_DIR  # noqa: E402
-
-COUNTRIES = ["Rusia", "Tiongkok", "China", "India", "Iran", "Belarus", "Kazakhstan", "Uzbekistan", "Pakistan",
-             "Turki", "Mesir", "Brasil", "Indonesia", "Malaysia", "Vietnam", "Kyrgyzstan", "Tajikistan", "Mongolia"]
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember"]
-_COUNTRY = re.compile(r"\b(" + "|".join(COUNTRIES) + r")\b")
-_DAY_MONTH = re.compile(r"\b([1-9]|[12]\d|3[01]) (" + "|".join(MONTHS) + r")\b")
-_SHORT_DATE = re.compile(r"\((\d{1,2})/(\d{1,2})")
+from process_tree import measure  # noqa: E402  (bench/ helpers, beside this script)
+from varied_corpus import build_corpus  # noqa: E402
 
 # Runs the command line with the knowledge loaded from a copy in which one event rule was edited.
 RULES_EDITED = """
 import sys
 from pathlib import Path
 import pipeline.__main__ as cli
+import pipeline.api as api
 from pipeline.knowledge import load_knowledge
 root = Path(sys.argv[1])
-cli.load_knowledge = lambda: load_knowledge(root)
+api.load_knowledge = lambda: load_knowledge(root)
 sys.exit(cli.main(sys.argv[2:]))
 """
-
-
-# ---------------------------------------------------------------- the synthetic corpus
-
-def seed_texts(corpus: Path) -> list[tuple[str, str]]:
-    """(suffix, decoded text) of every input file below ``corpus``."""
-    seeds = []
-    for path in sorted(corpus.rglob("*")):
-        if path.is_file() and path.suffix in (".txt", ".html", ".jsonl") and not path.name.startswith("."):
-            seeds.append((path.suffix, ingest.decode(path.read_bytes())[0]))
-    return seeds
-
-
-def vary(text: str, donor: str, rng: random.Random) -> str:
-    """Other countries, other dates, body paragraphs reordered and one taken from ``donor``."""
-    names = rng.sample(COUNTRIES, len(COUNTRIES))
-    mapping = dict(zip(COUNTRIES, names))
-    text = _COUNTRY.sub(lambda m: mapping[m.group(1)], text)
-    weeks = rng.choice((-14, -7, 7, 14))        # whole weeks: a weekday beside a date still agrees with it
-    text = _DAY_MONTH.sub(lambda m: f"{_shift_day(int(m.group(1)), weeks)} {m.group(2)}", text)
-    text = _SHORT_DATE.sub(lambda m: f"({_shift_day(int(m.group(1)), weeks)}/{m.group(2)}", text)
-    return _exchange_paragraphs(text, donor, rng)
-
-
-def _shift_day(day: int, days: int) -> int:
-    moved = day + days
-    return moved if 1 <= moved <= 28 else day - days if 1 <= day - days <= 28 else day
-
-
-def _is_paragraph(line: str) -> bool:
-    return len(line) >= 100 and (not line.lstrip().startswith("<") or line.lstrip().startswith("<p"))
-
-
-def _exchange_paragraphs(text: str, donor: str, rng: random.Random) -> str:
-    lines = text.split("\n")
-    slots = [i for i, line in enumerate(lines) if _is_paragraph(line)][2:]   # the lead (and dateline) stay
-    if len(slots) < 2:
-        return text
-    paragraphs = [lines[i] for i in slots]
-    rng.shuffle(paragraphs)
-    offered = [line for line in donor.split("\n") if _is_paragraph(line) and "<" not in line]
-    if offered:
-        paragraphs[rng.randrange(len(paragraphs))] = rng.choice(offered)
-    for i, paragraph in zip(slots, paragraphs):
-        lines[i] = paragraph
-    return "\n".join(lines)
-
-
-def _vary_jsonl(text: str, donor: str, rng: random.Random) -> tuple[str, int]:
-    records = []
-    for line in text.split("\n"):
-        if line.strip():
-            record = json.loads(line)
-            for key in ("text", "html"):
-                if isinstance(record.get(key), str):
-                    record[key] = vary(record[key], donor, rng)
-            records.append(json.dumps(record, ensure_ascii=False))
-    return "\n".join(records) + "\n", len(records)
-
-
-def build_corpus(corpus: Path, target: Path, n_articles: int, seed: int = 7) -> int:
-    """Write files into ``target`` until they hold at least ``n_articles`` articles; returns the count."""
-    rng = random.Random(seed)
-    seeds = seed_texts(corpus)
-    target.mkdir(parents=True, exist_ok=True)
-    count, i = 0, 0
-    while count < n_articles:
-        suffix, text = seeds[i % len(seeds)]
-        donor = seeds[rng.randrange(len(seeds))][1]
-        if suffix == ".jsonl":
-            varied, n = _vary_jsonl(text, donor, rng)
-        else:
-            varied, n = vary(text, donor, rng), 1
-        (target / f"{i:05d}{suffix}").write_text(varied, encoding="utf-8")
-        count, i = count + n, i + 1
-    return count
-
-
-# ---------------------------------------------------------------- measuring a run
-
-def measure(argv: list[str], out: Path) -> dict:
-    """Run a child process; wall time, peak memory of its process tree, and the manifest it wrote."""
-    try:
-        import psutil               # installed with the dask extra; without it only getrusage is reported
-    except ImportError:
-        psutil = None
-    started = time.perf_counter()
-    child = (psutil.Popen if psutil else subprocess.Popen)(argv, cwd=REPO_DIR)
-    peak, largest = 0, 0
-    while child.poll() is None:
-        total, biggest = _tree_rss(child) if psutil else (0, 0)
-        peak, largest = max(peak, total), max(largest, biggest)
-        time.sleep(0.2)
-    wall = time.perf_counter() - started
-    if child.returncode != 0:
-        raise SystemExit(f"run failed with exit code {child.returncode}: {' '.join(argv)}")
-    manifest = json.loads((out / "manifest.json").read_text())
-    return {"seconds": wall, "peak_tree_mb": peak / 2**20, "largest_process_mb": largest / 2**20,
-            "manifest": manifest}
-
-
-def _tree_rss(process) -> tuple[int, int]:
-    """(sum, largest) resident memory over the process and all its descendants."""
-    import psutil
-
-    sizes = []
-    for p in [process, *process.children(recursive=True)]:
-        try:
-            sizes.append(p.memory_info().rss)
-        except psutil.Error:
-            pass
-    return sum(sizes), max(sizes, default=0)
 
 
 def edited_knowledge(root: Path) -> Path:

@@ -1,4 +1,5 @@
-"""Command line: ``python -m pipeline run INPUT --out DIR`` (also installed as ``idnews-pipeline``)."""
+"""Command line: ``python -m pipeline run INPUT --out DIR`` (also installed as ``idnews-pipeline``), and
+``report OUT`` (the HTML report) and ``validate OUT`` (the folder against its datapackage.json)."""
 from __future__ import annotations
 
 import argparse
@@ -9,15 +10,12 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.annotate import ner
+from pipeline.api import prepare, process_folder, write_outputs
 from pipeline.engine import progress
-from pipeline.knowledge import KnowledgeError, load_knowledge
-from pipeline.knowledge.profiles import load_profiles
-from pipeline.engine.driver import remove_parts
+from pipeline.knowledge import KnowledgeError
 from pipeline.output.layout import CACHE_DIR, PARTS_DIR, RUN_LOG
-from pipeline.output.manifest import current_outputs, outputs_key, relative_digests, run_config, write_manifest
-from pipeline.record import STAGES, PipelineError, RunResult
-from pipeline.run import process_folder, write_outputs
+from pipeline.output.manifest import run_config
+from pipeline.record import STAGES, PipelineError
 from pipeline.settings import CHUNK_SIZE, OutputOptions, RunOptions, Settings
 
 log = logging.getLogger("pipeline.cli")
@@ -55,6 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--verbose", action="store_true",
                      help=f"also show the run's log on the terminal (it is always written to OUT/{RUN_LOG})")
     add_batch_options(run)
+    report = commands.add_parser("report", help="write OUT/report/index.html, an HTML report of the tables",
+                                 description="Write OUT/report/index.html: counts, event timeline, most frequent "
+                                             "actors, accessions, per-site counts (needs the report extra: "
+                                             "pip install 'idnews-pipeline[report]').")
+    report.add_argument("out", type=Path, help="an output folder written by the run command")
+    validate = commands.add_parser("validate", help="check an output folder against its datapackage.json",
+                                   description="Check every table of OUT against OUT/datapackage.json and this "
+                                               "version's schemas: files present and unchanged, Arrow types, "
+                                               "required values, allowed values, unique keys, foreign keys, CSV "
+                                               "equal to Parquet. Exit code 0: valid; 1: problems found (listed); "
+                                               "2: OUT holds no readable datapackage.json.")
+    validate.add_argument("out", type=Path, help="an output folder written by the run command")
     return parser
 
 
@@ -149,43 +159,31 @@ def _logged_run(args: argparse.Namespace) -> int:
     log.info("idnews-pipeline %s: %s → %s; %s", __version__, args.input, args.out,
              run_config(settings, options, output))
     try:
-        knowledge = load_knowledge()
-        load_profiles(knowledge)          # a broken site profile stops the run before any page is read
-        if settings.use_ner:
-            ner.check_model_files(settings.model_dir)   # each worker that needs the model loads it
-        result = process_folder(args.input, settings, knowledge, options=options)
-    except (KnowledgeError, FileNotFoundError, PipelineError) as exc:
-        return _usage_error(exc)          # broken knowledge, no model, no Dask or its scheduler unreachable
+        knowledge = prepare(settings)     # a broken data file or a missing model stops the run before any page is read
+    except KnowledgeError as exc:
+        log.error("stopped before any page was read: %s", exc)
+        print(f"error: {exc}\nNo page was read: fix the knowledge files above and run again.", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, PipelineError) as exc:
+        return _usage_error(exc)
+    try:
+        result = process_folder(args.input, settings, options, knowledge)
+    except PipelineError as exc:          # the Dask engine missing or its scheduler unreachable
+        return _usage_error(exc)
     except KeyboardInterrupt:
         log.warning("interrupted")
         print("interrupted: the previous outputs are unchanged; articles finished so far are cached, "
               "so the same command resumes from there", file=sys.stderr)
         return 130
     try:
-        unchanged = _write(args, result, settings, knowledge, options, output)
+        changed = write_outputs(result, args.out, csv_bom=output.csv_bom, partition_by_year=output.partition_by_year)
     except OSError as exc:
         return _cannot_write(args.out, exc)
-    finally:
-        remove_parts(result)
-    log.info("summary\n%s", progress.summary(result))
+    log.info("summary\n%s", result.summary())
     if not args.quiet:
-        print(progress.summary(result))
-        print(f"tables in {args.out}/ already up to date" if unchanged else f"tables written to {args.out}/")
+        print(result.summary())
+        print(f"tables written to {args.out}/" if changed else f"tables in {args.out}/ already up to date")
     return 0
-
-
-def _write(args: argparse.Namespace, result: RunResult, settings: Settings, knowledge, options: RunOptions,
-           output: OutputOptions) -> bool:
-    """The tables (unless OUT already holds exactly them) and the manifest; True when they were up to date."""
-    key = outputs_key(result, output)
-    files = current_outputs(args.out, key)    # nothing changed since the last run: keep its files
-    unchanged = files is not None
-    if not unchanged:
-        files = relative_digests(write_outputs(result, args.out, output), args.out)
-    log.info("tables in %s %s", args.out, "already up to date" if unchanged else f"written ({len(files)} files)")
-    write_manifest(args.out, args.input, result, run_config(settings, options, output), settings, knowledge,
-                   key, files)
-    return unchanged
 
 
 def _usage_error(exc: Exception) -> int:
@@ -202,9 +200,35 @@ def _cannot_write(out: Path, exc: OSError) -> int:
     return 3
 
 
+def report_command(args: argparse.Namespace) -> int:
+    try:
+        from pipeline.report import render
+    except ImportError as exc:
+        print(f"error: the report needs {exc.name}: pip install 'idnews-pipeline[report]'", file=sys.stderr)
+        return 2
+    return render.main([str(args.out)])
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    from pipeline.output.validate import validate
+
+    try:
+        violations = validate(args.out)
+    except PipelineError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    for violation in violations:
+        print(violation)
+    print(f"{args.out}: {len(violations)} problem(s) found" if violations else f"{args.out}: valid")
+    return 1 if violations else 0
+
+
+COMMANDS = {"run": run_command, "report": report_command, "validate": validate_command}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return run_command(args)
+    return COMMANDS[args.command](args)
 
 
 if __name__ == "__main__":

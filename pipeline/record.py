@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from pipeline.knowledge import Knowledge
+from pipeline.settings import RunOptions, Settings
+
 # The stages, by the names used everywhere: cache folders, --stages, the summary, manifest.json and the
 # ``stage`` column of the errors table. Ingest runs once per input file; the others once per article, in order.
 INGEST = "ingest"
@@ -143,7 +146,7 @@ class Evidence:
 @dataclass(frozen=True)
 class Event:
     event_id: str
-    event_type: str           # MEETING | ARMS_DEAL | ACCESSION | AGREEMENT | MILITARY_EXERCISE
+    event_type: str           # the event_type of a rule file (rules/*.toml): MEETING, ARMS_DEAL, ...
     subtype: str | None       # e.g. summit, video_conference; accession stage: applied, protocol, member, observer, ...
     cameo_code: str
     plover_type: str
@@ -266,9 +269,41 @@ class RunResult:
     started_at: str | None = None
     ended_at: str | None = None
     parts: RunParts | None = None           # the rows, as table parts on disk
+    # What produced it, for manifest.json when the result is written (pipeline.write_outputs).
+    input_dir: Path | None = None
+    settings: Settings | None = None
+    knowledge: Knowledge | None = None
+    options: RunOptions | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for i in self.inputs.values() if i.status == status)
+
+    def summary(self) -> str:
+        """One screen: inputs accounted for, what the tables hold, the stages run or cached, time per stage."""
+        stages = "  ".join(f"{stage} {self.computed[stage]}/{self.cached[stage]}" for stage in ARTICLE_STAGES)
+        lines = [
+            f"inputs    {len(self.inputs)} = processed {self.count('processed')} + duplicates "
+            f"{self.count('duplicate')} + errors {self.count('error')}",
+            f"articles  {self.n_articles} written; {self.n_events} events, {self.n_mentions} mentions",
+            f"stages    run/cached: {stages}",
+            "time      " + "  ".join(f"{k} {v:.2f}s" for k, v in self.seconds_per_stage.items()),
+        ]
+        if self.excluded:
+            lines.insert(1, f"left out  {', '.join(self.excluded[:3])}{' ...' if len(self.excluded) > 3 else ''}: "
+                            "written by this pipeline, not inputs (listed in manifest.json)")
+        if self.started_at and self.ended_at:
+            wall = datetime.fromisoformat(self.ended_at) - datetime.fromisoformat(self.started_at)
+            lines[-1] += f"  (wall {wall.total_seconds():.0f}s; stage times add up across workers)"
+        return "\n".join(lines + self._cache_trouble())
+
+    def _cache_trouble(self) -> list[str]:
+        corrupt = sum(n for key, n in self.cache_stats.items() if key.endswith("corrupt"))
+        unwritten = sum(n for key, n in self.cache_stats.items() if key.endswith("write-error"))
+        undeleted = self.cache_stats.get("delete-error", 0)
+        if not (corrupt or unwritten or undeleted):
+            return []
+        return [f"cache     {corrupt} damaged entries recomputed, {unwritten} entries not written, "
+                f"{undeleted} stale entries not deleted (disk full or read-only?)"]
 
 
 def utc_now() -> str:

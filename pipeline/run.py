@@ -1,7 +1,9 @@
 """The pipeline, written out: ingest → clean → metadata → ner → events → tables.
 
-Each stage is a function of (record, knowledge[, tagger]) that returns an enriched record. A stage that fails
-on one article turns that article into a Problem row, and the run goes on with the next one.
+Each stage is a function of (record, its part of the compiled knowledge[, tagger]) that returns an enriched
+record. The knowledge is compiled and checked once, before any page is read (pipeline/knowledge/compiled.py): a
+broken data file stops the run there. A stage that fails on one article turns that article into a Problem row,
+and the run goes on with the next one.
 
 ``process_folder`` reads the inputs one by one (pipeline/engine/inputs.py), looks each article up in the cache
 (pipeline/engine/cache.py) and hands what is left to do, a chunk per task (pipeline/engine/driver.py), to an
@@ -25,6 +27,7 @@ from pipeline.engine.chunk import Chunk, ChunkResult, WorkItem
 from pipeline.engine.driver import Driver, write_cached_parts
 from pipeline.events import extract as events
 from pipeline.knowledge import Knowledge, load_knowledge
+from pipeline.knowledge.compiled import Compiled, compile_knowledge
 from pipeline.output import parts, schema, tables
 from pipeline.record import RunResult, utc_now
 from pipeline.settings import OutputOptions, RunOptions, Settings
@@ -32,29 +35,32 @@ from pipeline.settings import OutputOptions, RunOptions, Settings
 log = logging.getLogger(__name__)
 
 
-def annotate_chunk(items: list[WorkItem], knowledge: Knowledge, tagger) -> ChunkResult:
+def annotate_chunk(items: list[WorkItem], compiled: Compiled, tagger) -> ChunkResult:
     """clean → metadata → ner (sentences batched across the chunk) → events, each article from its ``start``."""
     chunk = Chunk(items)
-    chunk.each("clean", lambda page: clean.clean(page, knowledge))
-    chunk.each("metadata", lambda article: metadata.add_metadata(article, knowledge))
-    chunk.batched("ner", lambda articles: ner.add_mentions(articles, tagger, knowledge))
-    chunk.each("events", lambda article: events.add_events(article, knowledge))
+    chunk.each("clean", lambda page: clean.clean(page, compiled.profiles))
+    chunk.each("metadata", lambda article: metadata.add_metadata(article, compiled.metadata))
+    chunk.batched("ner", lambda articles: ner.add_mentions(articles, tagger, compiled.names))
+    chunk.each("events", lambda article: events.add_events(article, compiled.events))
     return chunk.result()
 
 
 def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: Knowledge | None = None,
                    tagger=None, options: RunOptions = RunOptions()) -> RunResult:
     """Every input below ``input_dir`` through the stages (the cache and the engine as ``options`` say). The
-    result holds counts and problems; the rows wait on disk as table parts until ``write_outputs``."""
+    result holds counts and problems; the rows wait on disk as table parts until ``write_outputs``. Raises
+    KnowledgeError, before any page is read, when a knowledge file is broken."""
     knowledge = knowledge or load_knowledge()
-    result = RunResult(started_at=utc_now(), fingerprints=stage_cache.fingerprints(settings, knowledge))
+    compiled = compile_knowledge(knowledge)
+    result = RunResult(started_at=utc_now(), fingerprints=stage_cache.fingerprints(settings, knowledge),
+                       input_dir=Path(input_dir), settings=settings, knowledge=knowledge, options=options)
     cache = Cache(options.cache_dir, result.fingerprints, options.rerun)
     driver = Driver(result, cache, options)
     exclude = [folder for folder in (options.output_dir, options.cache_dir) if folder is not None]
     entries = inputs.list_folder(Path(input_dir), settings, result, exclude)
     with progress.bar(len(entries), options.progress) as bar:
-        pages = inputs.read_pages(entries, settings, knowledge, result, cache, on_entry=bar.update)
-        for summary in pool.run_tasks(annotate_chunk, driver.tasks(pages), settings, knowledge, tagger,
+        pages = inputs.read_pages(entries, settings, compiled.pages, result, cache, on_entry=bar.update)
+        for summary in pool.run_tasks(annotate_chunk, driver.tasks(pages), settings, compiled, tagger,
                                       driver.context(), options):
             driver.finished(summary)
             progress.add_chunk(result, summary)
@@ -73,7 +79,8 @@ def write_outputs(result: RunResult, out_dir: Path, output: OutputOptions = Outp
     scratch = str(result.parts.scratch)
     merged = {table.name: parts.merged(table, result.parts.paths.get(table.name, []), scratch)
               for table in schema.TABLES if table.name in tables.ARTICLE_ROW_BUILDERS}
+    event_types = compile_knowledge(result.knowledge or load_knowledge()).event_type_names
     written = tables.write_tables({**merged, **tables.run_tables(result.problems, result.inputs.values())},
-                                  Path(out_dir), output)
+                                  Path(out_dir), output, event_types)
     result.seconds_per_stage["tables"] += time.perf_counter() - started
     return written

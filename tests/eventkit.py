@@ -10,8 +10,8 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from pipeline.knowledge.gazetteer import gazetteer_for
 from pipeline.knowledge import load_knowledge
+from pipeline.knowledge.compiled import compile_knowledge
 from pipeline.record import Article, Meta, Mention, Page, Sentence
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -59,7 +59,7 @@ def split_sentences(field: str, text: str) -> list[Sentence]:
 def _from_tables(field: str, text: str, sentences: list[Sentence], taken: list[tuple[int, int]]) -> list[Mention]:
     found = []
     for s in sentences:
-        for m in gazetteer_for(load_knowledge()).find(text, s.start, s.end):
+        for m in compile_knowledge(load_knowledge()).names.gazetteer.find(text, s.start, s.end):
             if not any(a < m.end and m.start < b for a, b in taken):
                 code = m.entry.code if m.entry.label == "COUNTRY" else None
                 found.append(Mention(field, s.index, m.start, m.end, m.text, m.entry.label, m.entry.canonical, code,

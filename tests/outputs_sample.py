@@ -139,13 +139,17 @@ def orphans(out: Path) -> dict[tuple[str, str], int]:
 
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-README_SECTION = "## Using the outputs"
+README_SECTIONS = ("## From Python", "## Using the outputs")
 
 
 def readme_examples() -> list[str]:
+    """The ```python blocks of the README's sections that run as tests, in the order of the README."""
     text = README.read_text(encoding="utf-8")
-    section = text[text.index(README_SECTION):]
-    following = re.search(r"^## ", section[len(README_SECTION):], flags=re.MULTILINE)
-    if following:
-        section = section[:len(README_SECTION) + following.start()]
-    return re.findall(r"^```python\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
+    blocks = []
+    for heading in README_SECTIONS:
+        section = text[text.index(heading):]
+        following = re.search(r"^## ", section[len(heading):], flags=re.MULTILINE)
+        if following:
+            section = section[:len(heading) + following.start()]
+        blocks += re.findall(r"^```python\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
+    return blocks

@@ -15,9 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline.annotate import clean
-from pipeline.annotate import metadata
 from tests.conftest import CORPUS_DIR
+from tests.stages import cleaned
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "articles"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -79,15 +78,18 @@ def record(article) -> dict:
 
 
 @pytest.fixture(scope="module")
-def articles(corpus_pages, knowledge):
-    return {path: metadata.add_metadata(clean.clean(page, knowledge), knowledge) for path, page in corpus_pages.items()}
+def articles(corpus_pages, compiled):
+    return {path: cleaned(page, compiled) for path, page in corpus_pages.items()}
 
 
 def corpus_paths() -> list[str]:
     from pipeline.ingest import pages as ingest
+    from pipeline.knowledge import load_knowledge
+    from pipeline.knowledge.compiled import compile_knowledge
     from pipeline.record import Page
     from pipeline.settings import Settings
-    return [p.source_path for p in ingest.iter_pages(CORPUS_DIR, Settings()) if isinstance(p, Page)]
+    rules = compile_knowledge(load_knowledge()).pages
+    return [p.source_path for p in ingest.iter_pages(CORPUS_DIR, Settings(), rules) if isinstance(p, Page)]
 
 
 @pytest.mark.parametrize("path", corpus_paths())

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.settings import Settings
+from tests.stages import cleaned
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "events"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -79,19 +80,17 @@ NO_EVENT_SENTENCES = ["SCO tidak bertujuan untuk membentuk aliansi militer", "Ba
 
 
 @pytest.fixture(scope="module")
-def articles(corpus_pages, knowledge):
+def articles(corpus_pages, compiled):
     """Every distinct corpus page through the real stages (the first path of duplicate pages, as run.py does)."""
-    from pipeline.annotate import clean
     from pipeline.events import extract as events
-    from pipeline.annotate import metadata
     from pipeline.annotate import ner
     first: dict[str, str] = {}
     for path in sorted(corpus_pages):
         first.setdefault(corpus_pages[path].article_id, path)
     paths = sorted(first.values())
-    cleaned = [metadata.add_metadata(clean.clean(corpus_pages[p], knowledge), knowledge) for p in paths]
-    tagged = ner.add_mentions(cleaned, ner.load_tagger(Settings().model_dir), knowledge)
-    return {p: events.add_events(a, knowledge) for p, a in zip(paths, tagged)}
+    read = [cleaned(corpus_pages[p], compiled) for p in paths]
+    tagged = ner.add_mentions(read, ner.load_tagger(Settings().model_dir), compiled.names)
+    return {p: events.add_events(a, compiled.events) for p, a in zip(paths, tagged)}
 
 
 def matches(event, expected: dict) -> bool:

@@ -1,4 +1,5 @@
-"""The README's 'Using the outputs' examples, run as written (code blocks read from README.md) on a sample folder."""
+"""The README's 'From Python' and 'Using the outputs' examples, run as written (code blocks read from README.md)
+on a sample folder: two seed pages in pages/, the hand-made sample tables in outputs/."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,6 +7,9 @@ from datetime import date
 import pytest
 
 from outputs_sample import README, readme_examples, write_sample_outputs
+from tests.paths import CORPUS_DIR, copy_seeds
+
+SEEDS = sorted(CORPUS_DIR.glob("00[0-1]_*.txt"))
 
 
 @pytest.fixture(scope="module")
@@ -13,6 +17,7 @@ def namespace(tmp_path_factory) -> dict:
     """Every example run in order, in one namespace, from a folder holding ``outputs/``."""
     folder = tmp_path_factory.mktemp("project")
     write_sample_outputs(folder / "outputs", partition_by_year=True)
+    copy_seeds(folder / "pages", "00[0-1]_*.txt")
     names: dict = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
@@ -22,7 +27,24 @@ def namespace(tmp_path_factory) -> dict:
 
 
 def test_readme_has_the_examples():
-    assert len(readme_examples()) == 4
+    assert len(readme_examples()) == 7
+
+
+def test_the_notebook_example_processes_writes_loads_and_validates(namespace):
+    result, tables = namespace["result"], namespace["tables"]
+    assert result.count("processed") == len(SEEDS) == 2
+    assert len(namespace["meetings"]) >= 1 and set(namespace["meetings"]["event_type"]) == {"MEETING"}
+    assert namespace["problems"] == []
+
+
+def test_the_loaded_tables_keep_their_types(namespace):
+    dtypes = namespace["typed_events"].dtypes
+    assert str(dtypes["cameo_code"]) == "category" and dtypes["status_cue_start"] == "Int32"
+    assert str(dtypes["date_start"]).startswith("datetime64") and dtypes["confidence"] == "float64"
+
+
+def test_the_csv_read_with_dtypes_keeps_codes_as_text(namespace):
+    assert namespace["csv_events"]["cameo_code"].tolist() == ["043"] * 8
 
 
 def test_meetings_per_year_with_pandas(namespace):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pipeline.knowledge.gazetteer import Entry, Gazetteer, squash, tokens
 
 RULE_PREFIX = "definition"
+DEFINITION_WORDS = ("or_words", "inner_words", "leading_articles", "org_head_words")   # lexicons/normalise.toml
 MAX_LONG_WORDS = 8     # an undefined run longer than this is a sentence fragment, not a name
 
 
@@ -23,8 +24,7 @@ class DefinitionRules:
     @classmethod
     def from_lexicon(cls, lexicon: dict) -> "DefinitionRules":
         d = lexicon.get("definitions", {})
-        return cls(*(frozenset(d.get(k, [])) for k in ("or_words", "inner_words", "leading_articles",
-                                                        "org_head_words")))
+        return cls(*(frozenset(d.get(k, [])) for k in DEFINITION_WORDS))
 
 
 def _is_acronym(word: str, gaz: Gazetteer) -> bool:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Mapping
 
-from pipeline.knowledge import Knowledge
-from pipeline.knowledge.profiles import Profile, Rule, load_profiles, normalise_line, pick_profile
+from pipeline.knowledge.profiles import Profile, Rule, normalise_line, pick_profile
 from pipeline.record import Article, Page, PipelineError, Removed
 
 TITLE_RULE = "common.title"
@@ -46,8 +46,9 @@ class _Cut:
             self.drop(line_no, text, rule_id)
 
 
-def clean(page: Page, knowledge: Knowledge) -> Article:
-    profile = pick_profile(page, load_profiles(knowledge))
+def clean(page: Page, profiles: Mapping[str, Profile]) -> Article:
+    """Stage function: the page's article body, captions and removed lines, by its site profile."""
+    profile = pick_profile(page, profiles)
     lines = [normalise_line(line) for line in page.text.split("\n")]
     start, dateline = _body_start(lines, profile)
     related = _first_line(lines, profile.related, start + 1, len(lines))

@@ -14,8 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -23,8 +22,9 @@ import dateparser
 
 from pipeline.annotate import titles
 from pipeline.annotate.clean import TITLE_RULE
-from pipeline.knowledge import Knowledge
-from pipeline.knowledge.profiles import Profile, load_profiles, normalise_line, page_url
+from pipeline.knowledge.problems import Problems
+from pipeline.knowledge.profiles import Profile, normalise_line, page_url
+from pipeline.knowledge.shape import WORDS, ListOf, Regex, Table, check
 from pipeline.record import Article, Meta, replace
 
 _DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"],
@@ -45,28 +45,102 @@ _COMMON_PAGE_DATE = re.compile(
     r"^(?:[A-Z][a-z\x27]+,?\s+)?(?P<day>\d{1,2})\s+(?P<month>\d{1,2}|[A-Za-z]{3,9})\s+(?P<year>\d{4})"
     r"(?:,?\s+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?$")
 _WORD = re.compile(r"[^\W\d_]+")
+# The named groups a date pattern of meta_dates [[inferred]] must have: _date_of and _candidate_dates read them.
+_INFERRED_GROUPS = frozenset({"day", "month", "year", "weekday"})
+DATES_FILE = "lexicons/meta_dates.toml"
+SOURCES_FILE = "lexicons/meta_sources.toml"
+LANGUAGE_FILE = "lexicons/meta_language.toml"
+DATES_SHAPE = Table({"timezone": str, "future_cues": ListOf(str), "zones": Table(values=str),
+                     "weekdays": Table(values=int), "month_prefixes": Table(values=int),
+                     "inferred": ListOf(Table({"id": str, "pattern": Regex(_INFERRED_GROUPS, _INFERRED_GROUPS)}))})
+SOURCES_SHAPE = Table({"known": WORDS, "attribution": Regex(), "domain": Regex()})
+LANGUAGE_SHAPE = Table({"min_share": float, "expected": str, "words": Table(values=WORDS)})
 
 
-def add_metadata(article: Article, knowledge: Knowledge) -> Article:
-    profile = load_profiles(knowledge)[article.profile_id or "generic"]
+@dataclass(frozen=True)
+class DateRules:
+    """``lexicons/meta_dates.toml``: time zones, month and weekday names, the body's dated references."""
+
+    timezone: str                                  # IANA name every published_at is expressed in (WIB)
+    zones: Mapping[str, str]                       # abbreviation -> IANA name
+    month_prefixes: Mapping[str, int]
+    weekdays: Mapping[str, int]
+    inferred: tuple[tuple[str, re.Pattern], ...]   # (rule id, pattern) of the body's dated references
+    future_cues: frozenset[str]
+
+
+@dataclass(frozen=True)
+class MetadataRules:
+    """What the metadata stage reads an article with (compiled once, pipeline/knowledge/compiled.py)."""
+
+    profiles: Mapping[str, Profile]
+    titles: titles.TitleRules
+    dates: DateRules
+    attribution: re.Pattern            # "dikutip dari TASS": a wire source in the body
+    credit: re.Pattern                 # "(TASS)" at the end of a caption
+    language: Mapping[str, Any]        # lexicons/meta_language.toml: expected language, its stop words
+
+
+def compile_metadata_rules(profiles: Mapping[str, Profile] | None, title_rules: titles.TitleRules | None,
+                           lexicons: Mapping[str, Any], problems: Problems) -> MetadataRules | None:
+    """``lexicons``: meta_dates, meta_sources and meta_language as parsed (None: missing, reported elsewhere)."""
+    dates, sources, language = (lexicons.get(n) for n in ("meta_dates", "meta_sources", "meta_language"))
+    valid = [lexicon is not None and check(problems, file, lexicon, shape) for lexicon, file, shape in
+             ((dates, DATES_FILE, DATES_SHAPE), (sources, SOURCES_FILE, SOURCES_SHAPE),
+              (language, LANGUAGE_FILE, LANGUAGE_SHAPE))]
+    if not all(valid):
+        return None
+    known = [_known_zones(dates, problems), _known_language(language, problems)]
+    if not all(known) or profiles is None or title_rules is None:
+        return None
+    attribution, credit = _compile_sources(sources)
+    return MetadataRules(profiles, title_rules, _date_rules(dates), attribution, credit, language)
+
+
+def _date_rules(dates: Mapping[str, Any]) -> DateRules:
+    return DateRules(dates["timezone"], dates["zones"], dates["month_prefixes"], dates["weekdays"],
+                     tuple((r["id"], re.compile(r["pattern"])) for r in dates["inferred"]),
+                     frozenset(dates["future_cues"]))
+
+
+def _known_zones(dates: Mapping[str, Any], problems: Problems) -> bool:
+    ok = True
+    for path, name in [(("timezone",), dates["timezone"]), *((("zones", k), v) for k, v in dates["zones"].items())]:
+        try:
+            ZoneInfo(name)
+        except (KeyError, ValueError):
+            problems.add(DATES_FILE, path, f"{name!r} is not an IANA time zone (such as 'Asia/Jakarta')")
+            ok = False
+    return ok
+
+
+def _known_language(language: Mapping[str, Any], problems: Problems) -> bool:
+    if language["expected"] in language["words"]:
+        return True
+    problems.add(LANGUAGE_FILE, ("expected",), f"{language['expected']!r} has no stop words under [words]")
+    return False
+
+
+def add_metadata(article: Article, rules: MetadataRules) -> Article:
+    profile = rules.profiles[article.profile_id or "generic"]
     fields: dict[str, str] = {}
     for name, value in _page_fields(article, profile):
         fields.setdefault(name, value)          # the first line that gives a field wins (head before foot)
     html = article.page.html_meta
-    published_at, date_source, date_text = _publication(fields, html, article.body, knowledge)
-    language = _language(article.body, knowledge)
-    names = titles.page_site_keys(profile, html, page_url(article.page), knowledge)
+    published_at, date_source, date_text = _publication(fields, html, article.body, rules.dates)
+    language = _language(article.body, rules.language)
+    names = titles.page_site_keys(profile, html, page_url(article.page), rules.titles)
     meta = Meta(
         site=profile.site or _host(page_url(article.page)) or html.get("sitename"),
         url=page_url(article.page),
-        title=titles.clean_title(html.get("title") or fields.get("title"), names, knowledge),
+        title=titles.clean_title(html.get("title") or fields.get("title"), names, rules.titles),
         published_at=published_at, date_source=date_source, date_text=date_text,
         author=fields.get("author") or _person(html.get("author"), names) or fields.get("signoff"),
         editor=fields.get("editor") or html.get("editor"),
-        wire_source=_wire_source(fields, article, profile, knowledge),
+        wire_source=_wire_source(fields, article, profile, rules),
         dateline=fields.get("city"),
         language=language,
-        language_ok=language == knowledge.lexicon("meta_language")["expected"],
+        language_ok=language == rules.language["expected"],
     )
     return replace(article, meta=meta)
 
@@ -114,30 +188,30 @@ class _Dated:
     has_time: bool
 
 
-def _publication(fields: dict, html: dict, body: str, knowledge: Knowledge):
+def _publication(fields: dict, html: dict, body: str, dates: DateRules):
     """The page's own dates vote (JSON-LD, meta tags, <time>, the printed date line, in this order of trust):
     the time most of them agree on, to the minute, wins, and the most trusted source giving it is named.
     A source with a time beats one without; trafilatura's or a scraper's date, then the body, come after."""
-    own = [d for d in _own_dates(fields, html, knowledge) if d]
+    own = [d for d in _own_dates(fields, html, dates) if d]
     best = _agreed(own)
     if best is None and html.get("date"):
-        best = _machine_date("html-meta", str(html["date"]), knowledge)
+        best = _machine_date("html-meta", str(html["date"]), dates)
     if best is not None:
         return best.at, best.source, best.text
-    inferred = infer_date(body, knowledge)
+    inferred = infer_date(body, dates)
     if inferred:
         day, text = inferred
-        wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+        wib = ZoneInfo(dates.timezone)
         return datetime(day.year, day.month, day.day, tzinfo=wib), "inferred-from-text", text
     return None, None, None
 
 
-def _own_dates(fields: dict, html: dict, knowledge: Knowledge) -> Iterator[_Dated | None]:
+def _own_dates(fields: dict, html: dict, dates: DateRules) -> Iterator[_Dated | None]:
     for source in ("json-ld", "meta-tag", "time-element"):
         if html.get(f"date.{source}"):
-            yield _machine_date(source, html[f"date.{source}"], knowledge)
+            yield _machine_date(source, html[f"date.{source}"], dates)
     if fields.get("date"):
-        yield _page_dated(fields["date"], fields.get("tz"), fields.get("date_text", fields["date"]), knowledge)
+        yield _page_dated(fields["date"], fields.get("tz"), fields.get("date_text", fields["date"]), dates)
 
 
 def _agreed(dates: list[_Dated]) -> _Dated | None:
@@ -157,33 +231,32 @@ def _zone_slip(dated: _Dated, page: _Dated) -> bool:
     return same_clock and dated.at.replace(second=0, microsecond=0) != page.at.replace(second=0, microsecond=0)
 
 
-def _page_dated(text: str, tz: str | None, date_text: str, knowledge: Knowledge) -> _Dated | None:
-    parsed = parse_page_date(text, tz, knowledge, keep_zone=True)
+def _page_dated(text: str, tz: str | None, date_text: str, dates: DateRules) -> _Dated | None:
+    parsed = parse_page_date(text, tz, dates, keep_zone=True)
     if parsed is None:
         return None
-    wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+    wib = ZoneInfo(dates.timezone)
     return _Dated("page", date_text, parsed.astimezone(wib), parsed.replace(tzinfo=None), bool(_CLOCK.search(text)))
 
 
-def parse_page_date(text: str, tz: str | None, knowledge: Knowledge, keep_zone: bool = False) -> datetime | None:
+def parse_page_date(text: str, tz: str | None, dates: DateRules, keep_zone: bool = False) -> datetime | None:
     """'Kamis, 26 Juni 2025 16:38:5 WIB' → 2025-06-26 16:38:05+07:00 (tz-aware, in WIB; in the printed
     zone with ``keep_zone``)."""
-    dates = knowledge.lexicon("meta_dates")
-    zones = dates["zones"]
+    zones = dates.zones
     tz = tz or next((abbr for abbr in zones if re.search(rf"\b{abbr}$", text.strip())), None)
     cleaned = re.sub(r"\s*[/|–—]\s*|\s+-\s+", " ", text)
     cleaned = re.sub(r"\b(?:pukul|Pukul)\b|\b(?:%s)\s*$" % "|".join(zones), " ", cleaned)
     cleaned = _UNPADDED.sub(r"0\1", cleaned.strip())
-    parsed = _common_page_date(cleaned, dates["month_prefixes"])
+    parsed = _common_page_date(cleaned, dates.month_prefixes)
     if parsed is None:
         parsed = dateparser.parse(cleaned, languages=_PAGE_DATE_LANGUAGES, settings=_DATEPARSER_SETTINGS)
     if parsed is None:
         return None
-    local = parsed.replace(tzinfo=ZoneInfo(zones.get(tz or "", dates["timezone"])))
-    return local if keep_zone else local.astimezone(ZoneInfo(dates["timezone"]))
+    local = parsed.replace(tzinfo=ZoneInfo(zones.get(tz or "", dates.timezone)))
+    return local if keep_zone else local.astimezone(ZoneInfo(dates.timezone))
 
 
-def _common_page_date(text: str, months: dict) -> datetime | None:
+def _common_page_date(text: str, months: Mapping[str, int]) -> datetime | None:
     """'Kamis 05 Nov 2015 13:20', '28 09 2019, 19:17:34' → naive datetime; None for any other form."""
     match = _COMMON_PAGE_DATE.search(text)
     if not match:
@@ -197,7 +270,7 @@ def _common_page_date(text: str, months: dict) -> datetime | None:
         return None
 
 
-def parse_machine_date(text: str, knowledge: Knowledge) -> tuple[datetime, datetime, bool] | None:
+def parse_machine_date(text: str, dates: DateRules) -> tuple[datetime, datetime, bool] | None:
     """A date as markup writes it → (instant in WIB, naive clock time as written, has a time), or None.
 
     ISO 8601 and its everyday variants: '2019-09-28T19:17:34+07:00', '2019-09-28 19:17:34', '2015/11/05
@@ -206,8 +279,7 @@ def parse_machine_date(text: str, knowledge: Knowledge) -> tuple[datetime, datet
     No zone: WIB; a zone name alone: that zone."""
     match = _MACHINE_DATE.match(text.strip())
     if not match:
-        return _rfc2822_date(text, knowledge)
-    dates = knowledge.lexicon("meta_dates")
+        return _rfc2822_date(text, dates)
     parts = {k: int(match[k]) for k in _DATE_PARTS if match[k]}
     try:
         wall = datetime(parts["year"], parts["month"], parts["day"], parts.get("hour", 0), parts.get("minute", 0),
@@ -215,34 +287,34 @@ def parse_machine_date(text: str, knowledge: Knowledge) -> tuple[datetime, datet
     except ValueError:
         return None
     zone = _zone_of(match["offset"] or match["hour_offset"], match["zone"] or match["zone_end"], dates)
-    return wall.replace(tzinfo=zone).astimezone(ZoneInfo(dates["timezone"])), wall, match["hour"] is not None
+    return wall.replace(tzinfo=zone).astimezone(ZoneInfo(dates.timezone)), wall, match["hour"] is not None
 
 
-def _rfc2822_date(text: str, knowledge: Knowledge) -> tuple[datetime, datetime, bool] | None:
+def _rfc2822_date(text: str, dates: DateRules) -> tuple[datetime, datetime, bool] | None:
     try:
         parsed = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-    wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+    wib = ZoneInfo(dates.timezone)
     at = parsed.replace(tzinfo=wib) if parsed.tzinfo is None else parsed.astimezone(wib)
     return at, parsed.replace(tzinfo=None), True
 
 
-def _zone_of(offset: str | None, name: str | None, dates: dict):
+def _zone_of(offset: str | None, name: str | None, dates: DateRules):
     if offset:
         if offset == "Z":
             return timezone.utc
         sign = -1 if offset[0] == "-" else 1
         digits = offset[1:].replace(":", "")
         return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
-    return ZoneInfo(dates["zones"].get(name or "", dates["timezone"]))
+    return ZoneInfo(dates.zones.get(name or "", dates.timezone))
 
 
-def _machine_date(source: str, text: str, knowledge: Knowledge) -> _Dated | None:
-    parsed = parse_machine_date(text, knowledge)
+def _machine_date(source: str, text: str, dates: DateRules) -> _Dated | None:
+    parsed = parse_machine_date(text, dates)
     if parsed is None:                          # '28/09/2019 19:17' and other printed forms
-        local = parse_page_date(text, None, knowledge, keep_zone=True)
-        wib = ZoneInfo(knowledge.lexicon("meta_dates")["timezone"])
+        local = parse_page_date(text, None, dates, keep_zone=True)
+        wib = ZoneInfo(dates.timezone)
         parsed = (local.astimezone(wib), local.replace(tzinfo=None), bool(_CLOCK.search(text))) if local else None
     if parsed is None:
         return None
@@ -250,29 +322,22 @@ def _machine_date(source: str, text: str, knowledge: Knowledge) -> _Dated | None
     return _Dated(source, text, at, wall, has_time)
 
 
-@lru_cache(maxsize=8)
-def _inferred_rules(digest: str, patterns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern], ...]:
-    return tuple((rule_id, re.compile(pattern)) for rule_id, pattern in patterns)
-
-
-def _candidate_dates(body: str, knowledge: Knowledge) -> Iterator[tuple[date, str]]:
-    dates = knowledge.lexicon("meta_dates")
-    patterns = tuple((r["id"], r["pattern"]) for r in dates["inferred"])
-    for _, pattern in _inferred_rules(knowledge.digest, patterns):
+def _candidate_dates(body: str, dates: DateRules) -> Iterator[tuple[date, str]]:
+    for _, pattern in dates.inferred:
         for match in pattern.finditer(body):
             day = _date_of(match)
-            if (day and day.weekday() == dates["weekdays"].get(match["weekday"], day.weekday())
-                    and not _looks_ahead(body, match, dates["future_cues"])):
+            if (day and day.weekday() == dates.weekdays.get(match["weekday"], day.weekday())
+                    and not _looks_ahead(body, match, dates.future_cues)):
                 yield day, match.group(0)
 
 
-def _looks_ahead(body: str, match: re.Match, cues: list[str]) -> bool:
+def _looks_ahead(body: str, match: re.Match, cues: frozenset[str]) -> bool:
     """True when the clause around the date (back to the last comma, quote or full stop, and a few words
     after it) has a future cue; '"Kami akan ...," kata dia, Jumat (30/11/2018)' still dates the article."""
     left = re.split(r"[.!?]\s|[,;:\"”]", body[max(0, match.start() - 120):match.start()])[-1]
     right = re.split(r"[.!?]\s|,", body[match.end():match.end() + 30])[0]
     words = {w.casefold() for w in _WORD.findall(f"{left} {right}")}
-    return bool(words & set(cues))
+    return bool(words & cues)
 
 
 def _date_of(match: re.Match) -> date | None:
@@ -287,36 +352,26 @@ def _date_of(match: re.Match) -> date | None:
         return None
 
 
-def infer_date(body: str, knowledge: Knowledge) -> tuple[date, str] | None:
+def infer_date(body: str, dates: DateRules) -> tuple[date, str] | None:
     """The latest dated reference in the body whose weekday agrees: 'Jumat (30/11/2018)' → 2018-11-30."""
-    candidates = sorted(_candidate_dates(body, knowledge), key=lambda c: (c[0], c[1]))
+    candidates = sorted(_candidate_dates(body, dates), key=lambda c: (c[0], c[1]))
     return candidates[-1] if candidates else None
 
 
 # ---------------------------------------------------------------- wire source
 
-def _source_pattern(knowledge: Knowledge) -> tuple[re.Pattern, re.Pattern]:
-    return _compile_sources(knowledge.digest, knowledge.lexicon("meta_sources"))
-
-
-_SOURCE_CACHE: dict[str, tuple[re.Pattern, re.Pattern]] = {}
-
-
-def _compile_sources(digest: str, sources) -> tuple[re.Pattern, re.Pattern]:
-    if digest in _SOURCE_CACHE:
-        return _SOURCE_CACHE[digest]
+def _compile_sources(sources: Mapping[str, Any]) -> tuple[re.Pattern, re.Pattern]:
     names = sorted(sources["known"], key=len, reverse=True)
     name = "(?P<source>" + "|".join(re.escape(n) for n in names) + "|" + sources["domain"] + ")"
     attribution = re.compile(sources["attribution"] + name + r"(?![\w.-]*\w)")
     credit = re.compile(r"\(" + name + r"\)$")
-    _SOURCE_CACHE[digest] = (attribution, credit)
     return attribution, credit
 
 
-def _wire_source(fields: dict, article: Article, profile: Profile, knowledge: Knowledge) -> str | None:
+def _wire_source(fields: dict, article: Article, profile: Profile, rules: MetadataRules) -> str | None:
     if fields.get("wire_source"):
         return fields["wire_source"]
-    attribution, credit = _source_pattern(knowledge)
+    attribution, credit = rules.attribution, rules.credit
     found = [m["source"] for m in attribution.finditer(article.body)]
     found += [m["source"] for line in article.captions.split("\n") for m in [credit.search(line)] if m]
     return next((s for s in found if s not in profile.own_sources), None)
@@ -324,8 +379,7 @@ def _wire_source(fields: dict, article: Article, profile: Profile, knowledge: Kn
 
 # ---------------------------------------------------------------- language
 
-def _language(body: str, knowledge: Knowledge) -> str | None:
-    lexicon = knowledge.lexicon("meta_language")
+def _language(body: str, lexicon: Mapping[str, Any]) -> str | None:
     words = [w.casefold() for w in _WORD.findall(body)]
     if not words:
         return None

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from pipeline.annotate.normalise import normalise
-from pipeline.annotate.tokenize import LEXICON, Token, tokenizer_for
-from pipeline.knowledge import Knowledge
 from pipeline.record import Article, PipelineError, RawSpan, Sentence, replace
+from pipeline.annotate.normalise import NameRules, normalise
+from pipeline.annotate.tokenize import Token, Tokenizer
 
 FIELDS = ("title", "body", "captions")
 MODEL_FILE = "id_nertagger.pt"
@@ -111,7 +110,7 @@ class ArticleSplit:
     tokens: list[list[Token]] = field(default_factory=list)   # offsets into the field's text
 
 
-def split_article(article: Article, tokenizer) -> ArticleSplit:
+def split_article(article: Article, tokenizer: Tokenizer) -> ArticleSplit:
     split = ArticleSplit()
     for name in FIELDS:
         text = article.field_text(name)
@@ -165,9 +164,8 @@ def spans_from_bio(article: Article, sentence: Sentence, tokens: list[Token], la
 
 
 def tag_articles(articles: Sequence[Article], tagger: Any,
-                 knowledge: Knowledge) -> list[tuple[tuple[Sentence, ...], tuple[RawSpan, ...]]]:
+                 tokenizer: Tokenizer) -> list[tuple[tuple[Sentence, ...], tuple[RawSpan, ...]]]:
     """(sentences, raw model spans) per article; all sentences of the batch are tagged together."""
-    tokenizer = tokenizer_for(knowledge.lexicon(LEXICON))
     splits = [split_article(article, tokenizer) for article in articles]
     flat = [[t.text for t in tokens] for split in splits for tokens in split.tokens]
     labels = tag_in_windows(tagger, flat) if tagger is not None else [["O"] * len(tokens) for tokens in flat]
@@ -183,11 +181,10 @@ def tag_articles(articles: Sequence[Article], tagger: Any,
     return results
 
 
-def add_mentions(articles: list[Article], tagger: Any, knowledge: Knowledge) -> list[Article]:
+def add_mentions(articles: list[Article], tagger: Any, rules: NameRules) -> list[Article]:
     """Stage function: + sentences and normalised mentions (tagger None: gazetteer mentions only)."""
     done = []
-    for article, (sentences, raw) in zip(articles, tag_articles(articles, tagger, knowledge)):
-        mentions = normalise(article, raw, knowledge)
+    for article, (sentences, raw) in zip(articles, tag_articles(articles, tagger, rules.tokenizer)):
+        mentions = normalise(article, raw, rules)
         done.append(replace(article, sentences=sentences, mentions=tuple(mentions)))
     return done
-

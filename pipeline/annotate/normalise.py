@@ -9,34 +9,62 @@ affixes such as "Republik" or "timur". People then get their titles, countries a
 from __future__ import annotations
 
 import bisect
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
 
 from pipeline.annotate import acronyms
-from pipeline.knowledge.gazetteer import Entry, Gazetteer, gazetteer_for, squash, tokens
-from pipeline.knowledge import Knowledge
+from pipeline.knowledge.gazetteer import Entry, Gazetteer, squash, tokens
+from pipeline.knowledge.problems import Problems
+from pipeline.knowledge.shape import ListOf, Table, check
 from pipeline.annotate import persons
 from pipeline.annotate.persons import Candidate, Titles
 from pipeline.record import Article, Mention, PipelineError, RawSpan
 from pipeline.annotate.spans import Occupied, SpanIndex
-from pipeline.annotate.tokenize import LEXICON as TOKENIZE_LEXICON, tokenizer_for
+from pipeline.annotate.tokenize import Tokenizer
 
 FIELDS = ("title", "body", "captions")
 MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
 EDGE_PUNCTUATION = " \t\n\"'“”‘’«»,;:()[]"
 RANK_EXACT, RANK_PERSON, RANK_TABLE, RANK_MODEL = 0, 1, 2, 3
+FILE = "lexicons/normalise.toml"
+NORMALISE_SHAPE = Table({
+    "definitions": Table({key: ListOf(str) for key in acronyms.DEFINITION_WORDS}),
+    "countries": Table({"affix_words": ListOf(str)}),
+})
 
 
-def normalise(article: Article, raw_spans: Sequence[RawSpan], knowledge: Knowledge) -> tuple[Mention, ...]:
+@dataclass(frozen=True)
+class NameRules:
+    """What the NER stage reads an article with (compiled once, pipeline/knowledge/compiled.py)."""
+
+    tokenizer: Tokenizer
+    gazetteer: Gazetteer
+    titles: Titles
+    definitions: acronyms.DefinitionRules
+    affix_words: frozenset[str]        # "Republik Kyrgyzstan" is the country: the rest is affixes
+
+
+def compile_name_rules(tokenizer: Tokenizer | None, gaz: Gazetteer | None, lexicons: Mapping[str, Any],
+                       problems: Problems) -> NameRules | None:
+    """``lexicons``: normalise and person_titles as parsed (None: missing, reported elsewhere)."""
+    rules, titles = lexicons.get("normalise"), lexicons.get("person_titles")
+    valid = [rules is not None and check(problems, FILE, rules, NORMALISE_SHAPE),
+             titles is not None and check(problems, persons.TITLES_FILE, titles, persons.TITLES_SHAPE)]
+    if not all(valid) or tokenizer is None or gaz is None:
+        return None
+    return NameRules(tokenizer, gaz, Titles.from_lexicon(titles), acronyms.DefinitionRules.from_lexicon(rules),
+                     frozenset(rules["countries"]["affix_words"]))
+
+
+def normalise(article: Article, raw_spans: Sequence[RawSpan], rules: NameRules) -> tuple[Mention, ...]:
     """Mentions for an article whose sentences are set, sorted by field (title, body, captions) and offset."""
-    gaz = gazetteer_for(knowledge)
-    rules = knowledge.lexicon("normalise")
-    titles = Titles.from_lexicon(knowledge.lexicon("person_titles"))
+    gaz, titles = rules.gazetteer, rules.titles
     texts = {f: article.field_text(f) for f in FIELDS}
-    sentences = _sentence_bounds(article, texts, knowledge)
+    sentences = _sentence_bounds(article, texts, rules.tokenizer)
     common = {t[2] for t in tokens(texts["body"]) if t[2].islower()}
     model = [c for c in (_from_model(s, texts, gaz, titles, common) for s in raw_spans) if c is not None]
-    table = _table_candidates(texts, sentences, gaz, rules, model)
-    chosen = _resolve(_prefer_model_context(model, table, texts, rules, gaz), texts)
+    table = _table_candidates(texts, sentences, gaz, rules.definitions, model)
+    chosen = _resolve(_prefer_model_context(model, table, texts, rules.affix_words, gaz), texts)
     chosen = _people(chosen, texts, sentences, titles, gaz)
     sentence_starts = {f: [b[0] for b in bounds] for f, bounds in sentences.items()}
     return tuple(_mention(c, texts, sentence_starts) for c in sorted(chosen, key=_order))
@@ -46,7 +74,7 @@ def _order(c: Candidate) -> tuple:
     return FIELDS.index(c.field), c.start, c.end
 
 
-def _sentence_bounds(article: Article, texts: dict[str, str], knowledge: Knowledge) -> dict[str, list]:
+def _sentence_bounds(article: Article, texts: dict[str, str], splitter: Tokenizer) -> dict[str, list]:
     """Per field, (start, end) of each sentence in index order; a field without sentences is one sentence."""
     bounds = {f: [] for f in FIELDS}
     for sentence in sorted(article.sentences, key=lambda s: (s.field, s.index)):
@@ -56,7 +84,6 @@ def _sentence_bounds(article: Article, texts: dict[str, str], knowledge: Knowled
                                     f"got index {sentence.index}; the sentence splitter must number them in order")
             bounds[sentence.field].append((sentence.start, sentence.end))
     if not article.sentences:       # called before the NER stage set them: split as the NER stage does
-        splitter = tokenizer_for(knowledge.lexicon(TOKENIZE_LEXICON))
         bounds = {f: [(s.start, s.end) for s in splitter.split(texts[f])] for f in FIELDS}
     return {f: b or ([(0, len(texts[f]))] if texts[f] else []) for f, b in bounds.items()}
 
@@ -140,10 +167,10 @@ def _from_entry(field: str, start: int, end: int, entry: Entry, source: str, ran
     return c
 
 
-def _table_candidates(texts, sentences, gaz: Gazetteer, rules: dict, model: list[Candidate]) -> list[Candidate]:
+def _table_candidates(texts, sentences, gaz: Gazetteer, def_rules: acronyms.DefinitionRules,
+                      model: list[Candidate]) -> list[Candidate]:
     """Alias-table and definition matches in every sentence; context-only aliases need a confirmed org."""
     model_orgs = {texts[c.field][c.start:c.end] for c in model if c.label == "ORG"}
-    def_rules = acronyms.DefinitionRules.from_lexicon(rules)
     defined = {}
     for f in FIELDS:
         defined.update(acronyms.find_aliases(texts[f], sentences[f], gaz, def_rules, model_orgs))
@@ -159,10 +186,9 @@ def _table_candidates(texts, sentences, gaz: Gazetteer, rules: dict, model: list
     return [c for c in found if "needs-context" not in c.tags or c.canonical in confirmed]
 
 
-def _prefer_model_context(model, table, texts, rules: dict, gaz: Gazetteer) -> list[Candidate]:
+def _prefer_model_context(model, table, texts, affixes: frozenset[str], gaz: Gazetteer) -> list[Candidate]:
     """A model ORG/LOC span around countries or regions keeps its reading unless the rest is affixes
     ("Laut China Timur" stays LOC; "Republik Kyrgyzstan" gives way to KGZ)."""
-    affixes = set(rules.get("countries", {}).get("affix_words", []))
     dropped, table_index = set(), SpanIndex(table)
     for span in (c for c in model if c.rank in (RANK_PERSON, RANK_MODEL)):
         inner = table_index.within(span.field, span.start, span.end)

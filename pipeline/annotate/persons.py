@@ -10,8 +10,11 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 from pipeline.knowledge.gazetteer import Entry, Gazetteer, Match, squash, tokens
+from pipeline.knowledge.shape import WORDS, ListOf, Table
 from pipeline.annotate.spans import RemovableSpans, SpanIndex
 
+TITLES_FILE = "lexicons/person_titles.toml"
+TITLES_SHAPE = Table({"heads": WORDS, "connectors": ListOf(str)})
 SHORT_FORM_RULE = "person.short-form"
 MIN_SHORT_FORM = 4      # a surname searched on its own needs 4+ letters: "Jun" (Dong Jun) is also "Juni"
 TITLE_WINDOW = 160      # characters tokenised beside a name at first when looking for its title (then doubled)

@@ -8,22 +8,45 @@ separator is cut only when it names the site that way, so titles that hold " - "
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from dataclasses import dataclass
+from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from pipeline.knowledge import Knowledge
+from pipeline.knowledge.problems import Problems
 from pipeline.knowledge.profiles import BASE_PROFILE, Profile
+from pipeline.knowledge.shape import WORDS, ListOf, Regex, Table, check
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|co|id|net|org|news|tv)(?:\.[a-z]{2})?$", re.IGNORECASE)
 MIN_KEY_CHARS = 3
+FILE = "lexicons/meta_titles.toml"
+TITLES_SHAPE = Table({"separators": WORDS, "max_site_words": int, "generic_words": ListOf(str),
+                      "domain_suffixes": ListOf(str), "noise": ListOf(Regex())})
 
 
-def site_keys(names: tuple[str | None, ...], knowledge: Knowledge) -> frozenset[str]:
+@dataclass(frozen=True)
+class TitleRules:
+    """``lexicons/meta_titles.toml`` compiled: what separates a site's name from a title, and page furniture."""
+
+    separators: tuple[str, ...]
+    max_site_words: int
+    generic_words: frozenset[str]        # words that name no site on their own ("news", "online")
+    domain_suffixes: frozenset[str]
+    noise: tuple[re.Pattern, ...]        # cut from a title's ends ("Halaman all")
+
+
+def compile_title_rules(lexicon: Mapping[str, Any] | None, problems: Problems) -> TitleRules | None:
+    if lexicon is None or not check(problems, FILE, lexicon, TITLES_SHAPE):
+        return None
+    return TitleRules(tuple(lexicon["separators"]), int(lexicon["max_site_words"]),
+                      frozenset(lexicon["generic_words"]), frozenset(lexicon["domain_suffixes"]),
+                      tuple(re.compile(p) for p in lexicon["noise"]))
+
+
+def site_keys(names: tuple[str | None, ...], rules: TitleRules) -> frozenset[str]:
     """Lower-case alphanumeric keys that name the site: 'Republika Online' → {'republikaonline', 'republika'},
     'https://internasional.kompas.com/read/1' and 'Kompas.com' → {'kompas'}."""
-    lexicon = knowledge.lexicon("meta_titles")
-    generic, suffixes = set(lexicon["generic_words"]), set(lexicon["domain_suffixes"])
+    generic, suffixes = rules.generic_words, rules.domain_suffixes
     keys = set()
     for name in filter(None, names):
         host = urlsplit(name).hostname if "//" in name else (name if _DOMAIN.match(name) else None)
@@ -36,32 +59,31 @@ def site_keys(names: tuple[str | None, ...], knowledge: Knowledge) -> frozenset[
     return frozenset(k for k in keys if len(k) >= MIN_KEY_CHARS and k not in generic)
 
 
-def page_site_keys(profile: Profile, page_meta: dict, url: str | None, knowledge: Knowledge) -> frozenset[str]:
+def page_site_keys(profile: Profile, page_meta: dict, url: str | None, rules: TitleRules) -> frozenset[str]:
     """The keys of every name a page gives its site: og:site_name, the JSON-LD publisher, its URL, and the
     profile's name and domains (not the generic profile's)."""
     own = (profile.name, profile.site, *profile.url_domains) if profile.id != BASE_PROFILE else ()
-    return site_keys((page_meta.get("sitename"), page_meta.get("publisher"), *own, url), knowledge)
+    return site_keys((page_meta.get("sitename"), page_meta.get("publisher"), *own, url), rules)
 
 
-def _site_label(host: str, suffixes: set[str]) -> str:
+def _site_label(host: str, suffixes: frozenset[str]) -> str:
     labels = host.casefold().removeprefix("www.").split(".")
     while len(labels) > 1 and labels[-1] in suffixes:
         labels.pop()
     return _NON_ALNUM.sub("", labels[-1])
 
 
-def clean_title(title: str | None, keys: frozenset[str], knowledge: Knowledge) -> str | None:
+def clean_title(title: str | None, keys: frozenset[str], rules: TitleRules) -> str | None:
     """The title with the site's name and page furniture cut from its ends; never cut to nothing."""
     if not title:
         return title
-    lexicon = knowledge.lexicon("meta_titles")
-    separators, noise = lexicon["separators"], _noise(tuple(lexicon["noise"]))
+    separators, noise = rules.separators, rules.noise
     current, previous = title.strip(), None
     while current != previous:
         previous = current
         current = _strip_noise(current, noise)
         head, tail = _split(current, separators, last=True)
-        if tail is not None and head and _names_site(tail, keys, lexicon["max_site_words"]):
+        if tail is not None and head and _names_site(tail, keys, rules.max_site_words):
             current = head
             continue
         head, tail = _split(current, separators, last=False)
@@ -70,18 +92,13 @@ def clean_title(title: str | None, keys: frozenset[str], knowledge: Knowledge) -
     return current or title
 
 
-@lru_cache(maxsize=4)
-def _noise(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(p) for p in patterns)
-
-
 def _strip_noise(title: str, noise: tuple[re.Pattern, ...]) -> str:
     for pattern in noise:
         title = pattern.sub("", title).strip()
     return title
 
 
-def _split(title: str, separators: list[str], last: bool) -> tuple[str, str | None]:
+def _split(title: str, separators: tuple[str, ...], last: bool) -> tuple[str, str | None]:
     positions = [(title.rfind(s) if last else title.find(s), s) for s in separators]
     positions = [(i, s) for i, s in positions if i > 0]
     if not positions:
@@ -98,14 +115,14 @@ def _names_site(part: str, keys: frozenset[str], max_words: int) -> bool:
 
 
 def pick_title(found: dict, extracted: str | None, selected: list[str] | None, profile: Profile, url: str | None,
-               knowledge: Knowledge) -> tuple[str | None, str | None]:
+               rules: TitleRules) -> tuple[str | None, str | None]:
     """The article's headline and where it came from: the profile's title selector (``selected``); else
     the <h1> that agrees with the page's title metadata (JSON-LD headline, og:title, <title>, read by
     html_meta into ``found``), else that metadata without the site's name, else trafilatura's title."""
     if selected:
         return selected[0], "selector"
-    keys = page_site_keys(profile, found, url, knowledge)
-    named = [(source, clean_title(found[f"title.{source}"], keys, knowledge))
+    keys = page_site_keys(profile, found, url, rules)
+    named = [(source, clean_title(found[f"title.{source}"], keys, rules))
              for source in ("json-ld", "meta-tag", "html") if found.get(f"title.{source}")]
     named = [(s, t) for s, t in named if not t.endswith(("...", "…"))] or named
     folded = {t.casefold() for _, t in named}
@@ -116,5 +133,5 @@ def pick_title(found: dict, extracted: str | None, selected: list[str] | None, p
     if named:
         return named[0][1], named[0][0]
     if extracted:
-        return clean_title(extracted, keys, knowledge), "trafilatura"
+        return clean_title(extracted, keys, rules), "trafilatura"
     return (h1s[0], "h1") if h1s else (None, None)

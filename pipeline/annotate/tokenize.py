@@ -9,7 +9,17 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from pipeline.knowledge.problems import Problems
+from pipeline.knowledge.shape import WORDS, Regex, Table, check
+
 LEXICON = "tokenize_id"
+FILE = f"lexicons/{LEXICON}.toml"
+TOKEN_SHAPES = ("url", "email", "dotted", "dotted_lower", "initial", "number", "word", "possessive", "punctuation")
+TOKENIZE_SHAPE = Table({
+    "abbreviations": WORDS, "sentence_final": WORDS, "currencies": WORDS, "domains": WORDS,
+    "patterns": Table({name: Regex() for name in TOKEN_SHAPES}),
+    "sentences": Table({"terminators": WORDS, "closers": WORDS, "ambiguous_quotes": WORDS}),
+})
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,7 @@ def _alternation(words: list[str]) -> str:
 
 
 class Tokenizer:
-    """Compiled from the ``tokenize_id`` lexicon; build once and reuse (see ``tokenizer_for``)."""
+    """Compiled from the ``tokenize_id`` lexicon, once per run (pipeline/knowledge/compiled.py)."""
 
     def __init__(self, lexicon: Mapping[str, Any]):
         patterns = lexicon["patterns"]
@@ -101,12 +111,8 @@ class Tokenizer:
         return not (nxt.text[0].islower() or nxt.text in {",", ";", ":", ")", "]"})
 
 
-_CACHE: dict[int, Tokenizer] = {}
-
-
-def tokenizer_for(lexicon: Mapping[str, Any]) -> Tokenizer:
-    """One compiled Tokenizer per lexicon object (the knowledge is loaded once per process)."""
-    key = id(lexicon)
-    if key not in _CACHE:
-        _CACHE[key] = Tokenizer(lexicon)
-    return _CACHE[key]
+def compile_tokenizer(lexicon: Mapping[str, Any] | None, problems: Problems) -> Tokenizer | None:
+    """The tokenizer of the tokenize_id lexicon, or None when it is missing or broken (every problem reported)."""
+    if lexicon is None or not check(problems, FILE, lexicon, TOKENIZE_SHAPE):
+        return None
+    return Tokenizer(lexicon)

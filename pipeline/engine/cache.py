@@ -2,9 +2,10 @@
 
 An entry is keyed by what the article *is* (its page content, not its file name) and by a fingerprint of
 what the stage *depends on*: the source code of the stage's modules (and every ``pipeline`` module they
-import), the knowledge data it reads, the NER model files and the settings that change its output.
-Fingerprints chain (each article stage's includes the one before it: clean → metadata → ner → events), so a
-new model re-runs NER and events, while an edited event rule re-runs events only, from the cached mentions.
+import), the versions of the libraries those import, the knowledge data it reads, the NER model files and
+the settings that change its output. Fingerprints chain (each article stage's includes the one before it:
+clean → metadata → ner → events), so a new model re-runs NER and events, while an edited event rule re-runs
+events only, from the cached mentions.
 
 Stages add fields to the frozen ``Article``; an entry stores only the fields its stage changed (a "delta"),
 or the ``Problem`` the stage raised. Ingest is cached per input file, keyed by the file's bytes.
@@ -24,11 +25,13 @@ import logging
 import pickle
 from collections import Counter
 from dataclasses import astuple, dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from pipeline.annotate import ner
+from pipeline.engine.libraries import library_versions
 from pipeline.knowledge import Knowledge
 from pipeline.output.swap import write_atomically
 from pipeline.record import ARTICLE_STAGES, INGEST, STAGES, Article, Page, Problem, RunResult, replace
@@ -56,6 +59,11 @@ def code_digest(modules: tuple[str, ...]) -> str:
     return sha.hexdigest()
 
 
+def stage_libraries(modules: tuple[str, ...]) -> dict[str, str]:
+    """Versions of the libraries ``modules`` run on (see pipeline/engine/libraries.py)."""
+    return library_versions(_module_path(name) for name in sorted(stage_modules(modules)))
+
+
 def stage_modules(modules: tuple[str, ...]) -> set[str]:
     """``modules`` and the ``pipeline`` modules they import, directly or not (imports inside functions too)."""
     seen, todo = set(), list(modules)
@@ -80,7 +88,8 @@ def _module_path(name: str) -> Path | None:
     return None
 
 
-def _pipeline_imports(source: str) -> list[str]:
+@lru_cache(maxsize=None)     # a pure function of the text: each module is parsed once per process
+def _pipeline_imports(source: str) -> tuple[str, ...]:
     """Modules a source imports from ``pipeline``: "from pipeline.events import extract" names both the package
     and, when it is one, the module ``pipeline.events.extract``."""
     found = []
@@ -90,7 +99,7 @@ def _pipeline_imports(source: str) -> list[str]:
             found += [f"{node.module}.{alias.name}" for alias in node.names]
         elif isinstance(node, ast.Import):
             found += [alias.name for alias in node.names if alias.name.startswith("pipeline.")]
-    return found
+    return tuple(found)
 
 
 def knowledge_digest(knowledge: Knowledge, parts: tuple[str, ...]) -> str:
@@ -123,7 +132,7 @@ def file_sha256(path: Path) -> str:
 
 def fingerprints(settings: Settings, knowledge: Knowledge) -> dict[str, str]:
     """One fingerprint per stage; each article stage's includes the one before it."""
-    own = {stage: {"code": code_digest(STAGE_MODULES[stage]),
+    own = {stage: {"code": code_digest(STAGE_MODULES[stage]), "libraries": stage_libraries(STAGE_MODULES[stage]),
                    "knowledge": knowledge_digest(knowledge, STAGE_KNOWLEDGE[stage])} for stage in STAGES}
     own[INGEST]["max_input_bytes"] = settings.max_input_bytes
     own["ner"]["use_ner"] = settings.use_ner

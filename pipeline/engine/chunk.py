@@ -21,7 +21,7 @@ import fsspec
 
 from pipeline.engine import cache as stage_cache
 from pipeline.engine.cache import MISS, Cache
-from pipeline.knowledge import Knowledge
+from pipeline.knowledge.compiled import Compiled
 from pipeline.output import parts, tables
 from pipeline.record import (ARTICLE_STAGES, INTERNAL, Article, Page, PipelineError, Problem, RunResult,
                              problem_from, traceback_text)
@@ -50,7 +50,7 @@ class ChunkResult:
     tracebacks: list[str] = field(default_factory=list)    # of the internal errors, for the run's log
 
 
-ChunkFunction = Callable[[list[WorkItem], Knowledge, Any], ChunkResult]   # (items, knowledge, NER tagger or None)
+ChunkFunction = Callable[[list[WorkItem], Compiled, Any], ChunkResult]   # (items, knowledge, NER tagger or None)
 
 
 class Chunk:
@@ -171,10 +171,10 @@ class ChunkSummary:
     tracebacks: list[str] = field(default_factory=list)
 
 
-def run_task(task: Task, annotate_chunk: ChunkFunction, knowledge: Knowledge, tagger,
+def run_task(task: Task, annotate_chunk: ChunkFunction, compiled: Compiled, tagger,
              context: TaskContext) -> ChunkSummary:
     """Annotate the task's chunk, write its rows as parts, and sum it up."""
-    done = annotate_chunk(task.items, knowledge, tagger)
+    done = annotate_chunk(task.items, compiled, tagger)
     summary = ChunkSummary(task.number, seconds=done.seconds, tracebacks=done.tracebacks)
     finished = []
     for item, result in zip(task.items, done.items):

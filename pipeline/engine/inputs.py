@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 from pipeline.engine.cache import MISS, Cache
 from pipeline.ingest import pages as ingest
 from pipeline.ingest.walk import VANISHED, list_inputs, read_regular
-from pipeline.knowledge import Knowledge
+from pipeline.ingest.html_extract import PageRules
 from pipeline.record import INGEST, INTERNAL, InputStatus, Page, PipelineError, Problem, RunResult, replace
 from pipeline.settings import Settings
 
@@ -31,7 +31,7 @@ def list_folder(input_dir: Path, settings: Settings, result: RunResult,
     return listing.entries()
 
 
-def read_pages(entries: list[tuple[str, Path | Problem]], settings: Settings, knowledge: Knowledge,
+def read_pages(entries: list[tuple[str, Path | Problem]], settings: Settings, rules: PageRules,
                result: RunResult, cache: Cache | None = None, on_entry: Callable[[], None] = lambda: None,
                ) -> Iterator[Page]:
     """The pages to process, one by one in path order (the first with its article_id); each entry's pages and
@@ -40,7 +40,7 @@ def read_pages(entries: list[tuple[str, Path | Problem]], settings: Settings, kn
     first_path: dict[str, str] = {}
     for rel, entry in entries:
         started = time.perf_counter()
-        items = [entry] if isinstance(entry, Problem) else _read(entry, rel, settings, knowledge, cache, result)
+        items = [entry] if isinstance(entry, Problem) else _read(entry, rel, settings, rules, cache, result)
         pages = [item for item in items if _account(item, result, first_path)]
         result.seconds_per_stage[INGEST] += time.perf_counter() - started
         yield from pages
@@ -62,7 +62,7 @@ def _account(item: Page | Problem, result: RunResult, first_path: dict[str, str]
     return True
 
 
-def _read(path: Path, rel: str, settings: Settings, knowledge: Knowledge, cache: Cache, result: RunResult) -> list:
+def _read(path: Path, rel: str, settings: Settings, rules: PageRules, cache: Cache, result: RunResult) -> list:
     try:
         digest = _digest(path, settings)
     except FileNotFoundError:
@@ -73,16 +73,16 @@ def _read(path: Path, rel: str, settings: Settings, knowledge: Knowledge, cache:
             result.cached[INGEST] += 1
             return cached
     items = [_vanished(path, replace(item, source_path=rel + item.source_path[len(path.name):]))
-             for item in _pages_of(path, settings, knowledge)]
+             for item in _pages_of(path, settings, rules)]
     result.computed[INGEST] += 1
     if digest is not None and _cacheable(items) and _digest_or_none(path, settings) == digest:
         cache.put(INGEST, digest, rel, items)        # (only if the file did not change while it was read)
     return items or [Problem(rel, "ingest", "vanished", VANISHED)]
 
 
-def _pages_of(path: Path, settings: Settings, knowledge: Knowledge) -> list[Page | Problem]:
+def _pages_of(path: Path, settings: Settings, rules: PageRules) -> list[Page | Problem]:
     try:
-        return list(ingest.iter_pages(path, settings, knowledge))
+        return list(ingest.iter_pages(path, settings, rules))
     except PipelineError:           # the file went away: ingest saw no file and no folder there
         return []
 

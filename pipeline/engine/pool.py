@@ -21,15 +21,17 @@ from typing import Iterator
 from pipeline.engine import worker
 from pipeline.engine.chunk import ChunkFunction, ChunkSummary, Task, TaskContext, failed_task, run_task
 from pipeline.knowledge import Knowledge
+from pipeline.knowledge.compiled import Compiled
 from pipeline.record import PipelineError
 from pipeline.settings import RunOptions, Settings
 
 TASKS_PER_WORKER = 2          # in flight per worker process: one running, one waiting
 
 
-def run_tasks(annotate_chunk: ChunkFunction, tasks: Iterator[Task], settings: Settings, knowledge: Knowledge,
+def run_tasks(annotate_chunk: ChunkFunction, tasks: Iterator[Task], settings: Settings, compiled: Compiled,
               tagger, context: TaskContext, options: RunOptions) -> Iterator[ChunkSummary]:
-    """Every task, on the engine ``options`` name; summaries in completion order."""
+    """Every task, on the engine ``options`` name; summaries in completion order. Other processes are sent the
+    knowledge as loaded (small) and compile it themselves."""
     first = list(itertools.islice(tasks, 2))
     tasks = itertools.chain(first, tasks)
     if not first:
@@ -37,13 +39,13 @@ def run_tasks(annotate_chunk: ChunkFunction, tasks: Iterator[Task], settings: Se
     if options.engine == "dask":
         from pipeline.engine import dask_runner   # the optional extra, imported only when asked for
 
-        yield from dask_runner.run_tasks(annotate_chunk, tasks, settings, knowledge, context, options.scheduler,
-                                         options.workers)
+        yield from dask_runner.run_tasks(annotate_chunk, tasks, settings, compiled.knowledge, context,
+                                         options.scheduler, options.workers)
     elif options.workers <= 1 or len(first) == 1:
-        yield from _in_process(annotate_chunk, tasks, settings, knowledge, tagger, context,
+        yield from _in_process(annotate_chunk, tasks, settings, compiled, tagger, context,
                                torch_threads(options.workers))
     else:
-        yield from _in_pool(annotate_chunk, tasks, settings, knowledge, context, options.workers)
+        yield from _in_pool(annotate_chunk, tasks, settings, compiled.knowledge, context, options.workers)
 
 
 def torch_threads(workers: int) -> int:
@@ -52,12 +54,12 @@ def torch_threads(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
-def _in_process(annotate_chunk: ChunkFunction, tasks: Iterator[Task], settings: Settings, knowledge: Knowledge,
+def _in_process(annotate_chunk: ChunkFunction, tasks: Iterator[Task], settings: Settings, compiled: Compiled,
                 tagger, context: TaskContext, threads: int) -> Iterator[ChunkSummary]:
     for task in tasks:
         if tagger is None and worker.needs_tagger(task.items, settings):
             tagger = worker.load_tagger(settings, threads)
-        yield run_task(task, annotate_chunk, knowledge, tagger, context)
+        yield run_task(task, annotate_chunk, compiled, tagger, context)
 
 
 def _in_pool(annotate_chunk: ChunkFunction, tasks: Iterator[Task], settings: Settings, knowledge: Knowledge,

@@ -11,10 +11,11 @@ from types import MappingProxyType
 from pipeline.annotate import ner
 from pipeline.engine.chunk import ChunkFunction, ChunkSummary, Task, TaskContext, WorkItem, run_task
 from pipeline.knowledge import Knowledge
+from pipeline.knowledge.compiled import compile_knowledge
 from pipeline.record import ARTICLE_STAGES
 from pipeline.settings import Settings
 
-_WORKER: dict = {}   # this process's chunk function, settings, knowledge, task context; set by init_worker
+_WORKER: dict = {}   # this process's chunk function, settings, compiled knowledge, task context; set by init_worker
 
 
 def _mappingproxy(data: dict) -> MappingProxyType:
@@ -49,13 +50,14 @@ def needs_tagger(items: list[WorkItem], settings: Settings) -> bool:
 
 def init_worker(annotate_chunk: ChunkFunction, settings: Settings, knowledge: Knowledge, context: TaskContext,
                 torch_threads: int) -> None:
-    """Once per worker process. The NER model is loaded by the first chunk that needs it (a rules-only re-run,
-    all from cached mentions, never loads it)."""
-    _WORKER.update(annotate=annotate_chunk, settings=settings, knowledge=knowledge, context=context,
-                   threads=torch_threads)
+    """Once per worker process: the knowledge is compiled here (once per digest; the run compiled the same
+    knowledge before reading any page, so this cannot fail on it). The NER model is loaded by the first chunk
+    that needs it (a rules-only re-run, all from cached mentions, never loads it)."""
+    _WORKER.update(annotate=annotate_chunk, settings=settings, compiled=compile_knowledge(knowledge),
+                   context=context, threads=torch_threads)
 
 
 def run(task: Task) -> ChunkSummary:
     settings = _WORKER["settings"]
     tagger = load_tagger(settings, _WORKER["threads"]) if needs_tagger(task.items, settings) else None
-    return run_task(task, _WORKER["annotate"], _WORKER["knowledge"], tagger, _WORKER["context"])
+    return run_task(task, _WORKER["annotate"], _WORKER["compiled"], tagger, _WORKER["context"])

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from pipeline.knowledge.rulebook import left_context_pattern
-from pipeline.knowledge.gazetteer import Entry, Gazetteer, gazetteer_for
-from pipeline.knowledge import Knowledge, KnowledgeError
+from pipeline.knowledge.gazetteer import Entry, Gazetteer
+from pipeline.knowledge.problems import Problems
+from pipeline.knowledge.shape import WORDS, Choice, Table, Text, check, check_rows
 from pipeline.record import Mention
 
 STATE, IGO = "state", "igo"
@@ -233,56 +234,62 @@ def _organ_names(heads) -> re.Pattern:
     return re.compile(rf"(?-i:(?:{alternatives})(?:\s+[A-Z][\w-]*(?=\s|[,.;)]|$))*)")
 
 
-def _leaders(rows: list[dict], problems: list[str]) -> dict[str, tuple[Leader, ...]]:
+ACTORS_FILE = "lexicons/actors_id.toml"
+ACTORS_SHAPE = Table({
+    "place_markers": WORDS, "home_country": Text(r"^[A-Z]{3}$", "an ISO 3166-1 alpha-3 code"),
+    "person": Table({"state_heads": WORDS, "home_heads": WORDS, "body_heads": WORDS, "former": WORDS}),
+    "body": Table({"state_heads": WORDS, "home_heads": WORDS, "untagged_heads": WORDS, "igo_heads": WORDS}),
+    "country": Table({"modifier_nouns": WORDS, "modifier_gap_words": int}),
+})
+_YEAR = Text(r"^\d{4}$", "a year")
+LEADER_COLUMNS = {"name": Text(r"\S", "a name"), "actor": Text(r"\S", "an ISO3 code or an igo of orgs.tsv"),
+                  "office": str, "from": _YEAR, "to": Text(r"^(?:\d{4})?$", "a year or empty"), "aliases": str}
+CAPITAL_COLUMNS = {"city": Text(r"\S", "a city"), "code": Text(r"^[A-Z]{3}$", "an ISO 3166-1 alpha-3 code"),
+                   "seat": Choice(("yes", ""))}
+
+
+def _leaders(rows: list[dict]) -> dict[str, tuple[Leader, ...]]:
     found: dict[str, list[Leader]] = {}
     for row in rows:
-        try:
-            leader = Leader(row["actor"], int(row["from"]), int(row["to"]) if row["to"] else None)
-        except (KeyError, ValueError) as exc:
-            problems.append(f"leaders.tsv row {row.get('name')!r}: {exc}")
-            continue
+        leader = Leader(row["actor"], int(row["from"]), int(row["to"]) if row["to"] else None)
         for name in [row["name"], *filter(None, (row.get("aliases") or "").split("|"))]:
             found.setdefault(_fold(name), []).append(leader)
     return {name: tuple(offices) for name, offices in found.items()}
 
 
-def _compile(knowledge: Knowledge) -> ActorModel:
-    lex: Mapping[str, Any] = knowledge.lexicon("actors_id")
-    gaz = gazetteer_for(knowledge)
+def _check_leaders(rows: list[dict], orgs: Mapping[str, Entry], problems: Problems) -> None:
+    for row in rows:
+        code = row["actor"]
+        if not (len(code) == 3 and code.isupper()) and code not in orgs:
+            problems.add("lexicons/leaders.tsv", ((0, row["name"]), "actor"),
+                         f"{code!r} is neither an ISO3 code nor an igo of orgs.tsv", needle=f"\n{row['name']}\t")
+
+
+def compile_actor_model(lexicons: Mapping[str, Any], gaz: Gazetteer | None, problems: Problems) -> ActorModel | None:
+    """The actor model of actors_id, orgs, leaders and capitals (``lexicons``, as parsed; None: missing) and the
+    gazetteer, or None when any is missing or broken (every problem reported)."""
+    lex, orgs_rows, leader_rows, capitals = (lexicons.get(n) for n in ("actors_id", "orgs", "leaders", "capitals"))
+    valid = [lex is not None and check(problems, ACTORS_FILE, lex, ACTORS_SHAPE),
+             leader_rows is not None and check_rows(problems, "lexicons/leaders.tsv", leader_rows, LEADER_COLUMNS),
+             capitals is not None and check_rows(problems, "lexicons/capitals.tsv", capitals, CAPITAL_COLUMNS)]
+    if not all(valid) or gaz is None or orgs_rows is None:
+        return None
     orgs = {e.canonical: e for e in gaz.entries.values() if e.label == "ORG"}
-    part_of = {r["org_id"]: r["part_of"] for r in knowledge.lexicon("orgs") if r.get("part_of")}
-    problems: list[str] = []
-    leaders = _leaders(knowledge.lexicon("leaders"), problems)
-    problems += [f"leaders.tsv: {code!r} is neither an ISO3 code nor an igo of orgs.tsv"
-                 for code in sorted({o.actor for offices in leaders.values() for o in offices})
-                 if not (len(code) == 3 and code.isupper()) and code not in orgs]
-    try:
-        person, body, country = lex["person"], lex["body"], lex["country"]
-        model = ActorModel(
-            gazetteer=gaz, orgs=orgs, part_of=part_of, leaders=leaders, home=lex["home_country"],
-            person_state_heads=_heads(person["state_heads"]), person_home_heads=_heads(person["home_heads"]),
-            person_body_heads=_heads(person["body_heads"]), former_words=_words(person["former"]),
-            body_state_heads=_heads(body["state_heads"]), body_home_heads=_heads(body["home_heads"]),
-            body_igo_heads=_heads(body["igo_heads"]),
-            country_modifier=left_context_pattern(country["modifier_nouns"], int(country["modifier_gap_words"])),
-            country_names={e.code: e.canonical for e in gaz.entries.values() if e.label == "COUNTRY" and e.code},
-            untagged_organ=_organ_names(body["untagged_heads"]),
-            cities={_fold(r["city"]): r["code"] for r in knowledge.lexicon("capitals")},
-            seats=frozenset(_fold(r["city"]) for r in knowledge.lexicon("capitals") if r.get("seat") == "yes"),
-            place_marker=_words(lex["place_markers"]))
-    except KeyError as exc:
-        problems.append(f"lexicons/actors_id.toml lacks key {exc}")
-        model = None
-    if problems:
-        raise KnowledgeError("broken actor knowledge:\n  " + "\n  ".join(problems))
-    return model
-
-
-_CACHE: dict[str, ActorModel] = {}
-
-
-def actor_model(knowledge: Knowledge) -> ActorModel:
-    """The compiled actor model for this knowledge (built once per knowledge digest)."""
-    if knowledge.digest not in _CACHE:
-        _CACHE[knowledge.digest] = _compile(knowledge)
-    return _CACHE[knowledge.digest]
+    reported = len(problems)
+    _check_leaders(leader_rows, orgs, problems)
+    if len(problems) > reported:
+        return None
+    person, body, country = lex["person"], lex["body"], lex["country"]
+    return ActorModel(
+        gazetteer=gaz, orgs=orgs, part_of={r["org_id"]: r["part_of"] for r in orgs_rows if r.get("part_of")},
+        leaders=_leaders(leader_rows), home=lex["home_country"],
+        person_state_heads=_heads(person["state_heads"]), person_home_heads=_heads(person["home_heads"]),
+        person_body_heads=_heads(person["body_heads"]), former_words=_words(person["former"]),
+        body_state_heads=_heads(body["state_heads"]), body_home_heads=_heads(body["home_heads"]),
+        body_igo_heads=_heads(body["igo_heads"]),
+        country_modifier=left_context_pattern(country["modifier_nouns"], int(country["modifier_gap_words"])),
+        country_names={e.code: e.canonical for e in gaz.entries.values() if e.label == "COUNTRY" and e.code},
+        untagged_organ=_organ_names(body["untagged_heads"]),
+        cities={_fold(r["city"]): r["code"] for r in capitals},
+        seats=frozenset(_fold(r["city"]) for r in capitals if r.get("seat") == "yes"),
+        place_marker=_words(lex["place_markers"]))

@@ -33,7 +33,7 @@ class DateContext:
     """The dates of one article's sentences, found once and looked up by every trigger."""
 
     article: Article
-    lexicon: dict
+    grammar: dates.Grammar
     _found: dict[tuple[str, int], list[DateRef]] = field(default_factory=dict)
     _by_field: dict[str, list[Sentence]] | None = None     # each field's sentences in index order
 
@@ -47,7 +47,7 @@ class DateContext:
     def refs(self, sentence: Sentence) -> list[DateRef]:
         key = (sentence.field, sentence.index)
         if key not in self._found:
-            self._found[key] = dates.find_dates(sentence.text, self.article.meta.published_at, self.lexicon,
+            self._found[key] = dates.find_dates(sentence.text, self.article.meta.published_at, self.grammar,
                                                 sentence.start)
         return self._found[key]
 

@@ -7,17 +7,17 @@ rule that read it (``date.weekday_paren_dm`` …) and the offsets of its words.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 import dateparser
 from dateparser.languages import default_loader
 
-from pipeline.record import DateRef, PipelineError
+from pipeline.knowledge.problems import Problems
+from pipeline.knowledge.shape import WORDS, Choice, ListOf, Table, check
+from pipeline.record import DateRef
 
 MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
               "october", "november", "december")
@@ -49,7 +49,9 @@ def _dateparser_names(keys: tuple[str, ...], min_len: int) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class _Grammar:
+class Grammar:
+    """The date rules of PATTERNS with the word lists of ``lexicons/dates_id.toml`` filled in, compiled once."""
+
     lexicon: Mapping[str, Any]
     months: Mapping[str, int]       # lower-case name -> 1..12
     weekdays: Mapping[str, int]     # lower-case name -> 0..6
@@ -116,28 +118,30 @@ def _patterns(lex, months, weekdays) -> tuple[tuple[str, re.Pattern], ...]:
                  for rule, template in PATTERNS.items())
 
 
-def _compile(lex: Mapping[str, Any]) -> _Grammar:
+DATES_FILE = "lexicons/dates_id.toml"
+_SPAN = ListOf(int, size=2)        # [first, last]: days of a month part, months of a year part
+DATES_SHAPE = Table({
+    "past": WORDS, "future": WORDS, "range_to": WORDS, "since": WORDS, "weekday_markers": WORDS,
+    "year_words": WORDS, "year_markers": WORDS, "counted_units": WORDS, "yesterday": WORDS, "today": WORDS,
+    "month_markers": WORDS, "week_words": WORDS, "relative": Table(values=int),
+    "month_parts": Table(values=_SPAN), "year_parts": Table(values=_SPAN), "numbers": Table(values=int),
+    "units": Table(values=Table({"dateparser": str, "precision": Choice(("day", "month", "year"))})),
+}, {"extra_months": Table(values=int), "extra_weekdays": Table(values=int)})
+
+
+def compile_grammar(lex: Mapping[str, Any] | None, problems: Problems) -> Grammar | None:
+    """The date grammar of the dates_id lexicon, or None when it is missing or broken (every problem reported)."""
+    if lex is None or not check(problems, DATES_FILE, lex, DATES_SHAPE):
+        return None
     months = {name: n + 1 for name, n in _dateparser_names(MONTH_KEYS, 3).items()}
     months.update(lex.get("extra_months", {}))
     weekdays = _dateparser_names(WEEKDAY_KEYS, 4)
     weekdays.update(lex.get("extra_weekdays", {}))
-    return _Grammar(
+    return Grammar(
         lexicon=lex, months=months, weekdays=weekdays, patterns=_patterns(lex, months, weekdays),
         future=re.compile(rf"\b(?:{_alt(lex['future'])})\b", re.IGNORECASE),
         range_gap=re.compile(rf"^\s*(?:{_alt(lex['range_to'])})\s*$", re.IGNORECASE),
     )
-
-
-@lru_cache(maxsize=8)
-def _grammar_from_json(lexicon_json: str) -> _Grammar:
-    return _compile(json.loads(lexicon_json))
-
-
-def grammar(lexicon: Mapping[str, Any]) -> _Grammar:
-    try:
-        return _grammar_from_json(json.dumps(lexicon, sort_keys=True, ensure_ascii=False))
-    except KeyError as exc:
-        raise PipelineError("knowledge", f"dates_id lexicon lacks key {exc}; see pipeline/lexicons/dates_id.toml")
 
 
 def _month_end(year: int, month: int) -> int:
@@ -208,7 +212,7 @@ READERS: dict[str, Callable[[dict, _Parts], _Reading | None]] = {
 }
 
 
-def _read(rule: str, g: dict, gr: _Grammar, pub: date) -> _Reading | None:
+def _read(rule: str, g: dict, gr: Grammar, pub: date) -> _Reading | None:
     """Turn one match's groups into a _Reading; None when the match is not a date after all."""
     month = gr.months.get((g.get("mon") or "").lower()) or (int(g["m"]) if g.get("m") else None)
     parts = _Parts(gr.lexicon, pub, int(g["y"]) if g.get("y") else None, month,
@@ -299,7 +303,7 @@ def _weekday_date(weekday: int, pub: date, future: bool) -> date:
     return pub - timedelta(days=(pub.weekday() - weekday) % 7)
 
 
-def _to_dateref(rule: str, m: re.Match, gr: _Grammar, pub: date, future: bool, offset: int) -> DateRef | None:
+def _to_dateref(rule: str, m: re.Match, gr: Grammar, pub: date, future: bool, offset: int) -> DateRef | None:
     try:
         reading = _read(rule, m.groupdict(), gr, pub)
         if reading is None:
@@ -329,7 +333,7 @@ def _non_overlapping(found: list[tuple[int, re.Match, str]], length: int) -> lis
     return sorted(chosen, key=lambda f: f[1].start())
 
 
-def _join_ranges(refs: list[DateRef], text: str, offset: int, gr: _Grammar) -> list[DateRef]:
+def _join_ranges(refs: list[DateRef], text: str, offset: int, gr: Grammar) -> list[DateRef]:
     """'Rabu (25/6) hingga Kamis (26/6)' → one DateRef from the first day to the last."""
     joined: list[DateRef] = []
     for ref in refs:
@@ -355,7 +359,7 @@ FUTURE_GRACE = timedelta(days=14)
 WEEKDAY_ONLY = ("date.weekday", "date.weekday_of_week", "date.weekday_past")   # the weekday gives the day
 
 
-def find_dates(text: str, published_at: datetime | None, lexicon: Mapping[str, Any], offset: int = 0) -> list[DateRef]:
+def find_dates(text: str, published_at: datetime | None, grammar: Grammar, offset: int = 0) -> list[DateRef]:
     """Every date expression in ``text`` (one sentence), resolved against ``published_at``.
 
     ``offset`` is added to the character offsets, so passing the sentence's start gives offsets into the field.
@@ -363,17 +367,16 @@ def find_dates(text: str, published_at: datetime | None, lexicon: Mapping[str, A
     2013", not "Selasa (10/11)" or "pekan lalu"): those that two far-apart anchors resolve alike.
     """
     if published_at is None:
-        anchored = [_find(text, anchor, lexicon, offset) for anchor in UNANCHORED_PROBES]
+        anchored = [_find(text, anchor, grammar, offset) for anchor in UNANCHORED_PROBES]
         return [ref for ref in anchored[0] if all(ref in other for other in anchored[1:])]
-    return _find(text, published_at.date(), lexicon, offset)
+    return _find(text, published_at.date(), grammar, offset)
 
 
 # Two publication days far apart: a date that both resolve alike does not depend on the publication date.
 UNANCHORED_PROBES = (date(1990, 1, 1), date(2035, 7, 15))
 
 
-def _find(text: str, pub: date, lexicon: Mapping[str, Any], offset: int) -> list[DateRef]:
-    gr = grammar(lexicon)
+def _find(text: str, pub: date, gr: Grammar, offset: int) -> list[DateRef]:
     future = bool(gr.future.search(text))
     found = [(i, m, rule) for i, (rule, rx) in enumerate(gr.patterns) for m in rx.finditer(text)]
     refs = [ref for _, m, rule in _non_overlapping(found, len(text))

@@ -12,20 +12,24 @@ from __future__ import annotations
 import bisect
 import hashlib
 from dataclasses import dataclass, replace
+from typing import Any, Mapping
 
 from pipeline.events import context_dates as event_dates
 from pipeline.events import merge as event_merge
 from pipeline.events import roles as event_roles
 from pipeline.events import sides as event_sides
 from pipeline.events import status as event_status
-from pipeline.events.actors import actor_model
+from pipeline.events.actors import ActorModel, compile_actor_model
 from pipeline.events.context_dates import DateContext
+from pipeline.events.dates import Grammar, compile_grammar
 from pipeline.events.merge import Candidate
 from pipeline.events.roles import Clause
 from pipeline.events.sides import Context
 from pipeline.events.status import Status
-from pipeline.knowledge import Knowledge, senses
-from pipeline.knowledge.rulebook import Rule, Rulebook, rulebook
+from pipeline.knowledge import senses
+from pipeline.knowledge.gazetteer import Gazetteer
+from pipeline.knowledge.problems import Problems
+from pipeline.knowledge.rulebook import Rule, Rulebook, compile_rulebook
 from pipeline.record import Article, DateRef, Event, Evidence, Mention, Participant, Sentence
 
 EVENT_FIELDS = ("body", "captions")
@@ -33,6 +37,24 @@ EVENT_FIELDS = ("body", "captions")
 # development set has 468 characters, so real sentences are read whole; a run-on line of a megabyte (issue 11)
 # then costs no more per trigger than a long sentence, and the stage stays linear in the input.
 TRIGGER_REACH = 600
+
+
+@dataclass(frozen=True)
+class EventRules:
+    """What the events stage reads an article with (compiled once, pipeline/knowledge/compiled.py)."""
+
+    rulebook: Rulebook
+    actors: ActorModel
+    dates: Grammar
+
+
+def compile_event_rules(rule_files: tuple[Mapping[str, Any], ...], lexicons: Mapping[str, Any],
+                        gaz: Gazetteer | None, problems: Problems) -> EventRules | None:
+    """The rule files and the event lexicons (as parsed; a missing one is None) compiled, or None when any
+    is broken (every problem reported)."""
+    parts = (compile_rulebook(rule_files, lexicons, problems), compile_actor_model(lexicons, gaz, problems),
+             compile_grammar(lexicons.get("dates_id"), problems))
+    return EventRules(*parts) if all(part is not None for part in parts) else None
 
 
 @dataclass(frozen=True)
@@ -236,11 +258,10 @@ def _continue(previous: list[Candidate], sentence: Sentence, mentions: list[Ment
 def _event(article: Article, c: Candidate, book: Rulebook) -> Event:
     main = c.evidence[0]
     key = f"{article.article_id}|{c.rule.event_type}|{c.subtype}|{main.field}:{main.trigger_start}"
-    codes = book.codes[c.rule.event_type]
-    by_subtype = codes.get("subtypes", {}).get(c.subtype, {})
+    cameo, plover = book.type(c.rule.event_type).codes(c.subtype)
     return Event(
         event_id=hashlib.sha256(key.encode()).hexdigest()[:16], event_type=c.rule.event_type, subtype=c.subtype,
-        cameo_code=by_subtype.get("cameo", codes["cameo"]), plover_type=by_subtype.get("plover", codes["plover"]),
+        cameo_code=cameo, plover_type=plover,
         date=c.date, location=c.location, rule_id=c.rule.id, confidence=c.confidence, evidence=tuple(c.evidence),
         participants=tuple(c.participants), weapons=c.weapons, value=c.value, field=c.field,
         status=c.status.status, status_cue=c.status.cue, status_cue_start=c.status.start,
@@ -255,11 +276,10 @@ def _mentions_by_sentence(article: Article) -> dict[tuple[str, int], list[Mentio
     return {(s.field, s.index): _within(by_field.get(s.field, []), s) for s in article.sentences}
 
 
-def _context(article: Article, knowledge: Knowledge) -> Context:
-    book = rulebook(knowledge)
+def _context(article: Article, rules: EventRules) -> Context:
     published = article.meta.published_at
-    actors, year = actor_model(knowledge), published.year if published else None
-    return Context(article, book, actors, DateContext(article, book.dates_lexicon), year,
+    actors, year = rules.actors, published.year if published else None
+    return Context(article, rules.rulebook, actors, DateContext(article, rules.dates), year,
                    event_sides.people_of(article, actors, year))
 
 
@@ -271,13 +291,13 @@ def _article_senses(ctx: Context) -> frozenset[str]:
     return ctx.article_senses
 
 
-def add_events(article: Article, knowledge: Knowledge) -> Article:
+def add_events(article: Article, rules: EventRules) -> Article:
     """Stage function: + events, from the body and caption sentences and their mentions."""
     sentences = sorted((s for s in article.sentences if s.field in EVENT_FIELDS),
                        key=lambda s: (EVENT_FIELDS.index(s.field), s.index))
     if not sentences:
         return article
-    ctx = _context(article, knowledge)
+    ctx = _context(article, rules)
     mentions = ctx.mentions = _mentions_by_sentence(article)
     candidates: list[Candidate] = []
     previous: list[Candidate] = []

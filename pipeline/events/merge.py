@@ -15,10 +15,6 @@ from pipeline.record import DateRef, Evidence, Participant
 
 # A sentence naming no side restates the event of a sentence at most this many sentences before it.
 RESTATEMENT_GAP = 2
-# Types whose subtypes are aspects of one event: a visit and its talks are one MEETING, a purchase contract and
-# its delivery one ARMS_DEAL (weapons must still meet), a joint drill and its maritime part one exercise.
-# Agreements reached and signed stay apart (GUIDELINES.md).
-MERGED_ACROSS_SUBTYPES = ("MEETING", "ARMS_DEAL", "MILITARY_EXERCISE")
 # A date taken from another sentence or the publication day says little of which event it is: a telling
 # dated so merges with a compatible one dated by its own sentence ("keputusan Belarus untuk bergabung").
 WEAK_DATES = frozenset({"context", "publication"})
@@ -56,7 +52,7 @@ def _compatible(a: Candidate, b: Candidate, book: Rulebook) -> bool:
     places and weapons, and a side in common (or no sides to compare). Status does not part them: "dijadwalkan
     bertemu ... Keduanya bertemu" is one meeting, with the status of its first telling."""
     same_kind = a.rule.event_type == b.rule.event_type and (
-        a.subtype == b.subtype or a.rule.event_type in MERGED_ACROSS_SUBTYPES)
+        a.subtype == b.subtype or book.type(a.rule.event_type).merge_subtypes)
     days = a.date.precision == b.date.precision == "day"
     slack = timedelta(days=VISIT_DAYS if "visit" in (a.subtype, b.subtype) and days else 0)
     dates_meet = bool(WEAK_DATES & {a.date.basis, b.date.basis}) or (

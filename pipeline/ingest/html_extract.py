@@ -18,15 +18,16 @@ BeautifulSoup builds the tree only for markup lxml cannot read.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Mapping
 
 from pipeline.ingest import html_boilerplate
 from pipeline.ingest import html_meta
 from pipeline.annotate import titles
-from pipeline.knowledge import Knowledge
-from pipeline.knowledge.profiles import (BASE_PROFILE, Profile, load_profiles, normalise_line, profile_for_text,
-                               profile_for_url)
+from pipeline.knowledge.problems import Problems
+from pipeline.knowledge.profiles import (BASE_PROFILE, Profile, normalise_line, profile_for_text, profile_for_url)
+from pipeline.knowledge.shape import check
 from pipeline.record import PipelineError
 from pipeline.ingest.css_select import PageIndex
 
@@ -52,6 +53,22 @@ LEAD_KEY_CHARS = 50
 MIN_LEAD_WORDS = 12
 
 
+@dataclass(frozen=True)
+class PageRules:
+    """What ingest reads a page with: the site profiles, the markup's metadata keys, the title rules."""
+
+    profiles: Mapping[str, Profile]
+    markup: Mapping[str, Any]                 # lexicons/meta_html.toml (html_meta.MARKUP_SHAPE)
+    titles: titles.TitleRules
+
+
+def compile_page_rules(profiles: Mapping[str, Profile] | None, markup: Mapping[str, Any] | None,
+                       title_rules: titles.TitleRules | None, problems: Problems) -> PageRules | None:
+    if markup is None or not check(problems, html_meta.FILE, markup, html_meta.MARKUP_SHAPE):
+        return None
+    return PageRules(profiles, markup, title_rules) if profiles is not None and title_rules is not None else None
+
+
 def declared_charset(data: bytes) -> str | None:
     """The charset a page's <meta> declares, as a Python codec name ('iso-8859-1' → 'cp1252'), or None."""
     match = _CHARSET.search(data[:4096])
@@ -61,12 +78,12 @@ def declared_charset(data: bytes) -> str | None:
     return _CHARSET_ALIASES.get(label, label)
 
 
-def extract(html: str, url: str | None, knowledge: Knowledge) -> tuple[str, dict[str, Any]]:
+def extract(html: str, url: str | None, rules: PageRules) -> tuple[str, dict[str, Any]]:
     tree = parse(html)
     index = PageIndex(tree)
-    found = html_meta.read(tree, knowledge)
+    found = html_meta.read(tree, rules.markup)
     url = url or found.get("url") or _saved_from(html)
-    profiles = load_profiles(knowledge)
+    profiles = rules.profiles
     profile = profile_for_url(url, profiles)
     fields = _selector_fields(index, profile) if profile else {}
     body = _body_lines(index, profile) if profile else []
@@ -80,7 +97,7 @@ def extract(html: str, url: str | None, knowledge: Knowledge) -> tuple[str, dict
         raise PipelineError("no-article", "no article text in the HTML: trafilatura and the site profile's "
                                           "selectors found nothing (a menu, index or error page?)")
     head = _head_lines(fields, set(body))
-    meta = _page_meta(found, fallback, fields, profile, url, knowledge)
+    meta = _page_meta(found, fallback, fields, profile, url, rules.titles)
     # body_start: the lines from here on came from the article's container (trafilatura's text has none)
     where = {"body_source": source, **({"body_start": len(head)} if source == "selector" else {})}
     return "\n".join([*head, *body]), {**meta, **where}
@@ -237,13 +254,13 @@ def _has_title_and_date(found: dict[str, str], fields: dict) -> bool:
 # ---------------------------------------------------------------- the page's metadata
 
 def _page_meta(found: dict, fallback: dict, fields: dict, profile: Profile, url: str | None,
-               knowledge: Knowledge) -> dict[str, Any]:
+               title_rules: titles.TitleRules) -> dict[str, Any]:
     meta = {key: value for key, value in found.items() if not key.startswith(("h1", "title."))}
     meta.update({key: fields[key][0] for key in FIELD_SELECTORS if key in fields})
     meta.setdefault("author", found.get("author.json-ld") or found.get("author.meta-tag") or fallback.get("author"))
     meta.setdefault("sitename", found.get("sitename") or found.get("publisher") or fallback.get("sitename"))
     if fallback.get("date"):
         meta["date"] = fallback["date"]
-    title, source = titles.pick_title(found, fallback.get("title"), fields.get("title"), profile, url, knowledge)
+    title, source = titles.pick_title(found, fallback.get("title"), fields.get("title"), profile, url, title_rules)
     meta.update(title=title, title_source=source, url=url, profile=profile.id)
     return {key: value for key, value in meta.items() if value}

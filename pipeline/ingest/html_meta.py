@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
-from pipeline.knowledge import Knowledge
 from pipeline.knowledge.profiles import normalise_line
+from pipeline.knowledge.shape import WORDS, ListOf, Table
 
+FILE = "lexicons/meta_html.toml"
+META_KEYS = ("title", "published", "author", "sitename", "url", "description")
+MARKUP_SHAPE = Table({"article_types": WORDS, "meta_keys": Table({key: ListOf(str) for key in META_KEYS})})
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|^@")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 MAX_H1_WORDS = 40
 
 
-def read(tree, knowledge: Knowledge) -> dict[str, str]:
-    """Every structured value the page offers, by ``field.source`` key (``date.json-ld``) or plain key."""
-    lexicon = knowledge.lexicon("meta_html")
+def read(tree, lexicon: Mapping[str, Any]) -> dict[str, str]:
+    """Every structured value the page offers, by ``field.source`` key (``date.json-ld``) or plain key;
+    ``lexicon``: the JSON-LD types and meta tag names of ``lexicons/meta_html.toml`` (MARKUP_SHAPE)."""
     found: dict[str, str] = {}
     article = _json_ld_article(tree, lexicon["article_types"])
     _put(found, "title.json-ld", article.get("headline") or article.get("name"))

@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator
 import charset_normalizer
 
 from pipeline.ingest import html_extract
-from pipeline.knowledge import Knowledge, load_knowledge
+from pipeline.ingest.html_extract import PageRules
 from pipeline.ingest.walk import list_inputs, read_regular
 from pipeline.record import INGEST, INTERNAL, Page, PipelineError, Problem, problem_from, traceback_text
 from pipeline.settings import Settings
@@ -57,17 +57,17 @@ _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _WIDE_NUL_SHARE = 0.25
 
 
-def iter_pages(input_dir: Path, settings: Settings, knowledge: Knowledge | None = None,
+def iter_pages(input_dir: Path, settings: Settings, rules: PageRules,
                exclude: Iterable[Path] = ()) -> Iterator[Page | Problem]:
-    """Every page and problem below ``input_dir`` (or of that one file), in relative-path order."""
+    """Every page and problem below ``input_dir`` (or of that one file), in relative-path order; ``rules``:
+    the compiled knowledge's ``pages`` (pipeline/knowledge/compiled.py)."""
     listing = list_inputs(Path(input_dir), exclude, settings.follow_links)
-    knowledge = knowledge or load_knowledge()
     for rel, entry in listing.entries():
         if isinstance(entry, Problem):
             yield entry
             continue
         try:
-            yield from _read_file(entry, rel, settings, knowledge)
+            yield from _read_file(entry, rel, settings, rules)
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the run
             yield _problem(rel, exc)
 
@@ -79,7 +79,7 @@ def _problem(source_path: str, exc: Exception) -> Problem:
     return problem
 
 
-def _read_file(path: Path, rel: str, settings: Settings, knowledge: Knowledge) -> Iterator[Page | Problem]:
+def _read_file(path: Path, rel: str, settings: Settings, rules: PageRules) -> Iterator[Page | Problem]:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise PipelineError("unsupported-format", f"'{path.suffix or path.name}' files are not read; "
@@ -92,15 +92,15 @@ def _read_file(path: Path, rel: str, settings: Settings, knowledge: Knowledge) -
         reason = exc.strerror or exc
         raise PipelineError("unreadable", f"cannot read the file ({reason}); check its permissions") from None
     if kind == "jsonl" and data.strip() and not _wide(data):
-        yield from _json_lines_pages(rel, data, knowledge)
+        yield from _json_lines_pages(rel, data, rules)
         return
     text, encoding = decode(data, html_extract.declared_charset(data) if kind == "html" else None)
     if kind == "txt":
         yield _page(rel, text, encoding, "txt")
     elif kind == "html":
-        yield _html_page(rel, text, encoding, "html", None, knowledge)
+        yield _html_page(rel, text, encoding, "html", None, rules)
     else:
-        yield from _json_pages(rel, text, encoding, kind, knowledge)
+        yield from _json_pages(rel, text, encoding, kind, rules)
 
 
 def _wide(data: bytes) -> bool:
@@ -199,31 +199,31 @@ def _refuse_binary_text(text: str, what: str) -> None:
 
 
 def _html_page(rel: str, html: str, encoding: str, input_format: str, url: str | None,
-               knowledge: Knowledge, extra_meta: dict | None = None) -> Page:
-    text, meta = html_extract.extract(html, url, knowledge)
+               rules: PageRules, extra_meta: dict | None = None) -> Page:
+    text, meta = html_extract.extract(html, url, rules)
     meta = {**meta, **{k: v for k, v in (extra_meta or {}).items() if v}}
     return _page(rel, text, encoding, input_format, url or meta.get("url"), meta)
 
 
-def _json_lines_pages(rel: str, data: bytes, knowledge: Knowledge) -> Iterator[Page | Problem]:
+def _json_lines_pages(rel: str, data: bytes, rules: PageRules) -> Iterator[Page | Problem]:
     """Each non-blank line decoded on its own: a record in another encoding, or damaged, costs itself only."""
     lines = [line for line in data.split(b"\n") if line.strip()]
     for n, line in enumerate(lines):
         record_path = f"{rel}#{n}"
         try:
             text, encoding = decode(line)
-            yield _record_page(record_path, _loads(text, f"record {n}"), encoding, knowledge)
+            yield _record_page(record_path, _loads(text, f"record {n}"), encoding, rules)
         except Exception as exc:  # noqa: BLE001 - one bad record never stops the file
             yield _problem(record_path, exc)
 
 
-def _json_pages(rel: str, text: str, encoding: str, kind: str, knowledge: Knowledge) -> Iterator[Page | Problem]:
+def _json_pages(rel: str, text: str, encoding: str, kind: str, rules: PageRules) -> Iterator[Page | Problem]:
     records = list(_json_records(rel, text, kind))
     if not records:
         raise PipelineError("empty", "no JSON records in the file")
     for record_path, record in records:
         try:
-            yield _record_page(record_path, record, encoding, knowledge)
+            yield _record_page(record_path, record, encoding, rules)
         except Exception as exc:  # noqa: BLE001 - one bad record never stops the file
             yield _problem(record_path, exc)
 
@@ -253,7 +253,7 @@ _RECORD_META = ("title", "date", "published_at", "author", "editor", "sitename")
 _RECORD_FIELDS = ("url", "html", "text", *_RECORD_META)
 
 
-def _record_page(record_path: str, record: Any, encoding: str, knowledge: Knowledge) -> Page:
+def _record_page(record_path: str, record: Any, encoding: str, rules: PageRules) -> Page:
     if isinstance(record, PipelineError):
         raise record
     if not isinstance(record, dict):
@@ -264,7 +264,7 @@ def _record_page(record_path: str, record: Any, encoding: str, knowledge: Knowle
     if "published_at" in meta:
         meta["date"] = meta.pop("published_at")
     if fields.get("html", "").strip():
-        return _html_page(record_path, fields["html"], encoding, "jsonl", fields.get("url"), knowledge, meta)
+        return _html_page(record_path, fields["html"], encoding, "jsonl", fields.get("url"), rules, meta)
     if "text" in fields:
         return _page(record_path, fields["text"], encoding, "jsonl", fields.get("url"), meta)
     raise PipelineError("empty", "the record has no 'html' or 'text' field with content")

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from pipeline.knowledge import Knowledge, KnowledgeError
+from pipeline.knowledge.problems import Problems
+from pipeline.knowledge.shape import Choice, Text, check_rows
 
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 MIN_SHOUTING_LETTERS = 12   # shorter all-capitals runs are acronyms or datelines, not a shouted headline
@@ -104,31 +105,40 @@ class Gazetteer:
         return best
 
 
-def _country_entries(rows: list[dict]) -> Iterator[tuple[str, Entry]]:
+COUNTRIES_FILE, ORGS_FILE = "lexicons/countries.tsv", "lexicons/orgs.tsv"
+COUNTRY_COLUMNS = {"alias_id": Text(r"\S", "an id"), "code": str, "label": Choice(LABELS), "canonical": str,
+                   "alias": Text(r"\S", "an alias"), "origin": str}
+ORG_KINDS = ("igo", "government", "media", "company", "armed_group")
+ORG_COLUMNS = {"alias_id": Text(r"\S", "an id"), "org_id": Text(r"\S", "an id"), "name": str,
+               "alias": Text(r"\S", "an alias"), "kind": Choice(ORG_KINDS), "country": str, "part_of": str,
+               "needs_context": Choice(("yes", ""))}
+
+
+def _country_entries(rows: list[dict]) -> Iterator[tuple[str, Entry, str]]:
     for row in rows:
-        label = row.get("label", "")
-        if label not in LABELS:
-            raise KnowledgeError(f"countries.tsv row {row.get('alias_id')}: label {label!r} not in {LABELS}")
-        yield squash(row["alias"]), Entry(row["alias_id"], label, row["canonical"], row["code"] or None)
+        entry = Entry(row["alias_id"], row["label"], row["canonical"], row["code"] or None)
+        yield squash(row["alias"]), entry, COUNTRIES_FILE
 
 
-def _org_entries(rows: list[dict]) -> Iterator[tuple[str, Entry]]:
+def _org_entries(rows: list[dict]) -> Iterator[tuple[str, Entry, str]]:
     for row in rows:
-        yield squash(row["alias"]), Entry(row["alias_id"], "ORG", row["org_id"], None, row["kind"],
-                                          row["country"] or None, row["needs_context"] == "yes")
+        entry = Entry(row["alias_id"], "ORG", row["org_id"], None, row["kind"], row["country"] or None,
+                      row["needs_context"] == "yes")
+        yield squash(row["alias"]), entry, ORGS_FILE
 
 
-_CACHE: dict[str, Gazetteer] = {}
-
-
-def gazetteer_for(knowledge: Knowledge) -> Gazetteer:
-    """The compiled gazetteer for this knowledge (built once per knowledge digest)."""
-    if knowledge.digest not in _CACHE:
-        entries: dict[str, Entry] = {}
-        for alias, entry in [*_country_entries(knowledge.lexicon("countries")),
-                             *_org_entries(knowledge.lexicon("orgs"))]:
-            if alias in entries and entries[alias].canonical != entry.canonical:
-                raise KnowledgeError(f"alias {alias!r} is both {entries[alias].alias_id} and {entry.alias_id}")
-            entries.setdefault(alias, entry)
-        _CACHE[knowledge.digest] = Gazetteer(entries)
-    return _CACHE[knowledge.digest]
+def compile_gazetteer(countries: list[dict] | None, orgs: list[dict] | None, problems: Problems) -> Gazetteer | None:
+    """The alias tables as one gazetteer, or None when a table is missing or broken (every problem reported)."""
+    if countries is None or orgs is None:
+        return None
+    valid = [check_rows(problems, COUNTRIES_FILE, countries, COUNTRY_COLUMNS),
+             check_rows(problems, ORGS_FILE, orgs, ORG_COLUMNS)]
+    if not all(valid):
+        return None
+    reported, entries = len(problems), {}
+    for alias, entry, file in [*_country_entries(countries), *_org_entries(orgs)]:
+        if alias in entries and entries[alias].canonical != entry.canonical:
+            problems.add(file, ((0, entry.alias_id),), f"alias {alias!r} is also {entries[alias].alias_id} "
+                                                       f"({entries[alias].canonical})", needle=f"\n{entry.alias_id}\t")
+        entries.setdefault(alias, entry)
+    return Gazetteer(entries) if len(problems) == reported else None

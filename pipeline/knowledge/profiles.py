@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from pipeline.knowledge import Knowledge, KnowledgeError
+from pipeline.knowledge.problems import Problems
+from pipeline.knowledge.shape import Choice, ListOf, OneOf, Regex, Table, check
 from pipeline.record import Page
 
 BASE_PROFILE = "generic"
@@ -84,46 +86,57 @@ def normalise_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
-def _compile_rule(raw: Any, where: str, problems: list[str]) -> Rule | None:
-    if not isinstance(raw, Mapping) or "id" not in raw or "pattern" not in raw:
-        problems.append(f"{where}: a rule needs 'id' and 'pattern' (got {raw!r})")
-        return None
-    region = raw.get("region", "head")
-    if region not in REGIONS:
-        problems.append(f"{where} {raw['id']}: region must be one of {REGIONS}, not {region!r}")
-    try:
-        return Rule(raw["id"], re.compile(raw["pattern"]), region, bool(raw.get("with_next", False)))
-    except re.error as exc:
-        problems.append(f"{where} {raw['id']}: bad regex ({exc})")
-        return None
+# The named groups a metadata line rule (meta, dateline, after_title) may carry: the fields that
+# pipeline/annotate/metadata.py reads from the lines the cleaner set aside. A signoff gives the author.
+PAGE_FIELDS = ("title", "author", "editor", "date", "tz", "city", "wire_source")
+# after_title lines that are removed but read by no stage (Bharata prints its section below the title).
+UNREAD_FIELDS = ("section",)
+_FIELD_PATTERN = Regex(frozenset(PAGE_FIELDS))
+_LINE_RULE = Table({"id": str, "pattern": Regex()})
+_DATELINE = Table({"id": str, "pattern": _FIELD_PATTERN})
 
 
-def _compile_list(data: Mapping, key: str, where: str, problems: list[str]) -> tuple[Rule, ...]:
-    rules = [_compile_rule(raw, f"{where} [{key}]", problems) for raw in data.get(key, [])]
-    ids = [raw.get("id") for raw in data.get(key, []) if isinstance(raw, Mapping) and "id" in raw]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(f"{where} [{key}]: rule id {dup!r} is used twice")
-    return tuple(r for r in rules if r)
+def _rules(rule: Table) -> ListOf:
+    return ListOf(rule, unique="id")
 
 
-def _after_title_rules(data: Mapping, where: str, problems: list[str]) -> tuple[Rule, ...]:
+
+_SELECTORS = OneOf((str, ListOf(str)))
+PROFILE_SHAPE = Table(optional={
+    "id": str, "name": str, "site": str, "url_domains": ListOf(str), "markers": ListOf(Regex()),
+    "head_leftovers": Choice(("caption", "body")), "prose_min_words": int,
+    "dateline": OneOf((_DATELINE, ListOf(_DATELINE))),
+    "drop": _rules(Table({"id": str, "pattern": Regex()}, {"with_next": bool})),
+    "end": _rules(_LINE_RULE), "related": _rules(_LINE_RULE), "caption": _rules(_LINE_RULE),
+    "meta": _rules(Table({"id": str, "pattern": _FIELD_PATTERN}, {"region": Choice(REGIONS)})),
+    "after_title": ListOf(Table({"field": Choice(PAGE_FIELDS + UNREAD_FIELDS)}, {"pattern": _FIELD_PATTERN})),
+    "signoff": Table({"id": str, "pattern": Regex(frozenset({"author"}))}),
+    "own_sources": ListOf(str),
+    "html": Table(optional={**{key: _SELECTORS for key in HTML_FIELDS}, "drop": ListOf(str), "drop_class": Regex()}),
+})
+
+
+def _compile_rule(raw: Mapping[str, Any]) -> Rule:
+    return Rule(raw["id"], re.compile(raw["pattern"]), raw.get("region", "head"), bool(raw.get("with_next", False)))
+
+
+def _compile_list(data: Mapping, key: str) -> tuple[Rule, ...]:
+    return tuple(_compile_rule(raw) for raw in data.get(key, []))
+
+
+def _after_title_rules(data: Mapping) -> tuple[Rule, ...]:
     """`after_title = [{ field = "author", pattern = '...' }]`: the lines right below the title, in order.
     The pattern must cover the whole line; its value is the named group `field`, else the whole line."""
     rules = []
     for raw in data.get("after_title", []):
-        if not isinstance(raw, Mapping) or "field" not in raw:
-            problems.append(f"{where} [after_title]: an entry needs 'field' (got {raw!r})")
-            continue
         pattern = raw.get("pattern", r"^.{2,80}$")
         if f"?P<{raw['field']}>" not in pattern:
             pattern = rf"^(?P<{raw['field']}>{pattern.removeprefix('^').removesuffix('$')})$"
-        rule = _compile_rule({"id": f"{data['id']}.{raw['field']}", "pattern": pattern}, f"{where} [after_title]",
-                             problems)
-        rules.extend([rule] if rule else [])
+        rules.append(_compile_rule({"id": f"{data['id']}.{raw['field']}", "pattern": pattern}))
     return tuple(rules)
 
 
-def _selectors(raw: Any, where: str, problems: list[str]) -> tuple[Any, ...]:
+def _selectors(raw: Any, where: str, path: tuple, problems: Problems) -> tuple[Any, ...]:
     from cssselect import SelectorError
 
     from pipeline.ingest.css_select import Selector
@@ -132,82 +145,63 @@ def _selectors(raw: Any, where: str, problems: list[str]) -> tuple[Any, ...]:
     for expression in [raw] if isinstance(raw, str) else list(raw):
         try:
             compiled.append(Selector(expression))
-        except (SelectorError, TypeError) as exc:
-            problems.append(f"{where}: bad CSS selector {expression!r} ({exc})")
+        except SelectorError as exc:
+            problems.add(where, path, f"bad CSS selector {expression!r} ({exc})", needle=expression)
     return tuple(compiled)
 
 
-def _html_rules(data: Mapping, base: Profile | None, where: str, problems: list[str]) -> HtmlRules:
+def _html_rules(data: Mapping, base: Profile | None, where: str, problems: Problems) -> HtmlRules:
     raw = data.get("html", {})
-    unknown = sorted(set(raw) - {*HTML_FIELDS, "drop", "drop_class"})
-    if unknown:
-        problems.append(f"{where} [html]: unknown keys {unknown}; known: {HTML_FIELDS} + drop, drop_class")
-    fields = {key: _selectors(raw[key], f"{where} [html] {key}", problems) for key in HTML_FIELDS if key in raw}
+    fields = {key: _selectors(raw[key], where, ("html", key), problems) for key in HTML_FIELDS if key in raw}
     own_drop = list(raw.get("drop", []))
     simple = {kind: frozenset(m.group(1) for sel in own_drop for m in [pattern.match(sel)] if m)
               for kind, pattern in _SIMPLE_SELECTOR.items()}
     other = [sel for sel in own_drop if not any(p.match(sel) for p in _SIMPLE_SELECTOR.values())]
-    drop = _selectors(other, f"{where} [html] drop", problems) + (base.html.drop if base else ())
+    drop = _selectors(other, where, ("html", "drop"), problems) + (base.html.drop if base else ())
     if base:
         simple = {kind: names | getattr(base.html, f"drop_{kind}") for kind, names in simple.items()}
-    drop_class = base.html.drop_class if base else None
-    if "drop_class" in raw:
-        try:
-            drop_class = re.compile(raw["drop_class"])
-        except re.error as exc:
-            problems.append(f"{where} [html] drop_class: bad regex ({exc})")
+    drop_class = re.compile(raw["drop_class"]) if "drop_class" in raw else (base.html.drop_class if base else None)
     return HtmlRules(fields, drop, drop_class, simple["tags"], simple["classes"], simple["ids"])
 
 
-def _compile_profile(data: Mapping, base: Profile | None, problems: list[str]) -> Profile:
+def _compile_profile(data: Mapping, base: Profile | None, problems: Problems) -> Profile:
     pid, where = data["id"], f"sites/{data['id']}.toml"
-    lists = {key: _compile_list(data, key, where, problems) for key in RULE_LISTS}
+    lists = {key: _compile_list(data, key) for key in RULE_LISTS}
     raw_datelines = data.get("dateline", [])
-    own_datelines = [_compile_rule(raw, f"{where} [dateline]", problems)
-                     for raw in (raw_datelines if isinstance(raw_datelines, list) else [raw_datelines])]
-    signoff = _compile_rule(data["signoff"], f"{where} [signoff]", problems) if "signoff" in data else None
+    own_datelines = [_compile_rule(raw) for raw in ([raw_datelines] if isinstance(raw_datelines, Mapping)
+                                                    else raw_datelines)]
+    signoff = _compile_rule(data["signoff"]) if "signoff" in data else None
     if base is not None:
         lists = {key: lists[key] + getattr(base, key) for key in RULE_LISTS}
-    try:
-        markers = tuple(re.compile(m, re.MULTILINE) for m in data.get("markers", []))
-    except re.error as exc:
-        problems.append(f"{where} [markers]: bad regex ({exc})")
-        markers = ()
-    if data.get("head_leftovers", "body") not in ("caption", "body"):
-        problems.append(f"{where}: head_leftovers must be 'caption' or 'body'")
-    after_title = _after_title_rules(data, where, problems)
     return Profile(
         id=pid, name=data.get("name", pid), site=data.get("site") or None,
-        url_domains=tuple(data.get("url_domains", [])), markers=markers,
+        url_domains=tuple(data.get("url_domains", [])),
+        markers=tuple(re.compile(m, re.MULTILINE) for m in data.get("markers", [])),
         head_leftovers=data.get("head_leftovers", "body"),
         prose_min_words=int(data.get("prose_min_words", base.prose_min_words if base else 12)),
-        datelines=tuple(r for r in (*own_datelines, *(base.datelines if base else ())) if r),
-        after_title=after_title, signoff=signoff or (base.signoff if base else None),
+        datelines=(*own_datelines, *(base.datelines if base else ())),
+        after_title=_after_title_rules(data), signoff=signoff or (base.signoff if base else None),
         own_sources=tuple(data.get("own_sources", [])), html=_html_rules(data, base, where, problems),
         **{key: lists[key] for key in RULE_LISTS},
     )
 
 
-_CACHE: dict[str, dict[str, Profile]] = {}
-
-
-def load_profiles(knowledge: Knowledge) -> dict[str, Profile]:
-    """All profiles by id, compiled once per knowledge digest; raises KnowledgeError listing every problem."""
-    if knowledge.digest in _CACHE:
-        return _CACHE[knowledge.digest]
-    problems: list[str] = []
-    by_id = {site["id"]: site for site in knowledge.sites}
+def compile_profiles(sites: tuple[Mapping[str, Any], ...], problems: Problems) -> Mapping[str, Profile] | None:
+    """All profiles by id (every site's extends generic), or None when a file is broken (reported)."""
+    by_id = {site["id"]: site for site in sites}
     if BASE_PROFILE not in by_id:
-        raise KnowledgeError(f"sites/{BASE_PROFILE}.toml is missing: it is the fallback and base profile")
+        problems.add(f"sites/{BASE_PROFILE}.toml", (), "is missing: it is the fallback and base of every profile")
+        return None
+    valid = [check(problems, f"sites/{pid}.toml", data, PROFILE_SHAPE) for pid, data in by_id.items()]
+    if not all(valid):
+        return None
+    reported = len(problems)
     base = _compile_profile(by_id[BASE_PROFILE], None, problems)
     profiles = {BASE_PROFILE: base}
     for pid, data in by_id.items():
         if pid != BASE_PROFILE:
             profiles[pid] = _compile_profile(data, base, problems)
-    if problems:
-        raise KnowledgeError("broken site profiles:\n  " + "\n  ".join(problems))
-    _CACHE[knowledge.digest] = profiles
-    return profiles
+    return MappingProxyType(profiles) if len(problems) == reported else None
 
 
 def page_url(page: Page) -> str | None:

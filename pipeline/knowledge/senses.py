@@ -10,9 +10,16 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
+from pipeline.knowledge.problems import Problems
+from pipeline.knowledge.shape import ListOf, Choice, Regex, Table, check
+
 WHERE = ("after", "before", "sentence", "article")
 WORD_CHARS = 40           # characters a word may take, with its spaces: "after"/"before" read no further
-SENSE_KEYS = {"id", "event_types", "where", "window", "min_distinct", "patterns", "examples", "counter_examples"}
+FILE = "lexicons/senses_id.toml"
+SENSES_SHAPE = Table({"sense": ListOf(Table(
+    {"id": str, "event_types": ListOf(str, non_empty=True), "where": Choice(WHERE),
+     "patterns": ListOf(Regex(), non_empty=True)},
+    {"window": int, "min_distinct": int, "examples": ListOf(str), "counter_examples": ListOf(str)}), unique="id")})
 
 
 @dataclass(frozen=True)
@@ -49,30 +56,25 @@ class Sense:
         return any(p.search(region) for p in self.patterns)
 
 
-def _sense(raw: Mapping[str, Any], event_types: Iterable[str], problems: list[str]) -> Sense | None:
-    where = f"lexicons/senses_id.toml sense {raw.get('id', '?')}"
-    unknown, missing = set(raw) - SENSE_KEYS, {"id", "event_types", "where", "patterns"} - set(raw)
-    bad_types = set(raw.get("event_types", ())) - set(event_types)
-    if unknown or missing or bad_types or raw.get("where") not in WHERE:
-        problems.append(f"{where}: unknown keys {sorted(unknown)}, missing keys {sorted(missing)}, unknown event "
-                        f"types {sorted(bad_types)}, where must be one of {WHERE}")
-        return None
-    patterns = []
-    for value in raw["patterns"]:
-        try:
-            patterns.append(re.compile(value, re.IGNORECASE))
-        except (re.error, TypeError) as exc:
-            problems.append(f"{where}: bad pattern {value!r} ({exc})")
-    return Sense(raw["id"], frozenset(raw["event_types"]), raw["where"], tuple(patterns),
+def _sense(raw: Mapping[str, Any]) -> Sense:
+    return Sense(raw["id"], frozenset(raw["event_types"]), raw["where"],
+                 tuple(re.compile(value, re.IGNORECASE) for value in raw["patterns"]),
                  int(raw.get("window", 4)), int(raw.get("min_distinct", 1)),
                  tuple(raw.get("examples", ())), tuple(raw.get("counter_examples", ())))
 
 
-def compile_senses(lexicon: Mapping[str, Any], event_types: Iterable[str], problems: list[str]) -> tuple[Sense, ...]:
-    found = [s for s in (_sense(raw, event_types, problems) for raw in lexicon.get("sense", ())) if s is not None]
-    ids = [s.id for s in found]
-    problems += [f"lexicons/senses_id.toml: sense id {i!r} is used twice" for i in sorted(set(ids)) if ids.count(i) > 1]
-    return tuple(found)
+def compile_senses(lexicon: Mapping[str, Any] | None, event_types: Iterable[str],
+                   problems: Problems) -> tuple[Sense, ...] | None:
+    """The senses of the lexicon, or None when it is missing or broken (every problem reported)."""
+    if lexicon is None or not check(problems, FILE, lexicon, SENSES_SHAPE):
+        return None
+    reported, known = len(problems), set(event_types)
+    for i, raw in enumerate(lexicon["sense"]):
+        step = ("sense", (i, raw["id"]))
+        for name in sorted(set(raw["event_types"]) - known):
+            problems.add(FILE, (*step, "event_types"), f"names unknown event type {name!r} (known: "
+                                                      f"{', '.join(event_types)})", needle=name)
+    return tuple(_sense(raw) for raw in lexicon["sense"]) if len(problems) == reported else None
 
 
 def article_senses(all_senses: tuple[Sense, ...], text: str) -> frozenset[str]:

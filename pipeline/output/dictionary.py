@@ -6,7 +6,8 @@ import sys
 import pyarrow as pa
 
 from pipeline.output import schema
-from pipeline.output.datapackage import ALLOWED_VALUES
+from pipeline.output.datapackage import allowed_values
+from pipeline.output.load import readr_col_types
 
 HEADER = """# Data dictionary
 
@@ -28,7 +29,16 @@ changed. The Parquet files hold every value exactly as extracted: use them (or d
 the first character matters.
 
 The same types, required columns, allowed values and keys are in `datapackage.json` in every output folder (a
-Frictionless Data Package; check a folder with `frictionless validate OUT/datapackage.json`).
+Frictionless Data Package; check a folder with `idnews-pipeline validate OUT`, or its CSVs with
+`frictionless validate OUT/datapackage.json`). Each Parquet file carries the column descriptions below as
+field metadata.
+
+**Reading the CSV files with these types.** A CSV reader guesses types, and reads a code such as
+`cameo_code` "030" as the number 30. `pipeline.load(OUT)` gives the Parquet tables as typed pandas frames. For
+the CSVs, pass the types: pandas `pd.read_csv(path, dtype=pipeline.csv_dtypes(NAME), keep_default_na=False,
+na_values=[""], parse_dates=pipeline.csv_date_columns(NAME))`; R readr `readr::read_csv(path, col_types =
+"…", na = "")` with the string given under each table (c text, i integer, d number, l logical, D date,
+T timestamp).
 """
 
 
@@ -40,26 +50,28 @@ def type_name(type_: pa.DataType) -> str:
     return str(type_)
 
 
-def allowed_values(table: schema.Table, column: schema.Column) -> str:
-    allowed = ALLOWED_VALUES.get((table.name, column.name))
+def allowed_text(table: schema.Table, column: schema.Column, allowed_by_column: dict) -> str:
+    allowed = allowed_by_column.get((table.name, column.name))
     return " Allowed: " + ", ".join(f"`{v}`" for v in allowed) + "." if allowed else ""
 
 
-def render_table(table: schema.Table) -> list[str]:
+def render_table(table: schema.Table, allowed_by_column: dict) -> list[str]:
     lines = [f"## {table.name}", "", table.description, "",
-             f"Primary key: `{', '.join(table.primary_key)}`. Rows sorted by `{', '.join(table.sort_by)}`.", "",
+             f"Primary key: `{', '.join(table.primary_key)}`. Rows sorted by `{', '.join(table.sort_by)}`. "
+             f"readr `col_types = \"{readr_col_types(table.name)}\"`.", "",
              "| column | type | required | description | example |", "|---|---|---|---|---|"]
     for c in table.columns:
         example = f"`{c.example}`" if c.example else ""
         lines.append(f"| `{c.name}` | {type_name(c.type)} | {'yes' if not c.nullable else ''} | "
-                     f"{c.description}{allowed_values(table, c)} | {example} |")
+                     f"{c.description}{allowed_text(table, c, allowed_by_column)} | {example} |")
     return lines + [""]
 
 
 def render() -> str:
-    lines = [HEADER]
+    """The dictionary; the event types' allowed values are those of the package's rule files."""
+    lines, allowed_by_column = [HEADER], allowed_values()
     for table in schema.TABLES:
-        lines.extend(render_table(table))
+        lines.extend(render_table(table, allowed_by_column))
     return "\n".join(lines)
 
 

@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.engine.cache import code_digest, file_sha256, knowledge_digest, model_digests
+from pipeline.engine.cache import (STAGE_MODULES, code_digest, file_sha256, knowledge_digest, model_digests,
+                                   stage_libraries)
 from pipeline.knowledge import KNOWLEDGE_DIRS, Knowledge
 from pipeline.output import schema
 from pipeline.output.layout import DATAPACKAGE, MANIFEST, PARTITION_DIR, REPORT_DIR
@@ -45,7 +46,8 @@ def outputs_key(result: RunResult, output: OutputOptions) -> str | None:
     """What the output files are made from: the run's content digest, the table code and the output options."""
     if result.content_digest is None:
         return None
-    parts = [result.content_digest, code_digest(TABLE_CODE), __version__, output.csv_bom, output.partition_by_year]
+    parts = [result.content_digest, code_digest(TABLE_CODE), stage_libraries(TABLE_CODE), __version__,
+             output.csv_bom, output.partition_by_year]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
@@ -61,6 +63,14 @@ def current_outputs(out_dir: Path, key: str | None) -> dict[str, str] | None:
     current = key is not None and manifest.get("outputs_key") == key and bool(listed) and \
         output_digests(out_dir) == listed
     return listed if current else None
+
+
+def library_versions() -> dict[str, str]:
+    """Every library the stages and the table writer run on, with its version (see engine/libraries.py)."""
+    found = {}
+    for modules in (*STAGE_MODULES.values(), TABLE_CODE):
+        found.update(stage_libraries(modules))
+    return dict(sorted(found.items()))
 
 
 def git_commit() -> str | None:
@@ -105,6 +115,7 @@ def write_manifest(out_dir: Path, input_dir: Path, result: RunResult, config: di
         "config": config,
         "settings": {"max_input_bytes": settings.max_input_bytes, "use_ner": settings.use_ner,
                      "model_dir": str(settings.model_dir)},
+        "libraries": library_versions(),
         "model_files": model_digests(Path(settings.model_dir)) if settings.use_ner else {},
         "knowledge_digest": knowledge.digest,
         "knowledge_digests": {part: knowledge_digest(knowledge, (part,)) for part in KNOWLEDGE_DIRS},

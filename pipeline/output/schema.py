@@ -1,7 +1,8 @@
 """Every output table's schema, in one place: column, pyarrow type, nullability, description.
 
-The CSV header, the Parquet schema and the data dictionary (``docs/data_dictionary.md``) are all derived
-from these definitions, so they cannot drift apart.
+The CSV header, the Parquet schema (descriptions included, as field metadata), ``datapackage.json``, the typed
+loader (``pipeline.load``) and the data dictionary (``docs/data_dictionary.md``) are all derived from these
+definitions, so they cannot drift apart.
 """
 from __future__ import annotations
 
@@ -33,7 +34,9 @@ class Table:
 
     @property
     def arrow_schema(self) -> pa.Schema:
-        return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in self.columns])
+        """The Parquet schema; each field's description travels with the file (field metadata)."""
+        return pa.schema([pa.field(c.name, c.type, nullable=c.nullable, metadata={"description": c.description})
+                          for c in self.columns], metadata={"description": self.description})
 
     @property
     def column_names(self) -> list[str]:
@@ -146,7 +149,8 @@ EVENTS = Table(
     (
         _key("event_id", "Stable hash of article, event type and event key.", "e3f1c2a9b0d4e5f6"),
         ARTICLE_ID,
-        _c("event_type", CATEGORY, "MEETING, ARMS_DEAL, ACCESSION, AGREEMENT or MILITARY_EXERCISE.", "MEETING", False),
+        _c("event_type", CATEGORY, "Event type: the event_type of one of the rule files (pipeline/rules/*.toml).",
+           "MEETING", False),
         _c("subtype", CATEGORY, "Event subtype; for ACCESSION the stage (applied, protocol, member, observer, ...).",
            "summit"),
         _c("cameo_code", CATEGORY, "CAMEO event code.", "043", False),
@@ -177,7 +181,7 @@ EVENTS = Table(
         _c("status_cue_start", pa.int32(), "Start offset of status_cue in the main evidence's field.", "212"),
         _c("status_cue_end", pa.int32(), "End offset of status_cue in the main evidence's field.", "223"),
         _c("rule_id", CATEGORY, "Event rule that fired.", "meeting.summit", False),
-        _c("confidence", pa.float32(), "Rule confidence in [0, 1].", "0.9", False),
+        _c("confidence", pa.float64(), "Rule confidence in [0, 1].", "0.9", False),
         _c("n_mentions", pa.int32(), "Evidence sentences stating this event.", "1", False),
     ),
     primary_key=("event_id",),

@@ -8,7 +8,7 @@ from contextlib import nullcontext
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,6 +19,8 @@ from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
 from pipeline.output.swap import Staging
 from pipeline.record import Article, Event, InputStatus, Problem
 from pipeline.settings import OutputOptions
+
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 # ---------------------------------------------------------------- rows per table
@@ -197,7 +199,7 @@ def _csv_cell(value: Any) -> Any:
 def csv_header(column_names: list[str], bom: bool = False) -> bytes:
     line = io.StringIO(newline="")
     csv.writer(line, lineterminator="\n").writerow(column_names)
-    return (("\ufeff" if bom else "") + line.getvalue()).encode("utf-8")
+    return (UTF8_BOM if bom else b"") + line.getvalue().encode("utf-8")
 
 
 def csv_rows(table: pa.Table) -> bytes:
@@ -238,20 +240,21 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 
 def write_tables(tables: Mapping[str, pa.Table | Iterable[pa.Table]], out_dir: Path,
-                 output: OutputOptions = OutputOptions()) -> dict[Path, str]:
-    """Every table as CSV and Parquet, datapackage.json describing the CSVs and, when asked for, the year
-    partitions (else an old ``by_year/`` goes): swapped in together or not at all. A table is given whole or as
-    batches in its order (streamed: only a row group is in memory at a time). Returns every file's SHA-256."""
+                 output: OutputOptions = OutputOptions(), event_types: Sequence[str] | None = None) -> dict[Path, str]:
+    """Every table as CSV and Parquet, datapackage.json describing them (``event_types``: the run's, default
+    the package's) and, when asked for, the year partitions (else an old ``by_year/`` goes): swapped in together
+    or not at all. A table is given whole or as batches in its order (streamed: only a row group is in memory
+    at a time). Returns every file's SHA-256."""
     out_dir = Path(out_dir)
     with Staging() as staged:
         with _year_partitions(staged, out_dir / PARTITION_DIR, output.partition_by_year) as years:
-            csvs = {}
+            files = {}
             for table in schema.TABLES:       # articles first: the year partitions learn the years from it
                 if table.name in tables:
                     given = tables[table.name]
                     batches = [given] if isinstance(given, pa.Table) else given
-                    csvs[table.name] = _stage_table(staged, out_dir, table, batches, output.csv_bom, years)
-        staged.write(out_dir / DATAPACKAGE, datapackage.datapackage_bytes(csvs))
+                    files[table.name] = _stage_table(staged, out_dir, table, batches, output.csv_bom, years)
+        staged.write(out_dir / DATAPACKAGE, datapackage.datapackage_bytes(files, event_types))
         staged.commit()
     return dict(sorted(staged.digests.items()))
 
@@ -265,10 +268,10 @@ def _year_partitions(staged: Staging, target: Path, wanted: bool):
 
 
 def _stage_table(staged: Staging, out_dir: Path, table: schema.Table, batches: Iterable[pa.Table], bom: bool,
-                 years: partition.YearPartitions | None) -> datapackage.CsvFile:
+                 years: partition.YearPartitions | None) -> datapackage.TableFiles:
     """Stream one table's batches into its staged CSV and Parquet files (and its year partitions)."""
-    csv_path = out_dir / f"{table.name}.csv"
-    with staged.open(csv_path) as csv_file, staged.open(out_dir / f"{table.name}.parquet") as parquet_file, \
+    csv_path, parquet_path = out_dir / f"{table.name}.csv", out_dir / f"{table.name}.parquet"
+    with staged.open(csv_path) as csv_file, staged.open(parquet_path) as parquet_file, \
             pq.ParquetWriter(parquet_file, table.arrow_schema, **PARQUET_OPTIONS) as parquet:
         csv_file.write(csv_header(table.column_names, bom))
         group: list[pa.Table] = []
@@ -282,7 +285,9 @@ def _stage_table(staged: Staging, out_dir: Path, table: schema.Table, batches: I
                 group = []
         if group:
             parquet.write_table(_row_group(group))
-    return datapackage.CsvFile(staged.sizes[csv_path], staged.digests[csv_path], bom)
+    return datapackage.TableFiles(csv=datapackage.WrittenFile(staged.sizes[csv_path], staged.digests[csv_path], bom),
+                                  parquet=datapackage.WrittenFile(staged.sizes[parquet_path],
+                                                                  staged.digests[parquet_path]))
 
 
 def _row_group(batches: list[pa.Table]) -> pa.Table:

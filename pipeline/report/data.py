@@ -2,32 +2,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
-from pipeline.output.datapackage import ALLOWED_VALUES
+from pipeline.knowledge import load_knowledge
+from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.knowledge.rulebook import EventType
 from pipeline.record import PipelineError
+from pipeline.output.load import load
 
 REPORT_TABLES = ("articles", "events", "event_participants", "inputs", "errors")
-EVENT_TYPES = ALLOWED_VALUES[("events", "event_type")]
 NO_SITE = "(unknown: failed before cleaning)"
 TOP_ACTORS = 15
 
 
 def load_outputs(out_dir: Path) -> dict[str, pd.DataFrame]:
-    """The tables the report needs, as plain (non-categorical) pandas frames."""
-    missing = [n for n in REPORT_TABLES if not (Path(out_dir) / f"{n}.parquet").is_file()]
-    if missing:
-        raise PipelineError("no-outputs", f"{out_dir} has no {', '.join(m + '.parquet' for m in missing)}; "
-                                          f"run `make run OUT={out_dir}` first")
-    frames = {}
-    for name in REPORT_TABLES:
-        frame = pd.read_parquet(Path(out_dir) / f"{name}.parquet")
+    """The tables the report needs, as pandas frames with plain (non-categorical) strings."""
+    frames = load(out_dir, REPORT_TABLES)
+    for frame in frames.values():
         for column in frame.columns:
             if isinstance(frame[column].dtype, pd.CategoricalDtype):
                 frame[column] = frame[column].astype(object)
-        frames[name] = frame
-    return frames
+    return dict(frames)
 
 
 def summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
@@ -43,11 +40,18 @@ def summary(frames: dict[str, pd.DataFrame]) -> dict[str, object]:
     }
 
 
-def events_per_year(events: pd.DataFrame) -> pd.DataFrame:
-    """Event counts, one row per year of date_start, one column per event type."""
+def event_types() -> tuple[EventType, ...]:
+    """The event types of the package's rule files, in their order, each with its colour."""
+    return compile_knowledge(load_knowledge()).event_types
+
+
+def events_per_year(events: pd.DataFrame, order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Event counts, one row per year of date_start, one column per event type (in ``order``, default the
+    rule files' order; types it does not know come last)."""
+    order = [t.name for t in event_types()] if order is None else list(order)
     years = pd.to_datetime(events["date_start"]).dt.year.rename("year")
     counts = events.groupby([years, events["event_type"].rename("type")]).size().unstack(fill_value=0)
-    ordered = [t for t in EVENT_TYPES if t in counts.columns] + sorted(set(counts.columns) - set(EVENT_TYPES))
+    ordered = [t for t in order if t in counts.columns] + sorted(set(counts.columns) - set(order))
     counts = counts.reindex(columns=ordered).astype(int)
     counts.columns.name = None
     return counts

@@ -25,7 +25,7 @@ from pipeline.record import PipelineError  # noqa: E402
 from pipeline.output.swap import write_atomically  # noqa: E402
 
 REPORT_PATH = Path(REPORT_DIR) / "index.html"
-TYPE_COLOURS = dict(zip(report_data.EVENT_TYPES, ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")))
+OTHER_COLOUR = "#333"      # an event type the rule files do not define (an older output folder)
 LABEL_COLOURS = {"PERSON": "#1f77b4", "COUNTRY": "#2ca02c", "ORG": "#ff7f0e", "LOC": "#7f7f7f"}
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #222; }
@@ -49,13 +49,14 @@ def png_data_uri(figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def timeline_figure(events: pd.DataFrame, per_year: pd.DataFrame):
-    """Top: one dot per event on its date, a row per type. Bottom: events per year, stacked by type."""
+def timeline_figure(events: pd.DataFrame, per_year: pd.DataFrame, colours: dict[str, str]):
+    """Top: one dot per event on its date, a row per type. Bottom: events per year, stacked by type, each type
+    in its ``colours`` (the rule files' ``colour``)."""
     figure, (dots, bars) = plt.subplots(2, 1, figsize=(10, 5.5), height_ratios=(3, 2), sharex=True)
     types = list(per_year.columns)
     for row, event_type in enumerate(types):
         dates = pd.to_datetime(events.loc[events["event_type"] == event_type, "date_start"])
-        dots.scatter(dates, [row] * len(dates), s=40, alpha=0.6, color=TYPE_COLOURS.get(event_type, "#333"))
+        dots.scatter(dates, [row] * len(dates), s=40, alpha=0.6, color=colours.get(event_type, OTHER_COLOUR))
     dots.set_yticks(range(len(types)), types)
     dots.set_ylim(-0.6, len(types) - 0.4)
     dots.grid(axis="x", alpha=0.3)
@@ -64,7 +65,7 @@ def timeline_figure(events: pd.DataFrame, per_year: pd.DataFrame):
     mid_year = pd.to_datetime([f"{year}-07-02" for year in per_year.index])
     for event_type in types:
         bars.bar(mid_year, per_year[event_type], width=300, bottom=bottom, label=event_type,
-                 color=TYPE_COLOURS.get(event_type, "#333"))
+                 color=colours.get(event_type, OTHER_COLOUR))
         bottom = bottom + per_year[event_type]
     bars.set_ylabel("events per year")
     bars.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -116,8 +117,10 @@ def summary_cards(numbers: dict) -> str:
 def timeline_section(events: pd.DataFrame) -> str:
     if events.empty:
         return '<h2>Event timeline</h2><p class="empty">No events were extracted.</p>'
-    per_year = report_data.events_per_year(events)
-    return ("<h2>Event timeline</h2>" + image(timeline_figure(events, per_year), "events by date and type")
+    types = report_data.event_types()
+    per_year = report_data.events_per_year(events, [t.name for t in types])
+    figure = timeline_figure(events, per_year, {t.name: t.colour for t in types})
+    return ("<h2>Event timeline</h2>" + image(figure, "events by date and type")
             + html_table(per_year.reset_index(), ""))
 
 

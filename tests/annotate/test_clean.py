@@ -8,7 +8,8 @@ import pytest
 
 from pipeline.annotate import clean
 from pipeline.knowledge import Knowledge, KnowledgeError
-from pipeline.knowledge.profiles import load_profiles, pick_profile
+from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.knowledge.profiles import pick_profile
 from pipeline.record import Page, PipelineError
 
 SEEDS = {
@@ -25,8 +26,8 @@ def page(text: str, url: str | None = None, **meta) -> Page:
 
 
 @pytest.fixture(scope="module")
-def articles(corpus_pages, knowledge):
-    return {path: clean.clean(p, knowledge) for path, p in corpus_pages.items()}
+def articles(corpus_pages, compiled):
+    return {path: clean.clean(p, compiled.profiles) for path, p in corpus_pages.items()}
 
 
 @pytest.mark.parametrize("path,profile", sorted(SEEDS.items()))
@@ -42,8 +43,8 @@ def test_seed_profile_is_picked_by_markers(articles, path, profile):
     ("https://notkontan.co.id.example/x", "generic"),
     (None, "generic"),
 ])
-def test_profile_is_picked_by_url(knowledge, url, profile):
-    assert pick_profile(page("Judul\n\nIsi.", url), load_profiles(knowledge)).id == profile
+def test_profile_is_picked_by_url(compiled, url, profile):
+    assert pick_profile(page("Judul\n\nIsi.", url), compiled.profiles).id == profile
 
 
 def test_kontan_header_and_ticker_lines_are_removed_with_their_rule(articles):
@@ -113,11 +114,11 @@ def test_related_list_and_foot_are_cut(articles):
     assert rules["Komentar"] == "common.komentar"
 
 
-def test_bharata_caption_is_not_taken_for_the_missing_author(knowledge):
+def test_bharata_caption_is_not_taken_for_the_missing_author(compiled):
     text = ("Kamis, 26 Juni 2025 16:38:5 WIB\n\nJudul Berita Bharata\n\nbanner\n\n"
             "Dong Jun menyambut tamunya (CMG)\n\nQingdao, Radio Bharata Online - Menteri Pertahanan Tiongkok Dong Jun "
             "bertemu dengan mitranya dari Belarusia di Qingdao pada hari Rabu.")
-    article = clean.clean(page(text), knowledge)
+    article = clean.clean(page(text), compiled.profiles)
     assert article.captions == "Dong Jun menyambut tamunya (CMG)"
     assert not any(r.rule_id in ("bharata.author", "bharata.section") for r in article.removed)
 
@@ -127,10 +128,10 @@ def test_bharata_caption_is_not_taken_for_the_missing_author(knowledge):
     ("Rusia Kirim S-300 ke Kyrgyzstan", "Rusia Kirim S-300 ke Kyrgyzstan | Kontan"),
     ("Rusia Kirim S-300 ke Kyrgyzstan - www.kontan.co.id", "rusia kirim s-300 ke kyrgyzstan"),
 ])
-def test_title_from_metadata_matches_its_line_with_or_without_site_suffix(knowledge, line, meta_title):
+def test_title_from_metadata_matches_its_line_with_or_without_site_suffix(compiled, line, meta_title):
     text = (f"{line}\n\nKONTAN.CO.ID - MOSKOW. Rusia sepakat mengirim "
             "sistem pertahanan udara S-300 dan drone tempur ke Kyrgyzstan pekan ini.")
-    article = clean.clean(page(text, title=meta_title), knowledge)
+    article = clean.clean(page(text, title=meta_title), compiled.profiles)
     assert [r.rule_id for r in article.removed] == [clean.TITLE_REPEAT_RULE, "kontan.dateline"]
     assert article.captions == ""
 
@@ -141,13 +142,13 @@ def test_writer_initials_leave_the_last_paragraph(articles):
     assert ("common.signoff", "(dam)") in {(r.rule_id, r.text) for r in indopos.removed}
 
 
-def test_generic_page_without_dateline_keeps_all_prose(knowledge):
+def test_generic_page_without_dateline_keeps_all_prose(compiled):
     text = ("Latihan Gabungan Digelar di Laut Natuna\n\n"
             "Oleh Redaksi\n\n"
             "Angkatan laut kedua negara memulai latihan gabungan di perairan Natuna pada Senin pagi waktu setempat.\n\n"
             "Latihan dijadwalkan berlangsung selama satu minggu dan melibatkan enam kapal perang.\n\n"
             "Baca juga: Berita lain\n\nBagikan:\n\nBerita Terkait\n\nJudul lain yang tidak relevan sama sekali")
-    article = clean.clean(page(text), knowledge)
+    article = clean.clean(page(text), compiled.profiles)
     assert article.profile_id == "generic"
     assert article.body.split("\n\n") == [
         "Angkatan laut kedua negara memulai latihan gabungan di perairan Natuna pada Senin pagi waktu setempat.",
@@ -158,20 +159,20 @@ def test_generic_page_without_dateline_keeps_all_prose(knowledge):
             ("common.related", "Berita Terkait")} <= removed
 
 
-def test_teaser_dateline_in_a_related_list_is_not_the_article_start(knowledge):
+def test_teaser_dateline_in_a_related_list_is_not_the_article_start(compiled):
     text = ("Judul Berita Tanpa Dateline\n\n"
             "Angkatan laut kedua negara memulai latihan gabungan di perairan Natuna pada Senin pagi waktu setempat.\n\n"
             "Berita Terkait\n\n"
             "JAKARTA - Presiden menerima kunjungan menteri luar negeri negara sahabat di Istana Merdeka kemarin.")
-    article = clean.clean(page(text), knowledge)
+    article = clean.clean(page(text), compiled.profiles)
     assert article.body.startswith("Angkatan laut kedua negara") and "Istana Merdeka" not in article.body
     assert ("common.related", "Berita Terkait") in {(r.rule_id, r.text) for r in article.removed}
 
 
-def test_hard_wrapped_lines_join_into_one_paragraph(knowledge):
+def test_hard_wrapped_lines_join_into_one_paragraph(compiled):
     text = ("Judul Berita\n\nJAKARTA - Pemerintah mengumumkan rencana kerja sama pertahanan\n"
             "dengan tiga negara mitra di kawasan Asia Tenggara pada tahun depan.\n\nParagraf kedua berdiri sendiri.")
-    body = clean.clean(page(text), knowledge).body
+    body = clean.clean(page(text), compiled.profiles).body
     assert body == ("Pemerintah mengumumkan rencana kerja sama pertahanan dengan tiga negara mitra di kawasan "
                     "Asia Tenggara pada tahun depan.\n\nParagraf kedua berdiri sendiri.")
 
@@ -181,28 +182,33 @@ def test_hard_wrapped_lines_join_into_one_paragraph(knowledge):
     "Beranda\nEkonomi\nPolitik",
     "Nyaman tanpa iklan. Langganan BisnisPro\n\nBerita Lainnya\n\nSatu judul yang panjang dan sangat panjang sekali.",
 ])
-def test_page_with_no_article_raises_no_article(knowledge, text):
+def test_page_with_no_article_raises_no_article(compiled, text):
     with pytest.raises(PipelineError) as err:
-        clean.clean(page(text), knowledge)
+        clean.clean(page(text), compiled.profiles)
     assert err.value.kind == "no-article" and "test.txt" in err.value.message
 
 
 def test_broken_profile_stops_with_every_problem_listed(knowledge):
     generic = next(s for s in knowledge.sites if s["id"] == "generic")
     drop = [{"id": "x.a", "pattern": "(["}, {"id": "x.a", "pattern": "a"}, {"pattern": "b"}]
-    broken = MappingProxyType({"id": "broken", "markers": ["("], "after_title": ["author"], "drop": drop})
-    bad = Knowledge(sites=(generic, broken), rules=(), lexicons=knowledge.lexicons, digest="test-broken")
+    broken = MappingProxyType({"id": "broken", "markers": ["("], "after_title": ["author"], "drop": drop,
+                               "head_leftover": "caption"})
+    bad = Knowledge(sites=(generic, broken), rules=knowledge.rules, lexicons=knowledge.lexicons, digest="test-broken")
     with pytest.raises(KnowledgeError) as err:
-        load_profiles(bad)
-    message = str(err.value)
-    assert "bad regex" in message and "used twice" in message and "needs 'id'" in message and "[markers]" in message
-    assert "[after_title]: an entry needs 'field'" in message
+        compile_knowledge(bad)
+    assert {str(p) for p in err.value.problems} == {
+        "sites/broken.toml: drop[x.a].pattern: bad regular expression '([' (unterminated character set at position 1)",
+        "sites/broken.toml: drop[x.a].id: 'x.a' is used twice",
+        "sites/broken.toml: drop[2].id: missing: this key is required",
+        "sites/broken.toml: markers[0]: bad regular expression '(' (missing ), unterminated subpattern at position 0)",
+        "sites/broken.toml: after_title[0]: must be a table, not str 'author'",
+        "sites/broken.toml: head_leftover: unknown key (did you mean 'head_leftovers'?)"}
 
 
-def test_every_profile_compiles_and_has_a_sample_page(knowledge, articles):
+def test_every_profile_compiles_and_has_a_sample_page(compiled, articles):
     """Each profile cleans a page of corpus/ or of tests/pages/html/ (whose expectations name the profile)."""
     from tests.ingest.test_html_pages import PAGES, expected
-    profiles = load_profiles(knowledge)
+    profiles = compiled.profiles
     assert {"generic", "kontan", "bisnis", "bharata", "indopos", "detik", "kompas", "tribunnews", "liputan6",
             "cnnindonesia", "antaranews", "okezone", "tempo", "republika", "viva", "sindonews", "suara", "merdeka",
             "mediaindonesia", "kumparan", "cnbcindonesia", "jpnn"} == set(profiles)
@@ -255,29 +261,29 @@ def test_every_profile_compiles_and_has_a_sample_page(knowledge, articles):
     ("Diterbitkan 28 Sep 2019, 19:17 WIB", "common.date"),
     ("Sabtu, 28 September 2019 – 19:17 WITA", "common.date"),
 ])
-def test_generic_boilerplate_rules(knowledge, line, rule_id):
-    generic = load_profiles(knowledge)["generic"]
+def test_generic_boilerplate_rules(compiled, line, rule_id):
+    generic = compiled.profiles["generic"]
     found = next((r.id for r in (*generic.drop, *generic.meta) if r.search(line)), None)
     assert found == rule_id
 
 
-def test_titles_listed_under_a_read_also_heading_leave_with_it(knowledge):
+def test_titles_listed_under_a_read_also_heading_leave_with_it(compiled):
     text = ("Judul Berita\n\nJAKARTA - Menteri Luar Negeri bertemu mitranya dari Jepang di Jakarta untuk membahas "
             "kerja sama maritim kedua negara.\n\nBaca juga:\n\nJokowi Terima PM Singapura di Bogor\n\n"
             "Harga Cabai Naik Lagi\n\nKedua menteri juga membahas rencana latihan bersama penjaga pantai kedua negara "
             "pada tahun depan.")
-    article = clean.clean(page(text), knowledge)
+    article = clean.clean(page(text), compiled.profiles)
     assert "Jokowi Terima" not in article.body and "Harga Cabai" not in article.body
     assert article.body.endswith("pada tahun depan.")
     assert [r.rule_id for r in article.removed if "Cabai" in r.text] == ["common.baca-juga-list"]
 
 
-def test_short_first_paragraph_of_an_html_body_stays_in_the_body(knowledge):
+def test_short_first_paragraph_of_an_html_body_stays_in_the_body(compiled):
     text = ("Selasa, 04 Juli 2023 / 21:05 WIB\nFoto: Menlu di Jakarta\nPresiden menerima Menlu Jepang di Istana.\n"
             "Dalam pertemuan itu kedua pihak membahas kerja sama maritim dan rencana patroli bersama di perairan "
             "internasional.")
     html_page = page(text, "https://www.kontan.co.id/news/x", title="Judul", body_start=2)
-    article = clean.clean(html_page, knowledge)
+    article = clean.clean(html_page, compiled.profiles)
     assert article.body.startswith("Presiden menerima Menlu Jepang di Istana.")
-    plain = clean.clean(page(text, "https://www.kontan.co.id/news/x", title="Judul"), knowledge)
+    plain = clean.clean(page(text, "https://www.kontan.co.id/news/x", title="Judul"), compiled.profiles)
     assert "Presiden menerima" in plain.captions         # a page dump's short head line is a caption

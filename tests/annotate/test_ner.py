@@ -7,12 +7,11 @@ import sys
 
 import pytest
 
-from pipeline.annotate import clean
-from pipeline.annotate import metadata
 from pipeline.annotate import ner
 from pipeline.annotate import tagger as fast_tagger
 from pipeline.record import PipelineError, RawSpan, Sentence
 from pipeline.settings import REPO_DIR, Settings
+from tests.stages import cleaned
 
 SEED_000 = "000_65dd71f6f6c36440.txt"
 SEED_001 = "001_1fd5a1f09d60b45e.txt"
@@ -24,15 +23,15 @@ def tagger():
 
 
 @pytest.fixture(scope="module")
-def articles(corpus_pages, knowledge):
-    return {path: metadata.add_metadata(clean.clean(page, knowledge), knowledge)
+def articles(corpus_pages, compiled):
+    return {path: cleaned(page, compiled)
             for path, page in corpus_pages.items()}
 
 
 @pytest.fixture(scope="module")
-def tagged(articles, tagger, knowledge):
+def tagged(articles, tagger, compiled):
     names = sorted(articles)
-    results = ner.tag_articles([articles[n] for n in names], tagger, knowledge)
+    results = ner.tag_articles([articles[n] for n in names], tagger, compiled.names.tokenizer)
     return dict(zip(names, results))
 
 
@@ -78,9 +77,9 @@ def test_sentences_are_numbered_per_field(tagged):
         assert indexes == list(range(len(indexes))) and indexes, field
 
 
-def test_add_mentions_fills_sentences_and_mentions(articles, tagger, knowledge):
+def test_add_mentions_fills_sentences_and_mentions(articles, tagger, compiled):
     article = articles[SEED_000]
-    [done] = ner.add_mentions([article], tagger, knowledge)
+    [done] = ner.add_mentions([article], tagger, compiled.names)
     assert done.sentences and done.mentions
     assert done.body == article.body and done.meta == article.meta
     assert any(m.label == "PERSON" and m.text == "Vladimir Putin" for m in done.mentions)
@@ -88,15 +87,15 @@ def test_add_mentions_fills_sentences_and_mentions(articles, tagger, knowledge):
         assert done.field_text(m.field)[m.start:m.end] == m.text
 
 
-def test_batching_does_not_change_labels(articles, tagger, knowledge):
+def test_batching_does_not_change_labels(articles, tagger, compiled):
     batch = [articles[SEED_000], articles[SEED_001]]
-    together = ner.tag_articles(batch, tagger, knowledge)
-    alone = [ner.tag_articles([a], tagger, knowledge)[0] for a in batch]
+    together = ner.tag_articles(batch, tagger, compiled.names.tokenizer)
+    alone = [ner.tag_articles([a], tagger, compiled.names.tokenizer)[0] for a in batch]
     assert together == alone
 
 
-def test_without_a_tagger_sentences_are_still_split(articles, knowledge):
-    [(sentences, spans)] = ner.tag_articles([articles[SEED_000]], None, knowledge)
+def test_without_a_tagger_sentences_are_still_split(articles, compiled):
+    [(sentences, spans)] = ner.tag_articles([articles[SEED_000]], None, compiled.names.tokenizer)
     assert sentences and spans == ()
 
 
@@ -119,12 +118,10 @@ def test_to_bio(tags, expected):
     assert fast_tagger.to_bio(tags) == expected
 
 
-def test_spans_from_bio_repairs_and_separates(articles, knowledge):
-    from pipeline.annotate.tokenize import LEXICON, tokenizer_for
-
+def test_spans_from_bio_repairs_and_separates(articles, compiled):
     article = articles[SEED_000]
     text = article.field_text("title")
-    [first, *_] = tokenizer_for(knowledge.lexicon(LEXICON)).split(text)
+    [first, *_] = compiled.names.tokenizer.split(text)
     sentence = Sentence("title", 0, first.start, first.end, text[first.start:first.end])
     labels = ["I-PER", "B-PER"] + ["O"] * (len(first.tokens) - 2)
     spans = ner.spans_from_bio(article, sentence, list(first.tokens), labels)
@@ -167,9 +164,10 @@ import json, resource, sys
 from pathlib import Path
 from pipeline.annotate import ner
 from pipeline.knowledge import load_knowledge
+from pipeline.knowledge.compiled import compile_knowledge
 from pipeline.record import Article, Meta, Page
 
-knowledge, tagger = load_knowledge(), ner.load_tagger(Path(sys.argv[1]))
+compiled, tagger = compile_knowledge(load_knowledge()), ner.load_tagger(Path(sys.argv[1]))
 size = next(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmSize:"))
 resource.setrlimit(resource.RLIMIT_AS, (size + 256 * 2**20,) * 2)
 lines = {"dots": "." * 200_000, "words": " ".join(f"kata{i % 997}" for i in range(12_000))}
@@ -178,7 +176,7 @@ for name, line in lines.items():
     body = "Presiden Joko Widodo tiba di Jakarta.\n\n" + line + "\n\nIa bertemu Retno Marsudi di Bogor."
     article = Article(Page(name, name + ".txt", body, "utf-8", "txt"), body=body, meta=Meta(title="Kunjungan"))
     try:
-        [(sentences, spans)] = ner.tag_articles([article], tagger, knowledge)
+        [(sentences, spans)] = ner.tag_articles([article], tagger, compiled.names.tokenizer)
         results[name] = {"sentences": [s.text for s in sentences], "spans": [s.text for s in spans]}
     except (MemoryError, RuntimeError) as exc:
         results[name] = {"error": str(exc)[:200]}

@@ -6,11 +6,9 @@ import re
 
 import pytest
 
-from pipeline.annotate import clean
-from pipeline.annotate import metadata
 from pipeline.annotate.normalise import normalise
 from pipeline.record import Article, Meta, Page, PipelineError, RawSpan, Sentence, replace
-from pipeline.annotate.tokenize import tokenizer_for
+from tests.stages import cleaned
 
 FIELDS = ("title", "body", "captions")
 
@@ -21,8 +19,8 @@ SEED_003 = "003_d729a6d4d0e3f12b.txt"
 SEED_004 = "004_1bd30c3a12de523b.txt"
 
 
-def _with_sentences(article: Article, knowledge) -> Article:
-    splitter = tokenizer_for(knowledge.lexicon("tokenize_id"))
+def _with_sentences(article: Article, compiled) -> Article:
+    splitter = compiled.names.tokenizer
     sentences = []
     for field in FIELDS:
         text = article.field_text(field)
@@ -31,9 +29,9 @@ def _with_sentences(article: Article, knowledge) -> Article:
     return replace(article, sentences=tuple(sentences))
 
 
-def make_article(knowledge, body: str, title: str = "", captions: str = "") -> Article:
+def make_article(compiled, body: str, title: str = "", captions: str = "") -> Article:
     page = Page("test", "test.txt", body, "utf_8", "txt")
-    return _with_sentences(Article(page, body=body, captions=captions, meta=Meta(title=title or None)), knowledge)
+    return _with_sentences(Article(page, body=body, captions=captions, meta=Meta(title=title or None)), compiled)
 
 
 def spans(article: Article, label: str, *names: str) -> list[RawSpan]:
@@ -48,8 +46,8 @@ def spans(article: Article, label: str, *names: str) -> list[RawSpan]:
 
 
 @pytest.fixture(scope="module")
-def seeds(knowledge, corpus_pages) -> dict[str, Article]:
-    return {name: _with_sentences(metadata.add_metadata(clean.clean(page, knowledge), knowledge), knowledge)
+def seeds(compiled, corpus_pages) -> dict[str, Article]:
+    return {name: _with_sentences(cleaned(page, compiled), compiled)
             for name, page in corpus_pages.items()}
 
 
@@ -70,10 +68,10 @@ def assert_well_formed(article: Article, mentions) -> None:
 
 # --- golden expectations of issue 3 on the seeds ---------------------------------------------------------------
 
-def test_seed_000_people_countries_and_organisations(seeds, knowledge):
+def test_seed_000_people_countries_and_organisations(seeds, compiled):
     article = seeds[SEED_000]
     raw = spans(article, "PER", "Vladimir Putin", "Putin") + spans(article, "LOC", "Moskow")
-    mentions = normalise(article, raw, knowledge)
+    mentions = normalise(article, raw, compiled.names)
     assert_well_formed(article, mentions)
     assert labelled(mentions, "PERSON") == {"Vladimir Putin"}
     assert labelled(mentions, "COUNTRY", "code") == {"RUS", "CHN", "KAZ", "KGZ", "TJK", "UZB", "IND", "PAK", "ARM",
@@ -86,8 +84,8 @@ def test_seed_000_people_countries_and_organisations(seeds, knowledge):
     assert next(m for m in putin if m.field == "body").title == "Presiden Rusia"
 
 
-def test_seed_000_gazetteer_alone_finds_the_countries_and_no_nato(seeds, knowledge):
-    mentions = normalise(seeds[SEED_000], [], knowledge)
+def test_seed_000_gazetteer_alone_finds_the_countries_and_no_nato(seeds, compiled):
+    mentions = normalise(seeds[SEED_000], [], compiled.names)
     assert labelled(mentions, "COUNTRY", "code") >= {"RUS", "CHN", "KAZ", "KGZ", "TJK", "UZB", "IND", "PAK", "ARM",
                                                      "BLR", "AZE", "GEO", "MDA", "TKM", "UKR"}
     assert labelled(mentions, "ORG") == {"SCO", "CSTO", "CIS", "TASS"}
@@ -95,9 +93,9 @@ def test_seed_000_gazetteer_alone_finds_the_countries_and_no_nato(seeds, knowled
     assert "NATO" not in {m.text for m in mentions}
 
 
-def test_seed_001_people_and_misspelt_kyrgyzstan(seeds, knowledge):
+def test_seed_001_people_and_misspelt_kyrgyzstan(seeds, compiled):
     article = seeds[SEED_001]
-    mentions = normalise(article, spans(article, "PER", "Sadyr Zhaparov", "Galina Baiterek"), knowledge)
+    mentions = normalise(article, spans(article, "PER", "Sadyr Zhaparov", "Galina Baiterek"), compiled.names)
     assert_well_formed(article, mentions)
     assert labelled(mentions, "PERSON") == {"Sadyr Zhaparov", "Galina Baiterek"}
     assert labelled(mentions, "COUNTRY", "code") == {"RUS", "KGZ"}
@@ -109,9 +107,9 @@ def test_seed_001_people_and_misspelt_kyrgyzstan(seeds, knowledge):
     assert not any(m.text == "Eurasia" for m in mentions)      # only inside "Uni Ekonomi Eurasia"
 
 
-def test_seed_001_short_forms_resolve_and_inherit_the_country(seeds, knowledge):
+def test_seed_001_short_forms_resolve_and_inherit_the_country(seeds, compiled):
     article = seeds[SEED_001]
-    mentions = normalise(article, spans(article, "PER", "Sadyr Zhaparov", "Galina Baiterek"), knowledge)
+    mentions = normalise(article, spans(article, "PER", "Sadyr Zhaparov", "Galina Baiterek"), compiled.names)
     people = [m for m in mentions if m.label == "PERSON"]
     zhaparov = next(m for m in people if m.text == "Sadyr Zhaparov")
     assert (zhaparov.title, zhaparov.person_country) == ("Presiden Kyrgyzstan", "KGZ")
@@ -124,9 +122,9 @@ def test_seed_001_short_forms_resolve_and_inherit_the_country(seeds, knowledge):
     assert next(m for m in people if m.text == "Zhaparov").title is None
 
 
-def test_seed_002_titles_before_and_after_the_name(seeds, knowledge):
+def test_seed_002_titles_before_and_after_the_name(seeds, compiled):
     article = seeds[SEED_002]
-    mentions = normalise(article, spans(article, "PER", "Viktor Khrenin", "Dong Jun", "Khrenin"), knowledge)
+    mentions = normalise(article, spans(article, "PER", "Viktor Khrenin", "Dong Jun", "Khrenin"), compiled.names)
     assert_well_formed(article, mentions)
     by_place = {(m.field, m.text): m for m in mentions if m.label == "PERSON"}
     assert by_place["body", "Viktor Khrenin"].title == "Menteri Pertahanan Belarusia"
@@ -139,9 +137,9 @@ def test_seed_002_titles_before_and_after_the_name(seeds, knowledge):
     assert (soc.label, soc.canonical) == ("ORG", "SCO")
 
 
-def test_seed_003_ambassador_and_asean_definition(seeds, knowledge):
+def test_seed_003_ambassador_and_asean_definition(seeds, compiled):
     article = seeds[SEED_003]
-    mentions = normalise(article, spans(article, "PER", "Alexander Ivanov", "Ivanov"), knowledge)
+    mentions = normalise(article, spans(article, "PER", "Alexander Ivanov", "Ivanov"), compiled.names)
     ivanov = next(m for m in mentions if m.text == "Alexander Ivanov")
     assert (ivanov.title, ivanov.person_country) == ("Duta Besar Rusia untuk Asean", "RUS")
     long_form = next(m for m in mentions if m.text == "Asosiasi Kerja Sama Negara Asia Tenggara")
@@ -149,10 +147,10 @@ def test_seed_003_ambassador_and_asean_definition(seeds, knowledge):
     assert {"RUS", "SGP", "IRQ", "SYR"} <= labelled(mentions, "COUNTRY", "code")
 
 
-def test_seed_004_spokesman_of_the_kremlin_and_wire_sources(seeds, knowledge):
+def test_seed_004_spokesman_of_the_kremlin_and_wire_sources(seeds, compiled):
     article = seeds[SEED_004]
     raw = spans(article, "PER", "Dmitry Peskov", "Xi Jinping", "Vladimir Putin", "rt.com", "Zhang Ming")
-    mentions = normalise(article, raw, knowledge)
+    mentions = normalise(article, raw, compiled.names)
     assert_well_formed(article, mentions)
     peskov = next(m for m in mentions if m.text == "Dmitry Peskov")
     assert (peskov.title, peskov.person_country) == ("Juru Bicara Kremlin", "RUS")
@@ -166,70 +164,70 @@ def test_seed_004_spokesman_of_the_kremlin_and_wire_sources(seeds, knowledge):
 
 # --- model spans against the tables -----------------------------------------------------------------------------
 
-def test_wire_agency_tagged_as_person_becomes_org(knowledge):
-    article = make_article(knowledge, "Hal itu dikatakan kepada TASS pada Senin.")
-    (m,) = normalise(article, spans(article, "PER", "TASS"), knowledge)
+def test_wire_agency_tagged_as_person_becomes_org(compiled):
+    article = make_article(compiled, "Hal itu dikatakan kepada TASS pada Senin.")
+    (m,) = normalise(article, spans(article, "PER", "TASS"), compiled.names)
     assert (m.label, m.canonical, m.source, m.alias_id) == ("ORG", "TASS", "model", "org.tass.tass")
 
 
-def test_person_span_around_a_wire_agency_gives_way_to_it(knowledge):
-    article = make_article(knowledge, "Menurut kantor berita Xinhua, delegasi tiba.")
-    mentions = normalise(article, spans(article, "PER", "Xinhua, delegasi"), knowledge)
+def test_person_span_around_a_wire_agency_gives_way_to_it(compiled):
+    article = make_article(compiled, "Menurut kantor berita Xinhua, delegasi tiba.")
+    mentions = normalise(article, spans(article, "PER", "Xinhua, delegasi"), compiled.names)
     assert [(m.text, m.label, m.canonical) for m in mentions] == [("Xinhua", "ORG", "Xinhua")]
 
 
-def test_headline_words_are_trimmed_from_title_spans(knowledge):
+def test_headline_words_are_trimmed_from_title_spans(compiled):
     body = "Pesawat Rusia terbang di atas laut dunia. Sergei Lavrov bertemu Wang Yi di dewan umum."
     title = "Lavrov Bertemu Wang Yi, Pesawat Terbang Atas Laut Jepang, Bank Dunia, Dewan Pertahanan Umum"
-    article = make_article(knowledge, body, title=title)
+    article = make_article(compiled, body, title=title)
     raw = spans(article, "PER", "Lavrov Bertemu", "Sergei Lavrov", "Wang Yi")
     raw += spans(article, "ORG", "Atas Laut Jepang", "Bank Dunia", "Dewan Pertahanan Umum")
-    title = [(m.text, m.label, m.canonical) for m in normalise(article, raw, knowledge) if m.field == "title"]
+    title = [(m.text, m.label, m.canonical) for m in normalise(article, raw, compiled.names) if m.field == "title"]
     assert title == [("Lavrov", "PERSON", "Sergei Lavrov"), ("Wang Yi", "PERSON", "Wang Yi"),
                      ("Laut Jepang", "LOC", "Sea of Japan"), ("Bank Dunia", "ORG", "WB"),
                      ("Dewan Pertahanan Umum", "ORG", "Dewan Pertahanan Umum")]
 
 
-def test_model_location_naming_a_country_becomes_country(knowledge):
-    article = make_article(knowledge, "Delegasi tiba di Federasi Rusia dan Republik Kyrgyzstan kemarin.")
-    mentions = normalise(article, spans(article, "LOC", "Federasi Rusia", "Republik Kyrgyzstan"), knowledge)
+def test_model_location_naming_a_country_becomes_country(compiled):
+    article = make_article(compiled, "Delegasi tiba di Federasi Rusia dan Republik Kyrgyzstan kemarin.")
+    mentions = normalise(article, spans(article, "LOC", "Federasi Rusia", "Republik Kyrgyzstan"), compiled.names)
     assert [(m.text, m.label, m.code) for m in mentions] == [("Federasi Rusia", "COUNTRY", "RUS"),
                                                              ("Kyrgyzstan", "COUNTRY", "KGZ")]
     assert mentions[0].source == "model"
 
 
-def test_model_span_around_a_country_keeps_its_own_reading(knowledge):
-    article = make_article(knowledge, "Kementerian Pertahanan Rusia mengirim kapal ke Laut China Selatan.")
-    mentions = normalise(article, spans(article, "ORG", "Kementerian Pertahanan Rusia"), knowledge)
+def test_model_span_around_a_country_keeps_its_own_reading(compiled):
+    article = make_article(compiled, "Kementerian Pertahanan Rusia mengirim kapal ke Laut China Selatan.")
+    mentions = normalise(article, spans(article, "ORG", "Kementerian Pertahanan Rusia"), compiled.names)
     assert [(m.text, m.label, m.canonical) for m in mentions] == [
         ("Kementerian Pertahanan Rusia", "ORG", "Kementerian Pertahanan Rusia"),
         ("Laut China Selatan", "LOC", "South China Sea")]
 
 
-def test_table_organisation_wins_over_a_wider_model_span(knowledge):
-    article = make_article(knowledge, "Pada 2024, KTT SCO Astana menyetujui aksesi Belarus.")
-    mentions = normalise(article, spans(article, "ORG", "KTT SCO Astana"), knowledge)
+def test_table_organisation_wins_over_a_wider_model_span(compiled):
+    article = make_article(compiled, "Pada 2024, KTT SCO Astana menyetujui aksesi Belarus.")
+    mentions = normalise(article, spans(article, "ORG", "KTT SCO Astana"), compiled.names)
     assert [(m.text, m.canonical) for m in mentions] == [("SCO", "SCO"), ("Belarus", "Belarus")]
 
 
-def test_title_inside_a_person_span_is_split_off(knowledge):
-    article = make_article(knowledge, "Presiden Rusia Vladimir Putin tiba di Samarkand.")
-    mentions = normalise(article, spans(article, "PER", "Presiden Rusia Vladimir Putin"), knowledge)
+def test_title_inside_a_person_span_is_split_off(compiled):
+    article = make_article(compiled, "Presiden Rusia Vladimir Putin tiba di Samarkand.")
+    mentions = normalise(article, spans(article, "PER", "Presiden Rusia Vladimir Putin"), compiled.names)
     assert [(m.text, m.label) for m in mentions] == [("Rusia", "COUNTRY"), ("Vladimir Putin", "PERSON")]
     assert (mentions[1].title, mentions[1].person_country) == ("Presiden Rusia", "RUS")
 
 
-def test_title_country_inside_an_organisation_name(knowledge):
+def test_title_country_inside_an_organisation_name(compiled):
     body = "Juru bicara Kementerian Luar Negeri Rusia Maria Zakharova membantahnya."
-    article = make_article(knowledge, body)
+    article = make_article(compiled, body)
     raw = spans(article, "ORG", "Kementerian Luar Negeri Rusia") + spans(article, "PER", "Maria Zakharova")
-    person = next(m for m in normalise(article, raw, knowledge) if m.label == "PERSON")
+    person = next(m for m in normalise(article, raw, compiled.names) if m.label == "PERSON")
     assert (person.title, person.person_country) == ("Juru bicara Kementerian Luar Negeri Rusia", "RUS")
 
 
-def test_person_wins_over_a_country_inside_the_name(knowledge):
-    article = make_article(knowledge, "Pelatih Chad Smith memuji pemain asal Chad.")
-    mentions = normalise(article, spans(article, "PER", "Chad Smith"), knowledge)
+def test_person_wins_over_a_country_inside_the_name(compiled):
+    article = make_article(compiled, "Pelatih Chad Smith memuji pemain asal Chad.")
+    mentions = normalise(article, spans(article, "PER", "Chad Smith"), compiled.names)
     assert [(m.text, m.label, m.code) for m in mentions] == [("Chad Smith", "PERSON", None),
                                                              ("Chad", "COUNTRY", "TCD")]
 
@@ -243,63 +241,63 @@ def test_person_wins_over_a_country_inside_the_name(knowledge):
     ("Perang Dunia II melanda Eropa.", []),
     ("Rusiawan dan Chinatown bukan negara.", []),
 ])
-def test_gazetteer_country_boundaries_and_blocked_names(knowledge, text, codes):
-    mentions = normalise(make_article(knowledge, text), [], knowledge)
+def test_gazetteer_country_boundaries_and_blocked_names(compiled, text, codes):
+    mentions = normalise(make_article(compiled, text), [], compiled.names)
     assert [m.code for m in mentions if m.label == "COUNTRY"] == codes
 
 
-def test_country_inside_an_organisation_name_is_not_a_country(knowledge):
-    article = make_article(knowledge, "Wawancara dengan China Central Television (CCTV) di Uni Ekonomi Eurasia.")
-    mentions = normalise(article, [], knowledge)
+def test_country_inside_an_organisation_name_is_not_a_country(compiled):
+    article = make_article(compiled, "Wawancara dengan China Central Television (CCTV) di Uni Ekonomi Eurasia.")
+    mentions = normalise(article, [], compiled.names)
     assert [(m.text, m.canonical) for m in mentions] == [("China Central Television", "CCTV"), ("CCTV", "CCTV"),
                                                          ("Uni Ekonomi Eurasia", "EAEU")]
 
 
-def test_context_only_alias_needs_the_organisation_named_elsewhere(knowledge):
-    alone = make_article(knowledge, "Tim SOC memantau jaringan kantor.")
-    assert normalise(alone, [], knowledge) == ()
-    both = make_article(knowledge, "Belarus bergabung dengan SOC. SCO menyambutnya.")
-    assert [m.canonical for m in normalise(both, [], knowledge) if m.label == "ORG"] == ["SCO", "SCO"]
+def test_context_only_alias_needs_the_organisation_named_elsewhere(compiled):
+    alone = make_article(compiled, "Tim SOC memantau jaringan kantor.")
+    assert normalise(alone, [], compiled.names) == ()
+    both = make_article(compiled, "Belarus bergabung dengan SOC. SCO menyambutnya.")
+    assert [m.canonical for m in normalise(both, [], compiled.names) if m.label == "ORG"] == ["SCO", "SCO"]
 
 
 # --- definitions inside the article -----------------------------------------------------------------------------
 
-def test_unknown_organisation_defined_with_its_acronym(knowledge):
+def test_unknown_organisation_defined_with_its_acronym(compiled):
     body = ("Organisasi Pakta Keamanan Asia (OPKA) menggelar rapat. Kemudian OPKA mengundang Rusia. "
             "Produk Domestik Bruto (PDB) naik.")
-    mentions = normalise(make_article(knowledge, body), [], knowledge)
+    mentions = normalise(make_article(compiled, body), [], compiled.names)
     orgs = [(m.text, m.canonical, m.source, m.alias_id) for m in mentions if m.label == "ORG"]
     assert orgs == [("Organisasi Pakta Keamanan Asia", "OPKA", "definition", "definition.OPKA"),
                     ("OPKA", "OPKA", "definition", "definition.OPKA"),
                     ("OPKA", "OPKA", "definition", "definition.OPKA")]
 
 
-def test_sentence_opening_word_is_not_part_of_a_defined_name(knowledge):
+def test_sentence_opening_word_is_not_part_of_a_defined_name(compiled):
     body = "Menurut Dewan Keamanan Siber (DKSI), serangan meningkat. Data menurut DKSI naik."
-    mentions = normalise(make_article(knowledge, body), [], knowledge)
+    mentions = normalise(make_article(compiled, body), [], compiled.names)
     assert [(m.text, m.canonical) for m in mentions] == [("Dewan Keamanan Siber", "DKSI"), ("DKSI", "DKSI"),
                                                          ("DKSI", "DKSI")]
 
 
-def test_new_acronym_for_a_known_organisation(knowledge):
+def test_new_acronym_for_a_known_organisation(compiled):
     body = "Organisasi Kerja Sama Shanghai (OKSS) bertemu. OKSS menerima Iran."
-    mentions = normalise(make_article(knowledge, body), [], knowledge)
+    mentions = normalise(make_article(compiled, body), [], compiled.names)
     assert [(m.text, m.canonical, m.source) for m in mentions if m.label == "ORG"] == [
         ("Organisasi Kerja Sama Shanghai", "SCO", "gazetteer"), ("OKSS", "SCO", "definition"),
         ("OKSS", "SCO", "definition")]
 
 
-def test_new_long_form_joined_by_atau(knowledge):
+def test_new_long_form_joined_by_atau(compiled):
     body = "Negara anggota Shanghai Pact Organisation atau SCO bertemu."
-    mentions = normalise(make_article(knowledge, body), [], knowledge)
+    mentions = normalise(make_article(compiled, body), [], compiled.names)
     assert [(m.text, m.canonical, m.source) for m in mentions] == [
         ("Shanghai Pact Organisation", "SCO", "definition"), ("SCO", "SCO", "gazetteer")]
 
 
-def test_a_credit_in_brackets_is_not_a_definition(knowledge):
+def test_a_credit_in_brackets_is_not_a_definition(compiled):
     captions = "Viktor Khrenin, Menteri Pertahanan Belarusia (CMG)"
-    article = make_article(knowledge, "Khrenin berbicara.", captions=captions)
-    mentions = normalise(article, spans(article, "PER", "Viktor Khrenin"), knowledge)
+    article = make_article(compiled, "Khrenin berbicara.", captions=captions)
+    mentions = normalise(article, spans(article, "PER", "Viktor Khrenin"), compiled.names)
     assert [(m.text, m.label, m.canonical) for m in mentions if m.field == "captions"] == [
         ("Viktor Khrenin", "PERSON", "Viktor Khrenin"), ("Belarusia", "COUNTRY", "Belarus"), ("CMG", "ORG", "CMG")]
     assert [m.canonical for m in mentions if m.field == "body"] == ["Viktor Khrenin"]
@@ -307,17 +305,17 @@ def test_a_credit_in_brackets_is_not_a_definition(knowledge):
 
 # --- determinism and bad input ----------------------------------------------------------------------------------
 
-def test_output_does_not_depend_on_span_order(seeds, knowledge):
+def test_output_does_not_depend_on_span_order(seeds, compiled):
     article = seeds[SEED_004]
     raw = spans(article, "PER", "Dmitry Peskov", "Peskov", "Xi Jinping")
     raw += spans(article, "LOC", "Samarkand", "Moskow")
     shuffled = list(raw)
     random.Random(3).shuffle(shuffled)
-    assert normalise(article, raw, knowledge) == normalise(article, shuffled, knowledge)
+    assert normalise(article, raw, compiled.names) == normalise(article, shuffled, compiled.names)
 
 
 @pytest.mark.parametrize("seed", [SEED_000, SEED_002, SEED_004])
-def test_random_model_spans_never_break_the_invariants(seeds, knowledge, seed):
+def test_random_model_spans_never_break_the_invariants(seeds, compiled, seed):
     """Whatever a (bad) model tags in a sentence, mentions slice their field, sit in one sentence, never overlap."""
     article, rng = seeds[seed], random.Random(seed)
     raw = []
@@ -330,36 +328,36 @@ def test_random_model_spans_never_break_the_invariants(seeds, knowledge, seed):
         raw.append(RawSpan(sentence.field, sentence.index, start, end, text, rng.choice(["PER", "ORG", "LOC"])))
     raw = [r for r in raw if not any(o is not r and o.field == r.field and o.start < r.end and r.start < o.end
                                      for o in raw)]
-    assert_well_formed(article, normalise(article, raw, knowledge))
+    assert_well_formed(article, normalise(article, raw, compiled.names))
 
 
-def test_empty_article_gives_no_mentions(knowledge):
-    assert normalise(make_article(knowledge, ""), [], knowledge) == ()
+def test_empty_article_gives_no_mentions(compiled):
+    assert normalise(make_article(compiled, ""), [], compiled.names) == ()
 
 
-def test_span_that_does_not_slice_the_text_is_rejected(knowledge):
-    article = make_article(knowledge, "Putin tiba di Moskow.")
+def test_span_that_does_not_slice_the_text_is_rejected(compiled):
+    article = make_article(compiled, "Putin tiba di Moskow.")
     with pytest.raises(PipelineError) as err:
-        normalise(article, [RawSpan("body", 0, 1, 6, "Putin", "PER")], knowledge)
+        normalise(article, [RawSpan("body", 0, 1, 6, "Putin", "PER")], compiled.names)
     assert err.value.kind == "ner-offsets"
 
 
-def test_unknown_field_is_rejected(knowledge):
+def test_unknown_field_is_rejected(compiled):
     with pytest.raises(PipelineError) as err:
-        normalise(make_article(knowledge, "Putin tiba di Moskow."), [RawSpan("lead", 0, 0, 5, "Putin", "PER")],
-                  knowledge)
+        normalise(make_article(compiled, "Putin tiba di Moskow."), [RawSpan("lead", 0, 0, 5, "Putin", "PER")],
+                  compiled.names)
     assert err.value.kind == "ner-span"
 
 
-def test_labels_other_than_per_org_loc_are_left_out(knowledge):
-    article = make_article(knowledge, "Putin tiba di Moskow.")
-    assert normalise(article, [RawSpan("body", 0, 0, 5, "Putin", "MISC")], knowledge) == ()
+def test_labels_other_than_per_org_loc_are_left_out(compiled):
+    article = make_article(compiled, "Putin tiba di Moskow.")
+    assert normalise(article, [RawSpan("body", 0, 0, 5, "Putin", "MISC")], compiled.names) == ()
 
 
 # --- through the NER stage with the shipped model ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def tagged(knowledge, corpus_pages) -> dict[str, Article]:
+def tagged(compiled, corpus_pages) -> dict[str, Article]:
     """The five seed pages through clean, metadata and ner.add_mentions with the model in models/ner."""
     from pipeline.annotate import ner
     from pipeline.settings import Settings
@@ -369,8 +367,8 @@ def tagged(knowledge, corpus_pages) -> dict[str, Article]:
         pytest.skip(f"no NER model in {model_dir}")
     tagger = ner.load_tagger(model_dir)
     names = [SEED_000, SEED_001, SEED_002, SEED_003, SEED_004]
-    articles = [metadata.add_metadata(clean.clean(corpus_pages[n], knowledge), knowledge) for n in names]
-    return dict(zip(names, ner.add_mentions(articles, tagger, knowledge)))
+    articles = [cleaned(corpus_pages[n], compiled) for n in names]
+    return dict(zip(names, ner.add_mentions(articles, tagger, compiled.names)))
 
 
 def test_model_seed_000_golden(tagged):
@@ -413,9 +411,9 @@ def test_model_mentions_slice_their_field_and_never_overlap(tagged):
     ("Hal itu disampaikan Sergei Shoigu, menteri pertahanan dalam rapat.", "menteri pertahanan"),
     ("Hal itu disampaikan Sergei Shoigu, yang memimpin rapat.", None),
 ])
-def test_apposition_title_ends_on_a_name_or_a_head(knowledge, body, title):
-    article = make_article(knowledge, body)
-    (person,) = [m for m in normalise(article, spans(article, "PER", "Sergei Shoigu"), knowledge)
+def test_apposition_title_ends_on_a_name_or_a_head(compiled, body, title):
+    article = make_article(compiled, body)
+    (person,) = [m for m in normalise(article, spans(article, "PER", "Sergei Shoigu"), compiled.names)
                  if m.label == "PERSON"]
     assert person.title == title
 
@@ -425,36 +423,36 @@ def test_apposition_title_ends_on_a_name_or_a_head(knowledge, body, title):
     ("Panglima TNI Agus Subiyanto meninjau latihan.", "Agus Subiyanto", "IDN"),
     ("Duta Besar Indonesia untuk Rusia Jose Tavares tiba.", "Jose Tavares", "IDN"),
 ])
-def test_person_country_from_the_title(knowledge, body, name, country):
-    article = make_article(knowledge, body)
-    person = next(m for m in normalise(article, spans(article, "PER", name), knowledge) if m.label == "PERSON")
+def test_person_country_from_the_title(compiled, body, name, country):
+    article = make_article(compiled, body)
+    person = next(m for m in normalise(article, spans(article, "PER", name), compiled.names) if m.label == "PERSON")
     assert person.person_country == country
 
 
-def test_press_epithets_for_countries(knowledge):
+def test_press_epithets_for_countries(compiled):
     body = "Negeri Tirai Bambu dan Negeri Beruang Merah menggelar latihan; Negeri Paman Sam memantau."
-    assert [m.code for m in normalise(make_article(knowledge, body), [], knowledge)] == ["CHN", "RUS", "USA"]
+    assert [m.code for m in normalise(make_article(compiled, body), [], compiled.names)] == ["CHN", "RUS", "USA"]
 
 
-def test_article_without_sentences_is_split_as_the_ner_stage_splits_it(seeds, knowledge):
+def test_article_without_sentences_is_split_as_the_ner_stage_splits_it(seeds, compiled):
     article = seeds[SEED_001]
     raw = spans(article, "PER", "Sadyr Zhaparov", "Galina Baiterek")
     bare = replace(article, sentences=())
-    assert normalise(bare, raw, knowledge) == normalise(article, raw, knowledge)
+    assert normalise(bare, raw, compiled.names) == normalise(article, raw, compiled.names)
 
 
-def test_sentences_out_of_order_are_rejected(knowledge):
-    article = make_article(knowledge, "Putin tiba. Xi menyambut.")
+def test_sentences_out_of_order_are_rejected(compiled):
+    article = make_article(compiled, "Putin tiba. Xi menyambut.")
     broken = replace(article, sentences=tuple(replace(s, index=s.index + 1) for s in article.sentences))
     with pytest.raises(PipelineError) as err:
-        normalise(broken, [], knowledge)
+        normalise(broken, [], compiled.names)
     assert err.value.kind == "ner-sentences"
 
 
-def test_all_capitals_headline_is_matched_case_blind(knowledge):
+def test_all_capitals_headline_is_matched_case_blind(compiled):
     title = "RUSIA DAN TIONGKOK GELAR LATIHAN BERSAMA DI LAUT JEPANG"
-    article = make_article(knowledge, "Latihan digelar.", title=title)
-    mentions = normalise(article, [], knowledge)
+    article = make_article(compiled, "Latihan digelar.", title=title)
+    mentions = normalise(article, [], compiled.names)
     assert [(m.text, m.code or m.canonical) for m in mentions] == [("RUSIA", "RUS"), ("TIONGKOK", "CHN"),
                                                                    ("LAUT JEPANG", "Sea of Japan")]
-    assert normalise(make_article(knowledge, "", title="KTT RUSIA"), [], knowledge) == ()   # too short to tell
+    assert normalise(make_article(compiled, "", title="KTT RUSIA"), [], compiled.names) == ()   # too short to tell

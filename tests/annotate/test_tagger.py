@@ -10,12 +10,10 @@ import pytest
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from pipeline.annotate import clean
-from pipeline.annotate import metadata
 from pipeline.annotate import ner
 from pipeline.annotate import tagger
 from pipeline.settings import Settings
-from pipeline.annotate.tokenize import LEXICON, tokenizer_for
+from tests.stages import cleaned
 
 MODEL_DIR = Settings().model_dir
 TAGS = ["O", "S-PER", "B-PER", "I-PER", "E-PER", "S-ORG", "B-ORG", "I-ORG", "E-ORG", "B-LOC", "I-LOC"]
@@ -46,9 +44,9 @@ def reference():
 
 
 @pytest.fixture(scope="module")
-def corpus_sentences(corpus_pages, knowledge) -> list[list[str]]:
-    tokenizer = tokenizer_for(knowledge.lexicon(LEXICON))
-    articles = [metadata.add_metadata(clean.clean(page, knowledge), knowledge) for page in corpus_pages.values()]
+def corpus_sentences(corpus_pages, compiled) -> list[list[str]]:
+    tokenizer = compiled.names.tokenizer
+    articles = [cleaned(page, compiled) for page in corpus_pages.values()]
     return [[t.text for t in tokens] for a in articles for tokens in ner.split_article(a, tokenizer).tokens]
 
 

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.annotate.tokenize import LEXICON, Tokenizer, tokenizer_for
+from pipeline.annotate.tokenize import Tokenizer
 from tests.paths import REPO_DIR
 
 SHARED_NER = REPO_DIR.parent / "shared" / "data" / "ner"
 
 
 @pytest.fixture(scope="module")
-def tokenizer(knowledge) -> Tokenizer:
-    return tokenizer_for(knowledge.lexicon(LEXICON))
+def tokenizer(compiled) -> Tokenizer:
+    return compiled.names.tokenizer
 
 
 def words(tokenizer: Tokenizer, text: str) -> list[str]:
@@ -87,8 +87,3 @@ def test_reproduces_the_ner_corpus_tokens(tokenizer):
     sentences = ner_data.read_conll(SHARED_NER / "nerui" / "dev.tsv")
     same = sum(words(tokenizer, " ".join(t for t, _ in s)) == [t for t, _ in s] for s in sentences)
     assert same / len(sentences) > 0.9
-
-
-def test_tokenizer_is_compiled_once_per_lexicon(knowledge):
-    lexicon = knowledge.lexicon(LEXICON)
-    assert tokenizer_for(lexicon) is tokenizer_for(lexicon)

@@ -16,6 +16,7 @@ from pipeline.knowledge import PACKAGE_DIR, load_knowledge
 from pipeline.record import Article, Problem
 from pipeline.settings import Settings
 from tests.paths import REPO_DIR
+from tests.stages import cleaned
 
 REPO = REPO_DIR
 SEEDS = sorted((REPO / "corpus").glob("00[0-4]_*.txt"))
@@ -199,18 +200,16 @@ def test_stage_fingerprints_follow_imports_and_knowledge_parts(knowledge):
     assert stage_cache.fingerprints(NO_NER, knowledge)["ner"] != with_model["ner"]
 
 
-def test_deltas_restore_the_whole_article(corpus_pages, knowledge):
-    from pipeline.annotate import clean
+def test_deltas_restore_the_whole_article(corpus_pages, compiled):
     from pipeline.events import extract as events
-    from pipeline.annotate import metadata
     from pipeline.annotate import ner
 
     page = corpus_pages[SEEDS[0].name]
-    cleaned = metadata.add_metadata(clean.clean(page, knowledge), knowledge)
-    tagged = ner.add_mentions([cleaned], None, knowledge)[0]
-    done = events.add_events(tagged, knowledge)
+    read = cleaned(page, compiled)
+    tagged = ner.add_mentions([read], None, compiled.names)[0]
+    done = events.add_events(tagged, compiled.events)
     state = None
-    for before, after in ((None, cleaned), (cleaned, tagged), (tagged, done)):
+    for before, after in ((None, read), (read, tagged), (tagged, done)):
         state = stage_cache.restore(state, page, stage_cache.delta(before, after))
     assert isinstance(state, Article) and state == done
     problem = Problem("old/name.txt", "clean", "no-article", "nothing left")
@@ -219,7 +218,7 @@ def test_deltas_restore_the_whole_article(corpus_pages, knowledge):
 
 def test_the_summary_shows_counts_cache_use_and_stage_times(folder, tmp_path):
     process(folder, tmp_path / "cache")
-    text = progress.summary(process(folder, tmp_path / "cache"))
+    text = process(folder, tmp_path / "cache").summary()
     assert f"inputs    {len(SEEDS) + 1} = processed {len(SEEDS)} + duplicates 0 + errors 1" in text
     assert f"events 0/{len(SEEDS)}" in text and "ingest" in text and "tables" not in text
     assert len(text.splitlines()) <= 8

@@ -55,6 +55,7 @@ from pipeline.annotate import metadata
 from pipeline.annotate import ner
 from pipeline.ingest.pages import article_id
 from pipeline.knowledge import load_knowledge
+from pipeline.knowledge.compiled import compile_knowledge
 from pipeline.record import Page
 
 class NameTagger:
@@ -64,10 +65,10 @@ class NameTagger:
 
 unit = "Presiden Rusia Vladimir Putin bertemu Menteri Luar Negeri China Wang Yi dan SCO di Moskow, "
 text = "Judul\\n\\n" + (unit * (int(sys.argv[1]) // len(unit))).rstrip(", ") + "."
-knowledge = load_knowledge()
+compiled = compile_knowledge(load_knowledge())
 page = Page(article_id(text), "long.txt", text, "utf_8", "txt")
-article = metadata.add_metadata(clean.clean(page, knowledge), knowledge)
-done = ner.add_mentions([article], NameTagger(), knowledge)[0]
+article = metadata.add_metadata(clean.clean(page, compiled.profiles), compiled.metadata)
+done = ner.add_mentions([article], NameTagger(), compiled.names)[0]
 print(len(done.mentions), sum(m.label == "PERSON" for m in done.mentions))
 """
 
@@ -249,13 +250,13 @@ def test_a_record_in_another_encoding_costs_that_record_only(tmp_path):
     assert [(row["source_path"], row["kind"]) for row in read(out, "errors")] == [("batch.jsonl#2", "decode")]
 
 
-def test_a_utf16_json_lines_file_is_still_read_whole(tmp_path, knowledge):
+def test_a_utf16_json_lines_file_is_still_read_whole(tmp_path, compiled):
     from pipeline.ingest import pages as ingest
     from pipeline.settings import Settings
 
     record = json.dumps({"text": "Judul\n\n" + "Presiden bertemu menteri di Jakarta pada hari Senin lalu. " * 3})
     (tmp_path / "wide.jsonl").write_bytes(f"{record}\n{record}\n".encode("utf-16"))
-    pages = list(ingest.iter_pages(tmp_path, Settings(), knowledge))
+    pages = list(ingest.iter_pages(tmp_path, Settings(), compiled.pages))
     assert [(p.source_path, p.encoding) for p in pages] == [("wide.jsonl#0", "utf_16"), ("wide.jsonl#1", "utf_16")]
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.events.actors import IGO, STATE, actor_model
+from pipeline.events.actors import IGO, STATE
 from pipeline.record import Mention
 
 
 @pytest.fixture(scope="module")
-def actors(knowledge):
-    return actor_model(knowledge)
+def actors(compiled):
+    return compiled.events.actors
 
 
 def mention(text: str, surface: str, label: str, canonical: str | None = None, code: str | None = None,

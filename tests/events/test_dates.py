@@ -6,16 +6,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline.events.dates import choose_date, find_dates, publication_date
-from pipeline.knowledge import load_knowledge
-from pipeline.record import PipelineError
+from pipeline.events.dates import choose_date, compile_grammar, find_dates, publication_date
+from pipeline.knowledge.problems import Problems
 
 WIB = ZoneInfo("Asia/Jakarta")
 
 
 @pytest.fixture(scope="module")
-def lexicon():
-    return load_knowledge().lexicon("dates_id")
+def grammar(compiled):
+    return compiled.events.dates
 
 
 def wib(y: int, m: int, d: int) -> datetime:
@@ -100,9 +99,9 @@ FORMS = [
 
 @pytest.mark.parametrize("sentence, published, text, start, end, precision, approximate, rule", FORMS,
                          ids=[f[7] + ":" + f[2] for f in FORMS])
-def test_each_date_form_resolves_against_publication(lexicon, sentence, published, text, start, end, precision,
+def test_each_date_form_resolves_against_publication(grammar, sentence, published, text, start, end, precision,
                                                      approximate, rule):
-    refs = find_dates(sentence, published, lexicon)
+    refs = find_dates(sentence, published, grammar)
     assert len(refs) == 1
     ref = refs[0]
     assert (ref.text, ref.start, ref.end, ref.precision, ref.approximate, ref.rule_id) == (
@@ -111,10 +110,10 @@ def test_each_date_form_resolves_against_publication(lexicon, sentence, publishe
     assert sentence[ref.start_char:ref.end_char] == text
 
 
-def test_offsets_are_shifted_into_the_field(lexicon):
+def test_offsets_are_shifted_into_the_field(grammar):
     body = "Paragraf pertama.\n\nPutin dan Xi bertemu pada 15 September 2022."
     sentence_start = body.index("Putin")
-    [ref] = find_dates(body[sentence_start:], wib(2022, 9, 16), lexicon, offset=sentence_start)
+    [ref] = find_dates(body[sentence_start:], wib(2022, 9, 16), grammar, offset=sentence_start)
     assert body[ref.start_char:ref.end_char] == "15 September 2022"
 
 
@@ -129,14 +128,14 @@ def test_offsets_are_shifted_into_the_field(lexicon):
     ("Pada hari Senin, kedua negara menandatangani protokol.", wib(2022, 9, 16), date(2022, 9, 12)),
     ("Kedua negara akan menandatangani protokol pada hari Senin.", wib(2022, 9, 16), date(2022, 9, 19)),
 ])
-def test_year_less_dates_take_the_latest_year_not_after_publication(lexicon, sentence, published, expected):
-    [ref] = find_dates(sentence, published, lexicon)
+def test_year_less_dates_take_the_latest_year_not_after_publication(grammar, sentence, published, expected):
+    [ref] = find_dates(sentence, published, grammar)
     assert ref.start == expected
 
 
-def test_weekday_beside_a_date_is_checked(lexicon):
-    [right] = find_dates("Selasa (10/11)", wib(2020, 11, 11), lexicon)
-    [wrong] = find_dates("Senin (10/11)", wib(2020, 11, 11), lexicon)
+def test_weekday_beside_a_date_is_checked(grammar):
+    [right] = find_dates("Selasa (10/11)", wib(2020, 11, 11), grammar)
+    [wrong] = find_dates("Senin (10/11)", wib(2020, 11, 11), grammar)
     assert right.weekday_ok is True
     assert wrong.weekday_ok is False and wrong.start == date(2020, 11, 10)
 
@@ -149,27 +148,27 @@ def test_weekday_beside_a_date_is_checked(lexicon):
     "Juni adalah nama seorang juru bicara.",  # a bare month name without a cue is not a date
     "Kabar ini beredar di media sosial sejak pagi.",
 ])
-def test_text_without_a_date_gives_none(lexicon, sentence):
-    assert find_dates(sentence, wib(2022, 9, 16), lexicon) == []
+def test_text_without_a_date_gives_none(grammar, sentence):
+    assert find_dates(sentence, wib(2022, 9, 16), grammar) == []
 
 
-def test_lower_case_minggu_is_a_week_and_capitalised_minggu_a_sunday(lexicon):
-    [week] = find_dates("Latihan itu digelar pada minggu ini.", wib(2022, 9, 16), lexicon)
-    [sunday] = find_dates("Latihan itu digelar pada hari Minggu.", wib(2022, 9, 16), lexicon)
+def test_lower_case_minggu_is_a_week_and_capitalised_minggu_a_sunday(grammar):
+    [week] = find_dates("Latihan itu digelar pada minggu ini.", wib(2022, 9, 16), grammar)
+    [sunday] = find_dates("Latihan itu digelar pada hari Minggu.", wib(2022, 9, 16), grammar)
     assert (week.rule_id, week.start, week.end, week.approximate) == (
         "date.relative_week", date(2022, 9, 12), date(2022, 9, 18), True)
     assert (sunday.rule_id, sunday.start) == ("date.weekday", date(2022, 9, 11))
 
 
-def test_several_dates_keep_text_order(lexicon):
+def test_several_dates_keep_text_order(grammar):
     sentence = "Pada hari Jumat (26/2), juru bicara mengumumkan kesepakatan yang dicapai pada 24-25 Februari lalu."
-    refs = find_dates(sentence, wib(2021, 3, 1), lexicon)
+    refs = find_dates(sentence, wib(2021, 3, 1), grammar)
     assert [r.text for r in refs] == ["hari Jumat (26/2)", "24-25 Februari lalu"]
 
 
-def test_choose_date_takes_the_date_nearest_the_trigger(lexicon):
+def test_choose_date_takes_the_date_nearest_the_trigger(grammar):
     sentence = "Pada hari Jumat (26/2), juru bicara mengumumkan kesepakatan yang dicapai pada 24-25 Februari lalu."
-    refs = find_dates(sentence, wib(2021, 3, 1), lexicon)
+    refs = find_dates(sentence, wib(2021, 3, 1), grammar)
     trigger = sentence.index("dicapai")
     assert choose_date(refs, trigger, trigger + 7, wib(2021, 3, 1)).text == "24-25 Februari lalu"
     announce = sentence.index("mengumumkan")
@@ -183,19 +182,23 @@ def test_no_date_falls_back_to_publication_never_silently():
         "publication", None, date(2020, 11, 11), "day", "date.publication")
 
 
-def test_without_a_publication_date_only_dates_that_need_none_are_found(lexicon):
+def test_without_a_publication_date_only_dates_that_need_none_are_found(grammar):
     sentence = "Pertemuan pada Selasa (10/11) menindaklanjuti perjanjian 15 September 2022 dan kesepakatan pada 2013."
-    assert [r.text for r in find_dates(sentence, None, lexicon)] == ["15 September 2022", "pada 2013"]
+    assert [r.text for r in find_dates(sentence, None, grammar)] == ["15 September 2022", "pada 2013"]
 
 
-def test_broken_lexicon_is_reported_with_the_missing_key(lexicon):
-    broken = {k: v for k, v in lexicon.items() if k != "past"}
-    with pytest.raises(PipelineError, match="past"):
-        find_dates("Selasa (10/11)", wib(2020, 11, 11), broken)
+def test_broken_lexicon_is_reported_with_the_missing_key(knowledge):
+    broken = {k: v for k, v in knowledge.lexicon("dates_id").items() if k != "past"}
+    broken["month_parts"] = {**broken["month_parts"], "akhir": [21]}
+    problems = Problems(None)
+    assert compile_grammar(broken, problems) is None
+    assert [str(p) for p in problems.found] == [
+        "lexicons/dates_id.toml: month_parts.akhir: must be a list of 2 whole numbers, not 1",
+        "lexicons/dates_id.toml: past: missing: this key is required"]
 
 
-def test_a_counted_number_after_a_marker_is_no_year(lexicon):
-    assert find_dates("Bantuan itu dikirim pada 2013 orang pengungsi.", wib(2020, 5, 2), lexicon) == []
+def test_a_counted_number_after_a_marker_is_no_year(grammar):
+    assert find_dates("Bantuan itu dikirim pada 2013 orang pengungsi.", wib(2020, 5, 2), grammar) == []
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -204,6 +207,6 @@ def test_a_counted_number_after_a_marker_is_no_year(lexicon):
     # a scheduled day weeks ahead in the next year
     ("Kedua menteri dijadwalkan bertemu pada 10 Januari.", date(2018, 1, 10)),
 ])
-def test_a_future_sentence_keeps_a_date_just_past_in_this_year(lexicon, sentence, expected):
-    [ref] = find_dates(sentence, datetime(2017, 6, 30, 2, 5, tzinfo=WIB), lexicon)
+def test_a_future_sentence_keeps_a_date_just_past_in_this_year(grammar, sentence, expected):
+    [ref] = find_dates(sentence, datetime(2017, 6, 30, 2, 5, tzinfo=WIB), grammar)
     assert ref.start == expected

@@ -12,8 +12,8 @@ from tests.eventkit import WIB, article
 PUBLISHED = datetime(2024, 5, 22, 9, 0, tzinfo=WIB)      # a Wednesday
 
 
-def only_event(knowledge, body: str):
-    [event] = add_events(article(body, published=PUBLISHED), knowledge).events
+def only_event(compiled, body: str):
+    [event] = add_events(article(body, published=PUBLISHED), compiled.events).events
     return event
 
 
@@ -37,18 +37,18 @@ def only_event(knowledge, body: str):
     ("Rusia dan China menandatangani perjanjian kerja sama energi di Beijing.", date(2024, 5, 22), "publication",
      None),
 ])
-def test_an_event_is_dated_from_its_context(knowledge, body, start, basis, text):
-    event = [e for e in add_events(article(body, published=PUBLISHED), knowledge).events
+def test_an_event_is_dated_from_its_context(compiled, body, start, basis, text):
+    event = [e for e in add_events(article(body, published=PUBLISHED), compiled.events).events
              if e.event_type in ("MEETING", "AGREEMENT")][-1]
     assert (event.date.start, event.date.basis, event.date.text) == (start, basis, text)
     if text:
         assert body[event.date.start_char:event.date.end_char] == text
 
 
-def test_a_date_in_another_paragraph_is_not_context_unless_it_is_the_lead(knowledge):
+def test_a_date_in_another_paragraph_is_not_context_unless_it_is_the_lead(compiled):
     body = ("Putin berpidato di Moskow. Ia memuji hubungan kedua negara.\n\nPutin tiba di Beijing pada Kamis "
             "(16/5).\n\nRusia dan China menandatangani perjanjian kerja sama energi.")
-    [agreement] = [e for e in add_events(article(body, published=PUBLISHED), knowledge).events
+    [agreement] = [e for e in add_events(article(body, published=PUBLISHED), compiled.events).events
                    if e.event_type == "AGREEMENT"]
     assert agreement.date.basis == "publication"
 
@@ -58,17 +58,17 @@ def test_a_date_in_another_paragraph_is_not_context_unless_it_is_the_lead(knowle
     "Rusia dan China pernah menandatangani perjanjian kerja sama energi.",
     "Rusia dan China secara rutin menggelar latihan bersama di Laut Jepang sejak 2019.",   # a series
 ])
-def test_undated_background_and_series_give_no_event(knowledge, body):
-    assert add_events(article(body, published=PUBLISHED), knowledge).events == ()
+def test_undated_background_and_series_give_no_event(compiled, body):
+    assert add_events(article(body, published=PUBLISHED), compiled.events).events == ()
 
 
-def test_dated_background_is_an_event_of_its_date(knowledge):
-    event = only_event(knowledge, "Rusia dan China sudah memiliki perjanjian kerja sama energi sejak 2011.")
+def test_dated_background_is_an_event_of_its_date(compiled):
+    event = only_event(compiled, "Rusia dan China sudah memiliki perjanjian kerja sama energi sejak 2011.")
     assert (event.event_type, event.date.start.year, event.date.precision) == ("AGREEMENT", 2011, "year")
 
 
-def test_a_proposed_event_borrows_no_date(knowledge):
+def test_a_proposed_event_borrows_no_date(compiled):
     body = "Putin tiba di Beijing pada Kamis (16/5). Rusia ingin membeli jet tempur J-10 dari China."
-    [deal] = [e for e in add_events(article(body, published=PUBLISHED), knowledge).events
+    [deal] = [e for e in add_events(article(body, published=PUBLISHED), compiled.events).events
               if e.event_type == "ARMS_DEAL"]
     assert (deal.status, deal.date.basis) == ("proposed", "publication")

@@ -10,8 +10,8 @@ from pipeline.record import PipelineError, replace
 from tests.eventkit import WIB, article
 
 
-def events_of(knowledge, body: str, **kwargs):
-    return add_events(article(body, **kwargs), knowledge).events
+def events_of(compiled, body: str, **kwargs):
+    return add_events(article(body, **kwargs), compiled.events).events
 
 
 def roles(event) -> set[tuple[str, str, str | None]]:
@@ -24,8 +24,8 @@ def only(events, event_type: str):
     return found[0]
 
 
-def test_coordinated_countries_give_one_participant_each(knowledge):
-    event = only(events_of(knowledge, "Iran dan Argentina secara resmi mengajukan keanggotaan BRICS pada akhir Juni."),
+def test_coordinated_countries_give_one_participant_each(compiled):
+    event = only(events_of(compiled, "Iran dan Argentina secara resmi mengajukan keanggotaan BRICS pada akhir Juni."),
                  "ACCESSION")
     assert roles(event) == {("joiner", "Iran", "IRN"), ("joiner", "Argentina", "ARG"),
                             ("organisation", "BRICS", "BRICS")}
@@ -34,9 +34,9 @@ def test_coordinated_countries_give_one_participant_each(knowledge):
         date(2022, 6, 21), date(2022, 6, 30), "month", True)
 
 
-def test_people_give_their_country_and_a_title_country_is_not_repeated(knowledge):
+def test_people_give_their_country_and_a_title_country_is_not_repeated(compiled):
     body = "Presiden Rusia Vladimir Putin bertemu dengan Presiden China Xi Jinping di Samarkand pada 15 September 2022."
-    event = only(events_of(knowledge, body), "MEETING")
+    event = only(events_of(compiled, body), "MEETING")
     assert roles(event) == {("attendee", "Vladimir Putin", "RUS"), ("attendee", "Xi Jinping", "CHN")}
     assert (event.location, event.date.start, event.date.text) == ("Samarkand", date(2022, 9, 15), "15 September 2022")
 
@@ -47,21 +47,21 @@ def test_people_give_their_country_and_a_title_country_is_not_repeated(knowledge
     ("Kerja sama itu dibahas pada KTT Asean-Rusia di Singapura pertengahan November lalu.", "Singapura"),
     ("Secara khusus, latihan kontraterorisme berlangsung di Kazakhstan.", "Kazakhstan"),
 ])
-def test_location_is_the_place_after_di(knowledge, body, place):
-    [event] = events_of(knowledge, body)
+def test_location_is_the_place_after_di(compiled, body, place):
+    [event] = events_of(compiled, body)
     assert event.location == place
     # a place is no participant, but the country an exercise is held in hosts it
     assert place not in {p.canonical for p in event.participants if p.role != "host"}
 
 
-def test_restated_event_is_one_event_with_all_evidence_and_the_sentence_date(knowledge):
+def test_restated_event_is_one_event_with_all_evidence_and_the_sentence_date(compiled):
     body = ("Rusia dan Kyrgyzstan akhirnya menyepakati pengiriman paket persenjataan berupa drone tempur serta sistem "
             "pertahanan udara S-300.\n\nKesepakatan untuk pengiriman drone dan sistem pertahanan udara roket S-300 "
             "dicapai saat kunjungan Presiden Kyrgyzstan Sadyr Zhaparov ke Rusia pada 24-25 Februari lalu.\n\n"
             "Perjanjian pengiriman sistem roket S-300 akan menjadi kontribusi penting Rusia bagi keamanan Republik "
             "Kyrgyzstan, ungkap Baiterek seperti dikutip dari TASS.\n\n"
             "Rusia kemudian diminta mengirimkan senjata modern senilai US$ 1 miliar ke Kyrgyzstan.")
-    found = add_events(article(body, published=datetime(2021, 3, 1, 19, 10, tzinfo=WIB)), knowledge).events
+    found = add_events(article(body, published=datetime(2021, 3, 1, 19, 10, tzinfo=WIB)), compiled.events).events
     deals = [e for e in found if e.event_type == "ARMS_DEAL"]
     assert len(deals) == 2, "the S-300 deal and the US$ 1 miliar weapons deal are different deals"
     s300, money = deals
@@ -78,9 +78,9 @@ def test_restated_event_is_one_event_with_all_evidence_and_the_sentence_date(kno
     assert not [e for e in found if e.event_type == "AGREEMENT"], "an agreement on an arms deal is the deal"
 
 
-def test_evidence_offsets_index_the_field(knowledge):
+def test_evidence_offsets_index_the_field(compiled):
     body = "Paragraf pembuka tanpa peristiwa.\n\nPada hari Kamis, SCO menandatangani protokol dengan Iran."
-    [event] = events_of(knowledge, body)
+    [event] = events_of(compiled, body)
     ev = event.evidence[0]
     assert body[ev.start:ev.end] == ev.sentence
     assert body[ev.trigger_start:ev.trigger_end] == ev.trigger == "menandatangani protokol"
@@ -90,18 +90,18 @@ def test_evidence_offsets_index_the_field(knowledge):
         assert body[p.start:p.end] == p.text
 
 
-def test_event_ids_are_stable_and_differ_between_articles(knowledge):
+def test_event_ids_are_stable_and_differ_between_articles(compiled):
     body = "Pada hari Kamis, SCO menandatangani protokol dengan Iran."
-    first = add_events(article(body, article_id="a1"), knowledge).events[0].event_id
-    again = add_events(article(body, article_id="a1"), knowledge).events[0].event_id
-    other = add_events(article(body, article_id="a2"), knowledge).events[0].event_id
+    first = add_events(article(body, article_id="a1"), compiled.events).events[0].event_id
+    again = add_events(article(body, article_id="a1"), compiled.events).events[0].event_id
+    other = add_events(article(body, article_id="a2"), compiled.events).events[0].event_id
     assert first == again != other and len(first) == 16
 
 
-def test_caption_event_says_it_comes_from_the_caption(knowledge):
+def test_caption_event_says_it_comes_from_the_caption(compiled):
     caption = ("Presiden Rusia Vladimir Putin bertemu dengan Presiden China Xi Jinping di Samarkand "
                "pada 15 September 2022.")
-    [event] = add_events(article("Paragraf tanpa peristiwa.", captions=caption), knowledge).events
+    [event] = add_events(article("Paragraf tanpa peristiwa.", captions=caption), compiled.events).events
     assert event.field == event.evidence[0].field == "captions"
     assert caption[event.evidence[0].start:event.evidence[0].end] == event.evidence[0].sentence
 
@@ -118,52 +118,52 @@ def test_caption_event_says_it_comes_from_the_caption(knowledge):
     "CSTO adalah Organisasi Perjanjian Keamanan Kolektif.",
     "Rusia mengirimkan bantuan kemanusiaan ke Suriah.",
 ])
-def test_headlines_negations_hypotheticals_and_lists_yield_no_event(knowledge, body):
-    assert events_of(knowledge, body) == ()
+def test_headlines_negations_hypotheticals_and_lists_yield_no_event(compiled, body):
+    assert events_of(compiled, body) == ()
 
 
-def test_sentence_without_a_date_is_dated_by_publication_never_silently(knowledge):
-    [event] = events_of(knowledge, "Belarus dan Iran sekarang dalam proses bergabung dengan SCO.")
+def test_sentence_without_a_date_is_dated_by_publication_never_silently(compiled):
+    [event] = events_of(compiled, "Belarus dan Iran sekarang dalam proses bergabung dengan SCO.")
     assert (event.date.basis, event.date.text, event.date.start, event.date.rule_id) == (
         "publication", None, date(2022, 9, 16), "date.publication")
 
 
-def test_a_weekday_that_disagrees_with_its_date_lowers_confidence(knowledge):
-    [right] = events_of(knowledge, "SCO menandatangani protokol dengan Iran pada Kamis (15/9).")
-    [wrong] = events_of(knowledge, "SCO menandatangani protokol dengan Iran pada Senin (15/9).")
+def test_a_weekday_that_disagrees_with_its_date_lowers_confidence(compiled):
+    [right] = events_of(compiled, "SCO menandatangani protokol dengan Iran pada Kamis (15/9).")
+    [wrong] = events_of(compiled, "SCO menandatangani protokol dengan Iran pada Senin (15/9).")
     assert right.date.weekday_ok is True and wrong.date.weekday_ok is False
     assert wrong.confidence < right.confidence
 
 
-def test_a_following_sentence_adds_those_taking_part(knowledge):
+def test_a_following_sentence_adds_those_taking_part(compiled):
     body = ("Putin bilang, pada September lalu, berlangsung pertemuan bersama para menteri pertahanan SCO di Moskow. "
             "Menteri pertahanan negara CSTO dan CIS mengambil bagian di dalamnya untuk pertama kalinya.")
-    [event] = events_of(knowledge, body, published=datetime(2020, 11, 11, tzinfo=WIB))
+    [event] = events_of(compiled, body, published=datetime(2020, 11, 11, tzinfo=WIB))
     assert roles(event) == {("attendee", "SCO", "SCO"), ("attendee", "CSTO", "CSTO"), ("attendee", "CIS", "CIS")}
     assert [ev.rule_id for ev in event.evidence] == ["meeting.ministerial", "continuation"]
     assert (event.date.start, event.date.precision) == (date(2020, 9, 1), "month")
 
 
-def test_speakers_and_news_sources_are_not_participants(knowledge):
+def test_speakers_and_news_sources_are_not_participants(compiled):
     body = "Putin menambahkan, seperti dikutip dari TASS, latihan bersama negara anggota SCO terus berlanjut."
-    [event] = events_of(knowledge, body)
+    [event] = events_of(compiled, body)
     assert roles(event) == {("participant", "SCO", "SCO")}
 
 
-def test_video_conference_summit_gets_its_subtype_and_codes(knowledge):
+def test_video_conference_summit_gets_its_subtype_and_codes(compiled):
     body = "Putin berbicara pada pertemuan puncak SCO melalui konferensi video, Selasa (10/11)."
-    [event] = events_of(knowledge, body, published=datetime(2020, 11, 11, tzinfo=WIB))
+    [event] = events_of(compiled, body, published=datetime(2020, 11, 11, tzinfo=WIB))
     assert (event.subtype, event.cameo_code, event.plover_type) == ("video_conference", "040", "CONSULT")
     assert event.date.start == date(2020, 11, 10) and event.date.weekday_ok is True
 
 
-def test_without_a_publication_date_only_events_with_a_date_of_their_own_are_kept(knowledge):
+def test_without_a_publication_date_only_events_with_a_date_of_their_own_are_kept(compiled):
     body = ("Pada hari Kamis, SCO menandatangani protokol dengan Iran.\n\n"
             "Iran resmi bergabung dengan SCO pada 4 Juli 2023.")
-    [event] = add_events(article(body, published=None), knowledge).events
+    [event] = add_events(article(body, published=None), compiled.events).events
     assert (event.subtype, event.date.start, event.date.basis) == ("member", date(2023, 7, 4), "sentence")
     empty = replace(article("", published=None), sentences=())
-    assert add_events(empty, knowledge) == empty
+    assert add_events(empty, compiled.events) == empty
 
 
 @pytest.mark.parametrize("body, status, cue", [
@@ -179,22 +179,22 @@ def test_without_a_publication_date_only_events_with_a_date_of_their_own_are_kep
     ("Kunjungan Presiden Rusia ke China batal karena cuaca buruk.", "cancelled", "batal"),
     ("Iran dan Argentina secara resmi mengajukan keanggotaan BRICS pada akhir Juni.", "happened", None),
 ])
-def test_status_and_the_cue_that_decided_it(knowledge, body, status, cue):
-    [event] = events_of(knowledge, body)
+def test_status_and_the_cue_that_decided_it(compiled, body, status, cue):
+    [event] = events_of(compiled, body)
     assert (event.status, event.status_cue) == (status, cue)
     if cue:
         assert body[event.status_cue_start:event.status_cue_end] == cue
 
 
-def test_a_visit_received_has_its_host_before_the_trigger(knowledge):
+def test_a_visit_received_has_its_host_before_the_trigger(compiled):
     body = "Presiden Rusia Vladimir Putin menerima kunjungan Presiden Kyrgyzstan Sadyr Zhaparov di Moskow."
-    [event] = events_of(knowledge, body)
+    [event] = events_of(compiled, body)
     assert roles(event) == {("host", "Vladimir Putin", "RUS"), ("attendee", "Sadyr Zhaparov", "KGZ")}
     assert (event.subtype, event.cameo_code, event.location) == ("visit", "042", "Moskow")
 
 
-def test_a_negated_following_sentence_adds_no_one(knowledge):
+def test_a_negated_following_sentence_adds_no_one(compiled):
     body = ("Pada September lalu berlangsung pertemuan bersama para menteri pertahanan SCO di Moskow. "
             "Menteri pertahanan CSTO tidak mengambil bagian di dalamnya.")
-    [event] = events_of(knowledge, body, published=datetime(2020, 11, 11, tzinfo=WIB))
+    [event] = events_of(compiled, body, published=datetime(2020, 11, 11, tzinfo=WIB))
     assert roles(event) == {("attendee", "SCO", "SCO")} and len(event.evidence) == 1

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.annotate import clean
 from pipeline.ingest import pages as ingest
-from pipeline.annotate import metadata
 from pipeline.record import Page
 from pipeline.settings import Settings
 from tests.conftest import CORPUS_DIR
 from tests.paths import CORPUS_DIR, PAGES_DIR
+from tests.stages import cleaned
 
 PAGES_DIR = PAGES_DIR / "html"
 
@@ -40,12 +39,12 @@ def expected(page: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def articles(knowledge):
+def articles(compiled):
     done = {}
     for path in PAGES:
-        (page,) = ingest.iter_pages(path, Settings(), knowledge)
+        (page,) = ingest.iter_pages(path, Settings(), compiled.pages)
         assert isinstance(page, Page), page
-        done[path.name] = metadata.add_metadata(clean.clean(page, knowledge), knowledge)
+        done[path.name] = cleaned(page, compiled)
     return done
 
 
@@ -74,7 +73,7 @@ def test_page_body_keeps_every_paragraph_and_drops_the_boilerplate(articles, pat
         assert caption in article.captions.split("\n")
 
 
-def test_profiled_pages_are_read_without_trafilatura(articles, monkeypatch):
+def test_profiled_pages_are_read_without_trafilatura(articles, compiled, monkeypatch):
     """A profiled page's body comes from the profile's selector; trafilatura is for unknown sites and for a
     profiled site's page in a layout its selectors do not know."""
     generic = {name for name, a in articles.items() if a.profile_id == "generic"}
@@ -89,7 +88,7 @@ def test_profiled_pages_are_read_without_trafilatura(articles, monkeypatch):
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: pytest.fail("trafilatura called"))
     for path in PAGES:
         if path.name not in fallback:
-            (page,) = ingest.iter_pages(path, Settings(), None)
+            (page,) = ingest.iter_pages(path, Settings(), compiled.pages)
             assert isinstance(page, Page)
 
 

@@ -17,8 +17,8 @@ SEED_001 = CORPUS_DIR / "001_1fd5a1f09d60b45e.txt"
 SEED_TEXT = SEED_001.read_text(encoding="utf-8")
 
 
-def run(folder: Path, knowledge, settings: Settings = Settings()) -> dict[str, Page | Problem]:
-    items = list(ingest.iter_pages(folder, settings, knowledge))
+def run(folder: Path, compiled, settings: Settings = Settings()) -> dict[str, Page | Problem]:
+    items = list(ingest.iter_pages(folder, settings, compiled.pages))
     by_path = {item.source_path: item for item in items}
     assert len(by_path) == len(items), "each source_path appears once"
     return by_path
@@ -33,8 +33,8 @@ def problem(items: dict, path: str) -> Problem:
 
 # ---------------------------------------------------------------- corpus
 
-def test_corpus_order_is_sorted_by_relative_posix_path(knowledge):
-    paths = [item.source_path for item in ingest.iter_pages(CORPUS_DIR, Settings(), knowledge)]
+def test_corpus_order_is_sorted_by_relative_posix_path(compiled):
+    paths = [item.source_path for item in ingest.iter_pages(CORPUS_DIR, Settings(), compiled.pages)]
     files = sorted(p.relative_to(CORPUS_DIR).as_posix() for p in CORPUS_DIR.rglob("*") if p.is_file())
     assert [p.split("#")[0] for p in paths] == sorted(p.split("#")[0] for p in paths)
     assert {p.split("#")[0] for p in paths} == set(files)        # every file is accounted for
@@ -114,12 +114,12 @@ def test_declared_charset_of_an_html_page(head, charset):
     assert html_extract.declared_charset(b"<html><head>" + head + b"</head><body></body></html>") == charset
 
 
-def test_html_page_declaring_latin1_but_utf8_is_read_as_utf8(tmp_path, knowledge):
+def test_html_page_declaring_latin1_but_utf8_is_read_as_utf8(tmp_path, compiled):
     body = "".join(f"<p>\u201cIndonesia dan Brasil {w} kerja sama bioenergi,\u201d ujar menteri itu di Jakarta.</p>"
                    for w in ("memperkuat", "memperluas"))
     html = f"<html><head><meta charset='iso-8859-1'><title>Judul</title></head><body><article>{body}</article></body></html>"
     (tmp_path / "page.html").write_bytes(html.encode("utf-8"))
-    page = run(tmp_path, knowledge)["page.html"]
+    page = run(tmp_path, compiled)["page.html"]
     assert page.encoding == "utf_8" and "\u201cIndonesia dan Brasil memperkuat" in page.text
 
 
@@ -143,7 +143,7 @@ def test_article_id_ignores_spacing_but_not_words():
 
 # ---------------------------------------------------------------- bad input: one Problem each, never a crash
 
-def test_bad_inputs_each_get_a_problem_with_a_clear_kind(tmp_path, knowledge):
+def test_bad_inputs_each_get_a_problem_with_a_clear_kind(tmp_path, compiled):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.txt").write_bytes(b" \n\t\r\n  \n")
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
@@ -152,7 +152,7 @@ def test_bad_inputs_each_get_a_problem_with_a_clear_kind(tmp_path, knowledge):
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 ...")
     with open(tmp_path / "huge.txt", "wb") as f:        # sparse: 50 MB on paper, nothing on disk
         f.truncate(50 * 1024 * 1024)
-    items = run(tmp_path, knowledge)
+    items = run(tmp_path, compiled)
     kinds = {path: problem(items, path).kind for path in items}
     assert kinds == {"blank.txt": "whitespace-only", "broken_utf8.txt": "decode", "empty.txt": "empty",
                      "huge.txt": "too-large", "image.txt": "binary", "menu.html": "no-article",
@@ -161,44 +161,44 @@ def test_bad_inputs_each_get_a_problem_with_a_clear_kind(tmp_path, knowledge):
     assert "max_input_bytes" in items["huge.txt"].message
 
 
-def test_html_menu_page_reaches_clean_and_stops_there(tmp_path, knowledge):
+def test_html_menu_page_reaches_clean_and_stops_there(tmp_path, compiled):
     from pipeline.annotate import clean
     (tmp_path / "nav.html").write_text("<html><body><nav><a href='/'>Beranda</a> <a href='/a'>Ekonomi</a>"
                                        "</nav></body></html>", encoding="utf-8")
-    page = run(tmp_path, knowledge)["nav.html"]
+    page = run(tmp_path, compiled)["nav.html"]
     if isinstance(page, Page):                     # trafilatura keeps the menu words; the cleaner finds no article
         with pytest.raises(PipelineError) as err:
-            clean.clean(page, knowledge)
+            clean.clean(page, compiled.profiles)
         assert err.value.kind == "no-article"
     else:
         assert page.kind == "no-article"
 
 
-def test_site_selectors_supply_what_trafilatura_misses(knowledge):
+def test_site_selectors_supply_what_trafilatura_misses(compiled):
     from pipeline.ingest import html_extract
     html = ("<html><head><link rel='canonical' href='https://www.kontan.co.id/news/x'></head><body>"
             "<div class='fs14 ff-opensans font-gray'>Selasa, 04 Juli 2023 / 21:05 WIB</div>"
             "<div class='tmpt-desk-kon'><p>KONTAN.CO.ID - JAKARTA. Kalimat pertama yang cukup panjang untuk menjadi "
             "paragraf berita sungguhan.</p><p>Kalimat kedua.</p></div></body></html>")
-    text, meta = html_extract.extract(html, None, knowledge)
+    text, meta = html_extract.extract(html, None, compiled.pages)
     assert text.split("\n") == ["Selasa, 04 Juli 2023 / 21:05 WIB", "KONTAN.CO.ID - JAKARTA. Kalimat pertama yang "
                                  "cukup panjang untuk menjadi paragraf berita sungguhan.", "Kalimat kedua."]
     assert (meta["profile"], meta["body_start"], meta["url"]) == ("kontan", 1, "https://www.kontan.co.id/news/x")
 
 
-def test_a_page_saved_by_a_browser_gets_its_address_and_profile_from_the_saved_from_comment(knowledge):
+def test_a_page_saved_by_a_browser_gets_its_address_and_profile_from_the_saved_from_comment(compiled):
     from pipeline.ingest import html_extract
     lead = ("KONTAN.CO.ID - JAKARTA. Pemerintah Indonesia dan Jepang menyepakati kerja sama pertahanan maritim "
             "dalam pertemuan di Jakarta pada hari Selasa.")
     html = ("<!DOCTYPE html>\n<!-- saved from url=(0040)https://www.kontan.co.id/news/contoh-1 -->\n<html><body>"
             f"<div class='tmpt-desk-kon'><p>{lead}</p></div></body></html>")
-    text, meta = html_extract.extract(html, None, knowledge)
+    text, meta = html_extract.extract(html, None, compiled.pages)
     assert (meta["url"], meta["profile"], meta["body_source"]) == ("https://www.kontan.co.id/news/contoh-1", "kontan",
                                                                    "selector")
     assert text == lead
 
 
-def test_site_selector_fields_go_into_page_metadata(tmp_path, knowledge):
+def test_site_selector_fields_go_into_page_metadata(tmp_path, compiled):
     paragraph = ("Qingdao, Radio Bharata Online - Menteri Pertahanan Tiongkok Dong Jun bertemu dengan mitranya dari "
                  "Belarusia di Qingdao pada hari Rabu untuk membahas kerja sama militer kedua negara.")
     html = ("<html><head><title>Dong Jun Bertemu Khrenin</title></head>"
@@ -207,12 +207,12 @@ def test_site_selector_fields_go_into_page_metadata(tmp_path, knowledge):
             f"<p>{paragraph}</p></div></article></body></html>")
     record = {"url": "https://bharataonline.com/berita/dong-jun-khrenin", "html": html}
     (tmp_path / "one.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    page = run(tmp_path, knowledge)["one.jsonl#0"]
+    page = run(tmp_path, compiled)["one.jsonl#0"]
     assert page.html_meta["author"] == "Eko Satrio Wibowo"
     assert page.url == record["url"] and paragraph in page.text
 
 
-def test_unreadable_file_is_a_problem(tmp_path, knowledge, monkeypatch):
+def test_unreadable_file_is_a_problem(tmp_path, compiled, monkeypatch):
     (tmp_path / "locked.txt").write_text(SEED_TEXT, encoding="utf-8")
 
     original_open = os.open
@@ -222,78 +222,78 @@ def test_unreadable_file_is_a_problem(tmp_path, knowledge, monkeypatch):
             raise PermissionError(13, "Permission denied")
         return original_open(path, *args, **kwargs)
     monkeypatch.setattr(os, "open", refuse)          # as root, a 000 file is still readable
-    item = problem(run(tmp_path, knowledge), "locked.txt")
+    item = problem(run(tmp_path, compiled), "locked.txt")
     assert item.kind == "unreadable" and "Permission denied" in item.message
 
 
-def test_unexpected_extractor_failure_is_an_internal_problem_and_the_run_goes_on(tmp_path, knowledge, monkeypatch):
+def test_unexpected_extractor_failure_is_an_internal_problem_and_the_run_goes_on(tmp_path, compiled, monkeypatch):
     from pipeline.ingest import html_extract
 
-    def explode(html, url, knowledge):
+    def explode(html, url, compiled):
         raise ValueError("parser gave up")
     monkeypatch.setattr(html_extract, "extract", explode)
     (tmp_path / "a.html").write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
     (tmp_path / "b.jsonl").write_text(json.dumps({"html": "<p>x</p>"}) + "\n" + json.dumps({"text": "Isi."}) + "\n",
                                       encoding="utf-8")
     (tmp_path / "c.txt").write_text(SEED_TEXT, encoding="utf-8")
-    items = run(tmp_path, knowledge)
+    items = run(tmp_path, compiled)
     assert problem(items, "a.html").kind == problem(items, "b.jsonl#0").kind == "internal"
     assert "parser gave up" in items["a.html"].message
     assert isinstance(items["b.jsonl#1"], Page) and isinstance(items["c.txt"], Page)
 
 
-def test_size_limit_comes_from_settings(tmp_path, knowledge):
+def test_size_limit_comes_from_settings(tmp_path, compiled):
     (tmp_path / "page.txt").write_text(SEED_TEXT, encoding="utf-8")
-    assert isinstance(run(tmp_path, knowledge)["page.txt"], Page)
+    assert isinstance(run(tmp_path, compiled)["page.txt"], Page)
     small = Settings(max_input_bytes=100)
-    assert problem(run(tmp_path, knowledge, small), "page.txt").kind == "too-large"
+    assert problem(run(tmp_path, compiled, small), "page.txt").kind == "too-large"
 
 
-def test_random_bytes_are_binary(tmp_path, knowledge):
+def test_random_bytes_are_binary(tmp_path, compiled):
     import random
     (tmp_path / "noise.htm").write_bytes(random.Random(7).randbytes(4000))
-    assert problem(run(tmp_path, knowledge), "noise.htm").kind == "binary"
+    assert problem(run(tmp_path, compiled), "noise.htm").kind == "binary"
 
 
-def test_bad_json_records_become_problems_and_good_ones_pages(tmp_path, knowledge):
+def test_bad_json_records_become_problems_and_good_ones_pages(tmp_path, compiled):
     lines = [json.dumps({"url": "https://x.example/a", "text": "Judul\n\nIsi berita yang cukup panjang."}),
              "{not json",
              json.dumps({"url": "https://x.example/b"}),
              json.dumps(["not", "an", "object"]),
              json.dumps({"text": "   "})]
     (tmp_path / "batch.jsonl").write_text("\n".join(lines) + "\n\n", encoding="utf-8")
-    items = run(tmp_path, knowledge)
+    items = run(tmp_path, compiled)
     assert isinstance(items["batch.jsonl#0"], Page) and items["batch.jsonl#0"].url == "https://x.example/a"
     assert [problem(items, f"batch.jsonl#{n}").kind for n in (1, 2, 3, 4)] == [
         "invalid-json", "empty", "invalid-json", "whitespace-only"]
 
 
-def test_json_file_may_be_one_object_or_a_list(tmp_path, knowledge):
+def test_json_file_may_be_one_object_or_a_list(tmp_path, compiled):
     record = {"url": "https://x.example/a", "text": "Judul\n\nIsi.", "title": "Judul", "published_at": "2024-01-02"}
     (tmp_path / "one.json").write_text(json.dumps(record), encoding="utf-8")
     (tmp_path / "many.json").write_text(json.dumps([record, {**record, "text": "Lain."}]), encoding="utf-8")
     (tmp_path / "none.json").write_text("[]", encoding="utf-8")
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
-    items = run(tmp_path, knowledge)
+    items = run(tmp_path, compiled)
     assert items["one.json"].html_meta == {"title": "Judul", "date": "2024-01-02"}
     assert isinstance(items["many.json#0"], Page) and isinstance(items["many.json#1"], Page)
     assert problem(items, "none.json").kind == "empty"
     assert problem(items, "bad.json").kind == "invalid-json"
 
 
-def test_folders_are_walked_recursively_and_hidden_files_skipped(tmp_path, knowledge):
+def test_folders_are_walked_recursively_and_hidden_files_skipped(tmp_path, compiled):
     (tmp_path / "b" / "c").mkdir(parents=True)
     (tmp_path / ".git").mkdir()
     for rel in ("b/c/z.txt", "a.txt", "b/y.txt", ".git/HEAD", ".DS_Store"):
         (tmp_path / rel).write_text(f"Judul {rel}\n\nIsi berita {rel}.", encoding="utf-8")
-    assert list(run(tmp_path, knowledge)) == ["a.txt", "b/c/z.txt", "b/y.txt"]
+    assert list(run(tmp_path, compiled)) == ["a.txt", "b/c/z.txt", "b/y.txt"]
 
 
-def test_a_single_file_can_be_the_input(knowledge):
-    assert list(run(SEED_001, knowledge)) == [SEED_001.name]
+def test_a_single_file_can_be_the_input(compiled):
+    assert list(run(SEED_001, compiled)) == [SEED_001.name]
 
 
-def test_missing_folder_is_a_pipeline_error(tmp_path, knowledge):
+def test_missing_folder_is_a_pipeline_error(tmp_path, compiled):
     with pytest.raises(PipelineError) as err:
-        list(ingest.iter_pages(tmp_path / "nope", Settings(), knowledge))
+        list(ingest.iter_pages(tmp_path / "nope", Settings(), compiled.pages))
     assert err.value.kind == "missing-input"

@@ -8,7 +8,6 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from pipeline.knowledge.gazetteer import gazetteer_for
 from tests.paths import REPO_DIR
 
 LEXICONS = REPO_DIR / "pipeline" / "lexicons"
@@ -86,8 +85,8 @@ def test_org_rows_validate():
         assert required in {r["org_id"] for r in rows}
 
 
-def test_gazetteer_compiles_without_conflicting_aliases(knowledge):
-    gaz = gazetteer_for(knowledge)
+def test_gazetteer_compiles_without_conflicting_aliases(compiled):
+    gaz = compiled.names.gazetteer
     assert gaz.exact("Organisasi Kerja Sama Shanghai").canonical == "SCO"
     assert gaz.exact("CSI").needs_context
     assert gaz.exact("Kremlin").country == "RUS"

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from pipeline.knowledge.rulebook import rulebook
 from pipeline.knowledge.trigger_index import TriggerIndex, first_words
 
 
@@ -22,8 +21,8 @@ def test_the_first_word_every_match_starts_with(pattern, words):
     assert (set(found) if found is not None else None) == words
 
 
-def test_the_index_finds_what_every_pattern_finds(knowledge):
-    book = rulebook(knowledge)
+def test_the_index_finds_what_every_pattern_finds(compiled):
+    book = compiled.events.rulebook
     every = [(r, p) for r in book.rules for p in r.triggers]
     texts = [example for rule in book.rules for example in rule.examples + rule.counter_examples]
     for text in texts:
@@ -32,8 +31,8 @@ def test_the_index_finds_what_every_pattern_finds(knowledge):
         assert indexed == expected, text
 
 
-def test_a_sentence_without_trigger_words_runs_only_the_unindexed_patterns(knowledge):
-    book = rulebook(knowledge)
+def test_a_sentence_without_trigger_words_runs_only_the_unindexed_patterns(compiled):
+    book = compiled.events.rulebook
     candidates = book.candidate_triggers("Harga cabai di pasar tradisional naik tajam pagi ini.")
     assert {id(p) for _, p in candidates} == {id(p) for _, p in book.triggers.always}
     index = TriggerIndex.build([("a", re.compile(r"\bbertemu\b"))])

@@ -101,11 +101,12 @@ def test_empty_tables_validate(tmp_path):
 
 def test_event_types_allowed_are_those_the_rules_produce():
     produced = {tomllib.loads(p.read_text(encoding="utf-8"))["event_type"] for p in RULES_DIR.glob("*.toml")}
-    assert set(datapackage.ALLOWED_VALUES[("events", "event_type")]) == produced
+    assert set(datapackage.allowed_values()[datapackage.EVENT_TYPE_COLUMN]) == produced
+    assert datapackage.allowed_values(["PARADE"])[datapackage.EVENT_TYPE_COLUMN] == ("PARADE",)
 
 
 def test_allowed_values_name_real_categorical_columns():
-    for (table, column), values in datapackage.ALLOWED_VALUES.items():
+    for (table, column), values in datapackage.allowed_values().items():
         described = {c.name: c for c in schema.TABLES_BY_NAME[table].columns}
         assert column in described, (table, column)
         assert described[column].type == schema.CATEGORY, (table, column)

@@ -14,7 +14,8 @@ from pipeline.output.layout import PARTITION_DIR
 from pipeline.report import render as report
 from pipeline.output import schema
 from pipeline.__main__ import main
-from tests.paths import CORPUS_DIR
+from pipeline.output.validate import validate
+from tests.paths import CORPUS_DIR, copy_seeds
 
 CORPUS = CORPUS_DIR
 
@@ -24,6 +25,7 @@ def project(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("project")
     assert main(["run", str(CORPUS), "--out", str(folder / "outputs"), "--no-ner", "--partition-by-year",
                  "--quiet"]) == 0
+    copy_seeds(folder / "pages", "00[0-1]_*.txt")       # for the README's notebook example
     return folder
 
 
@@ -32,6 +34,10 @@ def test_corpus_outputs_validate_against_their_package(project):
     assert report_.valid, report_.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])
     rows = {task.name: task.stats.get("rows", 0) for task in report_.tasks}   # no "rows" when empty
     assert rows["articles"] >= 10 and rows["events"] > 0 and rows["event_participants"] > 0
+
+
+def test_corpus_outputs_pass_the_validate_command(project):
+    assert validate(project / "outputs") == []
 
 
 def test_corpus_keys_join_and_partitions_hold_every_row(project):

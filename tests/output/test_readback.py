@@ -47,7 +47,7 @@ def test_pandas_gets_aware_timestamps_dates_and_categoricals(out):
 def test_duckdb_reads_the_same_instants_and_types(out):
     described = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{parquet(out, 'events')}')").fetchall()
     types = {row[0]: row[1] for row in described}
-    assert (types["date_start"], types["confidence"], types["date_approximate"]) == ("DATE", "FLOAT", "BOOLEAN")
+    assert (types["date_start"], types["confidence"], types["date_approximate"]) == ("DATE", "DOUBLE", "BOOLEAN")
     published = duckdb.sql(f"SELECT typeof(published_at), published_at AT TIME ZONE 'Asia/Jakarta' "
                            f"FROM read_parquet('{parquet(out, 'articles')}') ORDER BY article_id").fetchall()
     assert published[0] == ("TIMESTAMP WITH TIME ZONE", datetime(2020, 11, 11, 11, 40))

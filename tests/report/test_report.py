@@ -89,7 +89,7 @@ def test_same_outputs_give_the_same_report(out, tmp_path):
 def test_folder_without_outputs_is_a_clear_error(tmp_path, capsys):
     assert report.main([str(tmp_path)]) == 2
     error = capsys.readouterr().err
-    assert "articles.parquet" in error and "make run OUT=" in error
+    assert "articles.parquet" in error and "idnews-pipeline run INPUT --out" in error
     assert report.main([]) == 2
 
 
