@@ -67,8 +67,8 @@ def page_text(case: str, size: int) -> str:
 def run_child(path: Path, use_ner: bool) -> None:
     """The stages of one article, each reported as a JSON line when it ends."""
     sys.path.insert(0, str(REPO_DIR))
-    from pipeline import run
     from pipeline.annotate import clean
+    from pipeline.engine import worker
     from pipeline.events import extract as events
     from pipeline.ingest import pages as ingest
     from pipeline.annotate import metadata
@@ -81,7 +81,7 @@ def run_child(path: Path, use_ner: bool) -> None:
     compiled, settings = compile_knowledge(load_knowledge()), Settings(use_ner=use_ner)
     state: dict = {}
     steps = [
-        ("load-model", lambda: state.update(tagger=run.load_tagger(settings))),
+        ("load-model", lambda: state.update(tagger=worker.load_tagger(settings))),
         ("ingest", lambda: state.update(article=next(ingest.iter_pages(path, settings, compiled.pages)))),
         ("clean", lambda: state.update(article=clean.clean(state["article"], compiled.profiles))),
         ("metadata", lambda: state.update(article=metadata.add_metadata(state["article"], compiled.metadata))),

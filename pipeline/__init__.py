@@ -12,7 +12,12 @@ The Python API, for notebooks and scripts (README, "From Python")::
 The names are imported when first used, so ``import pipeline`` stays quick (loading the NER code imports torch).
 """
 
+import logging
+
 __version__ = "0.1.0"
+
+# The command line sends these logs to OUT/run.log; a program that imports the pipeline decides for itself.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = ["process_folder", "write_outputs", "load", "validate", "csv_dtypes", "csv_date_columns",
            "Settings", "RunOptions", "RunResult", "Tables", "Violation", "__version__"]
@@ -21,7 +26,7 @@ _HOMES = {"process_folder": "pipeline.api", "write_outputs": "pipeline.api",
           "load": "pipeline.output.load", "Tables": "pipeline.output.load",
           "csv_dtypes": "pipeline.output.load", "csv_date_columns": "pipeline.output.load",
           "validate": "pipeline.output.validate", "Violation": "pipeline.output.validate",
-          "Settings": "pipeline.settings", "RunOptions": "pipeline.run", "RunResult": "pipeline.run"}
+          "Settings": "pipeline.settings", "RunOptions": "pipeline.settings", "RunResult": "pipeline.record"}
 
 
 def __getattr__(name: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
 import sys
@@ -10,15 +11,14 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.api import prepare, process_folder, write_outputs
+from pipeline.engine import progress
 from pipeline.knowledge import KnowledgeError
-from pipeline.output.layout import CACHE_DIR
-from pipeline.record import PipelineError
-from pipeline.run import NER_ARTICLE_BATCH, RunOptions
-from pipeline.settings import Settings
+from pipeline.output.layout import CACHE_DIR, PARTS_DIR, RUN_LOG
+from pipeline.output.manifest import run_config
+from pipeline.record import STAGES, PipelineError
+from pipeline.settings import CHUNK_SIZE, OutputOptions, RunOptions, Settings
 
-STAGE_NAMES = {"ingest": "ingest", "clean": "annotate-pre-ner", "metadata": "annotate-pre-ner",
-               "annotate-pre-ner": "annotate-pre-ner", "ner": "ner", "events": "events"}
-STAGE_ORDER = ("ingest", "annotate-pre-ner", "ner", "events")
+log = logging.getLogger("pipeline.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also write OUT/by_year/TABLE/year=YYYY/part-0.parquet, Hive-partitioned by the "
                           "article's publication year (WIB)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    run.add_argument("--verbose", action="store_true",
+                     help=f"also show the run's log on the terminal (it is always written to OUT/{RUN_LOG})")
     add_batch_options(run)
     report = commands.add_parser("report", help="write OUT/report/index.html, an HTML report of the tables",
                                  description="Write OUT/report/index.html: counts, event timeline, most frequent "
@@ -76,9 +78,9 @@ def add_batch_options(run: argparse.ArgumentParser) -> None:
     batch.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     batch.add_argument("--force", action="store_true", help="re-run every stage of every article")
     batch.add_argument("--stages", type=stage_list, default=frozenset(),
-                       help="re-run these stages (comma-separated: ingest, clean, metadata, ner, events) and "
-                            "the stages after them, e.g. --stages events")
-    batch.add_argument("--chunk-size", type=positive_int, default=NER_ARTICLE_BATCH,
+                       help=f"re-run these stages (comma-separated: {', '.join(STAGES)}) and the stages after "
+                            "them, e.g. --stages events")
+    batch.add_argument("--chunk-size", type=positive_int, default=CHUNK_SIZE,
                        help="articles per task: NER tags their sentences together, and each finished task is "
                             "cached at once (default: %(default)s)")
     batch.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -86,6 +88,9 @@ def add_batch_options(run: argparse.ArgumentParser) -> None:
     batch.add_argument("--scheduler", default=None,
                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster "
                             "of --workers processes)")
+    batch.add_argument("--parts-url", default=None,
+                       help="where the workers write the table parts while the run goes: a folder or fsspec URL "
+                            f"every worker can reach, e.g. s3://bucket/prefix (default: OUT/{PARTS_DIR})")
 
 
 def positive_int(text: str) -> int:
@@ -114,19 +119,18 @@ def megabytes(text: str) -> float:
 def stage_list(text: str) -> frozenset[str]:
     """'ner,events' → the named stages and every stage after the first of them."""
     names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in STAGE_NAMES]
+    unknown = [name for name in names if name not in STAGES]
     if unknown or not names:
-        raise argparse.ArgumentTypeError(f"unknown stage(s) {unknown}; choose from {', '.join(STAGE_NAMES)}")
-    first = min(STAGE_ORDER.index(STAGE_NAMES[name]) for name in names)
-    return frozenset(STAGE_ORDER[first:])
+        raise argparse.ArgumentTypeError(f"unknown stage(s) {unknown}; choose from {', '.join(STAGES)}")
+    return frozenset(STAGES[min(STAGES.index(name) for name in names):])
 
 
 def options_from(args: argparse.Namespace) -> RunOptions:
     cache_dir = None if args.no_cache else (args.cache_dir or args.out / CACHE_DIR)
     return RunOptions(workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                       cache_dir=cache_dir, output_dir=args.out,
-                      rerun=frozenset(STAGE_ORDER) if args.force else args.stages,
-                      chunk_size=args.chunk_size, progress=not args.quiet)
+                      rerun=frozenset(STAGES) if args.force else args.stages,
+                      chunk_size=args.chunk_size, progress=not args.quiet, parts_url=args.parts_url)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -134,38 +138,66 @@ def settings_from(args: argparse.Namespace) -> Settings:
                     use_ner=not args.no_ner, follow_links=args.follow_links)
 
 
+def output_from(args: argparse.Namespace) -> OutputOptions:
+    return OutputOptions(csv_bom=args.csv_bom, partition_by_year=args.partition_by_year)
+
+
 def run_command(args: argparse.Namespace) -> int:
     if not args.input.is_dir():
         print(f"error: input folder not found: {args.input}", file=sys.stderr)
         return 2
-    settings = settings_from(args)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        with progress.run_log(args.out / RUN_LOG, args.verbose):
+            return _logged_run(args)
+    except OSError as exc:
+        return _cannot_write(args.out, exc)
+
+
+def _logged_run(args: argparse.Namespace) -> int:
+    settings, options, output = settings_from(args), options_from(args), output_from(args)
+    log.info("idnews-pipeline %s: %s → %s; %s", __version__, args.input, args.out,
+             run_config(settings, options, output))
     try:
         knowledge = prepare(settings)     # a broken data file or a missing model stops the run before any page is read
     except KnowledgeError as exc:
+        log.error("stopped before any page was read: %s", exc)
         print(f"error: {exc}\nNo page was read: fix the knowledge files above and run again.", file=sys.stderr)
         return 2
     except (FileNotFoundError, PipelineError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _usage_error(exc)
     try:
-        result = process_folder(args.input, settings, options_from(args), knowledge)
+        result = process_folder(args.input, settings, options, knowledge)
     except PipelineError as exc:          # the Dask engine missing or its scheduler unreachable
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
+        return _usage_error(exc)
     except KeyboardInterrupt:
+        log.warning("interrupted")
         print("interrupted: the previous outputs are unchanged; articles finished so far are cached, "
               "so the same command resumes from there", file=sys.stderr)
         return 130
     try:
-        changed = write_outputs(result, args.out, csv_bom=args.csv_bom, partition_by_year=args.partition_by_year)
+        changed = write_outputs(result, args.out, csv_bom=output.csv_bom, partition_by_year=output.partition_by_year)
     except OSError as exc:
-        print(f"error: cannot write outputs to {args.out}: {exc.strerror or exc}; "
-              "previous outputs there are unchanged", file=sys.stderr)
-        return 3
+        return _cannot_write(args.out, exc)
+    log.info("summary\n%s", result.summary())
     if not args.quiet:
         print(result.summary())
         print(f"tables written to {args.out}/" if changed else f"tables in {args.out}/ already up to date")
     return 0
+
+
+def _usage_error(exc: Exception) -> int:
+    message = exc.message if isinstance(exc, PipelineError) else str(exc)
+    log.error("stopped before any output was written: %s", message)
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _cannot_write(out: Path, exc: OSError) -> int:
+    log.error("cannot write outputs to %s", out, exc_info=exc)
+    print(f"error: cannot write outputs to {out}: {exc.strerror or exc}; previous outputs there are unchanged",
+          file=sys.stderr)
+    return 3
 
 
 def report_command(args: argparse.Namespace) -> int:

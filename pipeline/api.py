@@ -2,18 +2,20 @@
 does, callable from a notebook. The command line uses these same functions."""
 from __future__ import annotations
 
-import argparse
+import logging
 from pathlib import Path
 
-from pipeline.engine.cache import STAGES
+from pipeline.annotate import ner
+from pipeline.engine.driver import remove_parts
 from pipeline.knowledge import Knowledge, load_knowledge
 from pipeline.knowledge.compiled import compile_knowledge
-from pipeline.output.datapackage import write_datapackage
-from pipeline.output.manifest import outputs_current, outputs_key, write_manifest
-from pipeline.output.partition import update_partitioned
-from pipeline.run import RunOptions, RunResult, check_model, write_outputs as write_tables
+from pipeline.output.manifest import current_outputs, outputs_key, relative_digests, run_config, write_manifest
+from pipeline.record import RunResult
 from pipeline.run import process_folder as run_folder
-from pipeline.settings import Settings
+from pipeline.run import write_outputs as write_tables
+from pipeline.settings import OutputOptions, RunOptions, Settings
+
+log = logging.getLogger(__name__)
 
 
 def prepare(settings: Settings) -> Knowledge:
@@ -22,7 +24,8 @@ def prepare(settings: Settings) -> Knowledge:
     loaded by each worker that needs it)."""
     knowledge = load_knowledge()
     compile_knowledge(knowledge)
-    check_model(settings)
+    if settings.use_ner:
+        ner.check_model_files(settings.model_dir)
     return knowledge
 
 
@@ -32,9 +35,10 @@ def process_folder(input_dir: str | Path, settings: Settings = Settings(),
 
     ``settings`` change what is extracted (``Settings(use_ner=False)`` skips the NER model); ``options`` how
     the work runs (``RunOptions(workers=2, cache_dir=Path("cache"))``; default: this process, no cache).
-    Returns the articles and problems (``result.articles``, ``result.problems``) and how each input fared
-    (``result.inputs``); ``print(result.summary())`` shows the counts. Bad input never raises: it becomes
-    a problem row. A broken knowledge file or missing model raises before any page is read.
+    Returns the counts and problems (``result.n_events``, ``result.problems``) and how each input fared
+    (``result.inputs``); ``print(result.summary())`` shows the counts. The rows wait on disk as table parts
+    until ``write_outputs`` (they are removed with the result). Bad input never raises: it becomes a problem
+    row. A broken knowledge file or missing model raises before any page is read.
     """
     knowledge = knowledge or prepare(settings)
     return run_folder(Path(input_dir), settings, knowledge, options=options)
@@ -42,27 +46,22 @@ def process_folder(input_dir: str | Path, settings: Settings = Settings(),
 
 def write_outputs(result: RunResult, out_dir: str | Path, csv_bom: bool = False,
                   partition_by_year: bool = False) -> bool:
-    """Write ``result`` into ``out_dir`` as the command line does: every table as CSV and Parquet (swapped in
-    together, or not at all), ``datapackage.json``, ``by_year/`` when ``partition_by_year``, and
+    """Write ``result`` into ``out_dir`` as the command line does: every table as CSV and Parquet, with
+    ``datapackage.json`` and ``by_year/`` when ``partition_by_year`` (swapped in together, or not at all), and
     ``manifest.json``. Files that already hold exactly this result are left as they are; returns False then.
-    Raises ``OSError`` when the folder cannot be written (previous outputs are then unchanged)."""
-    out_dir = Path(out_dir)
-    args = _manifest_args(result, out_dir, csv_bom, partition_by_year)
-    key = outputs_key(result, args)
-    changed = not outputs_current(out_dir, key)
-    if changed:
-        write_tables(result, out_dir, csv_bom=csv_bom)
-        write_datapackage(out_dir, compile_knowledge(result.knowledge or load_knowledge()).event_type_names)
-        update_partitioned(out_dir, partition_by_year)
-    write_manifest(result, args, result.settings or Settings(), result.knowledge or load_knowledge(), key)
+    Raises ``OSError`` when the folder cannot be written (previous outputs are then unchanged). The result's
+    table parts are removed afterwards: write a result once."""
+    out_dir, output = Path(out_dir), OutputOptions(csv_bom=csv_bom, partition_by_year=partition_by_year)
+    settings, options = result.settings or Settings(), result.options or RunOptions()
+    try:
+        key = outputs_key(result, output)
+        files = current_outputs(out_dir, key)      # nothing changed since the last run: keep its files
+        changed = files is None
+        if changed:
+            files = relative_digests(write_tables(result, out_dir, output), out_dir)
+    finally:
+        remove_parts(result)
+    log.info("tables in %s %s", out_dir, f"written ({len(files)} files)" if changed else "already up to date")
+    write_manifest(out_dir, result.input_dir, result, run_config(settings, options, output), settings,
+                   result.knowledge or load_knowledge(), key, files)
     return changed
-
-
-def _manifest_args(result: RunResult, out_dir: Path, csv_bom: bool, partition_by_year: bool) -> argparse.Namespace:
-    """The command-line options this result stands for, in the form write_manifest reads them."""
-    options, settings = result.options or RunOptions(), result.settings or Settings()
-    return argparse.Namespace(
-        input=result.input_dir, out=out_dir, csv_bom=csv_bom, partition_by_year=partition_by_year,
-        engine=options.engine, workers=options.workers, scheduler=options.scheduler,
-        cache_dir=options.cache_dir, no_cache=options.cache_dir is None, follow_links=settings.follow_links,
-        force=set(STAGES) <= options.rerun, stages=options.rerun)

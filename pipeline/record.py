@@ -1,14 +1,27 @@
-"""The records that flow through the pipeline: ingest → clean → metadata → ner → events → tables.
+"""The records that flow through the pipeline: ingest → clean → metadata → ner → events → tables, and the
+record of a run (``InputStatus`` per input, ``RunResult``).
 
-Every record is frozen. A stage returns ``dataclasses.replace(article, ...)`` and only *adds* fields.
+Every article record is frozen. A stage returns ``dataclasses.replace(article, ...)`` and only *adds* fields.
 Offsets (``start``/``end``) always index the text of the field they name (``title``, ``body`` or
 ``captions``), so ``field_text[start:end] == text``.
 """
 from __future__ import annotations
 
 import dataclasses
+import traceback
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from pipeline.knowledge import Knowledge
+from pipeline.settings import RunOptions, Settings
+
+# The stages, by the names used everywhere: cache folders, --stages, the summary, manifest.json and the
+# ``stage`` column of the errors table. Ingest runs once per input file; the others once per article, in order.
+INGEST = "ingest"
+ARTICLE_STAGES = ("clean", "metadata", "ner", "events")
+STAGES = (INGEST, *ARTICLE_STAGES)
 
 
 @dataclass(frozen=True)
@@ -177,7 +190,7 @@ class Problem:
     """One input (or one article) that could not be processed; becomes a row of ``errors``."""
 
     source_path: str
-    stage: str                # ingest | clean | metadata | ner | events | tables
+    stage: str                # one of STAGES
     kind: str                 # empty, binary, decode, too-large, no-article, not-indonesian, internal, ...
     message: str
     article_id: str | None = None
@@ -190,6 +203,112 @@ class PipelineError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+INTERNAL = "internal"      # the kind of a Problem that is a bug, not bad input
+
+
+def problem_from(exc: Exception, source_path: str, stage: str, article_id: str | None = None) -> Problem:
+    """A stage's failure as an errors row: a PipelineError's kind and message, or ``internal`` for anything
+    else (its one-line description; the full traceback belongs in the run's log, see ``traceback_text``)."""
+    if isinstance(exc, PipelineError):
+        return Problem(source_path, stage, exc.kind, exc.message, article_id)
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return Problem(source_path, stage, INTERNAL, f"unexpected error ({detail}); please report it, with the "
+                                                 "input file and the traceback in run.log", article_id)
+
+
+def traceback_text(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip()
+
+
+# ---------------------------------------------------------------- the record of a run
+
+@dataclass(frozen=True)
+class InputStatus:
+    """What became of one input document: one row of the ``inputs`` table."""
+
+    source_path: str
+    status: str                  # processed | duplicate | error
+    article_id: str | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass
+class RunParts:
+    """Where a run's rows wait to be written: one Parquet part per table and chunk (pipeline/output/parts.py)."""
+
+    location: str                        # the folder or fsspec URL the chunks' parts are written to
+    scratch: Path                        # a local folder: merges, the list of articles found whole in the cache
+    cache_dir: Path | None = None        # the cache those articles are read back from when the tables are written
+    paths: dict[str, list[str]] = field(default_factory=dict)   # table → its parts, in the order written
+    cached_pages: int = 0                # articles found whole in the cache (their rows are made when written)
+
+    def add(self, written: dict[str, str]) -> None:
+        for table, path in written.items():
+            self.paths.setdefault(table, []).append(path)
+
+
+@dataclass
+class RunResult:
+    """What a run found: counts, every input's status, the problems, and where the rows of its tables wait to
+    be written (``parts``: pipeline/output/parts.py). No article is kept in memory."""
+
+    problems: list[Problem] = field(default_factory=list)
+    inputs: dict[str, InputStatus] = field(default_factory=dict)        # by source_path, in input order
+    n_articles: int = 0                  # rows the tables will hold: articles, their mentions, their events
+    n_mentions: int = 0
+    n_events: int = 0
+    seconds_per_stage: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    computed: Counter[str] = field(default_factory=Counter)             # stage → articles run this time
+    cached: Counter[str] = field(default_factory=Counter)               # stage → articles restored from the cache
+    cache_stats: Counter[str] = field(default_factory=Counter)          # "STAGE hit|miss|corrupt|write-error", ...
+    fingerprints: dict[str, str] = field(default_factory=dict)          # per stage: what its cache entries depend on
+    content_digest: str | None = None      # same digest, same tables (engine/driver.py)
+    excluded: list[str] = field(default_factory=list)                   # input paths left out: the pipeline's outputs
+    started_at: str | None = None
+    ended_at: str | None = None
+    parts: RunParts | None = None           # the rows, as table parts on disk
+    # What produced it, for manifest.json when the result is written (pipeline.write_outputs).
+    input_dir: Path | None = None
+    settings: Settings | None = None
+    knowledge: Knowledge | None = None
+    options: RunOptions | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for i in self.inputs.values() if i.status == status)
+
+    def summary(self) -> str:
+        """One screen: inputs accounted for, what the tables hold, the stages run or cached, time per stage."""
+        stages = "  ".join(f"{stage} {self.computed[stage]}/{self.cached[stage]}" for stage in ARTICLE_STAGES)
+        lines = [
+            f"inputs    {len(self.inputs)} = processed {self.count('processed')} + duplicates "
+            f"{self.count('duplicate')} + errors {self.count('error')}",
+            f"articles  {self.n_articles} written; {self.n_events} events, {self.n_mentions} mentions",
+            f"stages    run/cached: {stages}",
+            "time      " + "  ".join(f"{k} {v:.2f}s" for k, v in self.seconds_per_stage.items()),
+        ]
+        if self.excluded:
+            lines.insert(1, f"left out  {', '.join(self.excluded[:3])}{' ...' if len(self.excluded) > 3 else ''}: "
+                            "written by this pipeline, not inputs (listed in manifest.json)")
+        if self.started_at and self.ended_at:
+            wall = datetime.fromisoformat(self.ended_at) - datetime.fromisoformat(self.started_at)
+            lines[-1] += f"  (wall {wall.total_seconds():.0f}s; stage times add up across workers)"
+        return "\n".join(lines + self._cache_trouble())
+
+    def _cache_trouble(self) -> list[str]:
+        corrupt = sum(n for key, n in self.cache_stats.items() if key.endswith("corrupt"))
+        unwritten = sum(n for key, n in self.cache_stats.items() if key.endswith("write-error"))
+        undeleted = self.cache_stats.get("delete-error", 0)
+        if not (corrupt or unwritten or undeleted):
+            return []
+        return [f"cache     {corrupt} damaged entries recomputed, {unwritten} entries not written, "
+                f"{undeleted} stale entries not deleted (disk full or read-only?)"]
+
+
+def utc_now() -> str:
+    """The time a run started or ended, as manifest.json records it (UTC, to the second)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 replace = dataclasses.replace

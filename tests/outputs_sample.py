@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipeline.output import tables
-from pipeline.output.datapackage import write_datapackage
-from pipeline.record import (Article, DateRef, Event, Evidence, Mention, Meta, Page, Participant, Problem,
-                             Removed)
-from pipeline.output.tables import InputStatus
+from pipeline.record import (Article, DateRef, Event, Evidence, InputStatus, Mention, Meta, Page, Participant,
+                             Problem, Removed)
+from pipeline.settings import OutputOptions
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -107,11 +106,11 @@ SAMPLE_INPUTS = [InputStatus("kontan/001.txt", "processed", "a1"), InputStatus("
                  InputStatus("broken/empty.txt", "error"), InputStatus("kontan/009.txt", "error", "a9")]
 
 
-def write_sample_outputs(out_dir: Path, csv_bom: bool = False) -> Path:
-    """The sample tables written as run does it (CSV, Parquet, datapackage.json); returns ``out_dir``."""
+def write_sample_outputs(out_dir: Path, csv_bom: bool = False, partition_by_year: bool = False) -> Path:
+    """The sample tables written as run does it (CSV, Parquet, datapackage.json, by_year/ when asked for);
+    returns ``out_dir``."""
     built = tables.build_tables(sample_articles(), SAMPLE_PROBLEMS, SAMPLE_INPUTS)
-    tables.write_tables(built, out_dir, csv_bom=csv_bom)
-    write_datapackage(out_dir)
+    tables.write_tables(built, out_dir, OutputOptions(csv_bom, partition_by_year))
     return out_dir
 
 

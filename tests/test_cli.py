@@ -103,3 +103,31 @@ def test_help_documents_every_option(capsys):
     text = capsys.readouterr().out
     for option in ("--out", "--model-dir", "--no-ner", "--max-input-mb", "--csv-bom", "--quiet", "--partition-by-year"):
         assert option in text
+
+
+def test_an_internal_error_is_a_short_row_and_a_full_traceback_in_run_log(tmp_path, monkeypatch, capsys):
+    from pipeline.events import extract
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    for seed in SEEDS[:2]:
+        shutil.copy(seed, folder / seed.name)
+    original = extract.add_events
+
+    def add_events(article, knowledge):
+        if article.page.source_path == SEEDS[1].name:
+            raise ZeroDivisionError("a bug in the events stage")
+        return original(article, knowledge)
+
+    monkeypatch.setattr(extract, "add_events", add_events)
+    assert main(["run", str(folder), "--out", str(out), "--no-ner", "--workers", "1", "--quiet", "--no-cache"]) == 0
+    [error] = read(out, "errors")
+    assert (error["source_path"], error["stage"], error["kind"]) == (SEEDS[1].name, "events", "internal")
+    assert "ZeroDivisionError: a bug in the events stage" in error["message"] and "\n" not in error["message"]
+    log = (out / "run.log").read_text(encoding="utf-8")
+    assert f"{SEEDS[1].name}: internal error in stage events\nTraceback (most recent call last):" in log
+    assert "in add_events" in log and "ZeroDivisionError: a bug in the events stage" in log
+    assert "Traceback" not in capsys.readouterr().err               # the terminal stays quiet without --verbose
+    assert main(["run", str(folder), "--out", str(out), "--no-ner", "--workers", "1", "--quiet", "--no-cache",
+                 "--verbose"]) == 0
+    assert "Traceback (most recent call last):" in capsys.readouterr().err

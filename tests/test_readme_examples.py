@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from outputs_sample import README, readme_examples, write_sample_outputs
-from pipeline.output import partition
 from tests.paths import CORPUS_DIR, copy_seeds
 
 SEEDS = sorted(CORPUS_DIR.glob("00[0-1]_*.txt"))
@@ -17,7 +16,7 @@ SEEDS = sorted(CORPUS_DIR.glob("00[0-1]_*.txt"))
 def namespace(tmp_path_factory) -> dict:
     """Every example run in order, in one namespace, from a folder holding ``outputs/``."""
     folder = tmp_path_factory.mktemp("project")
-    partition.update_partitioned(write_sample_outputs(folder / "outputs"), enabled=True)
+    write_sample_outputs(folder / "outputs", partition_by_year=True)
     copy_seeds(folder / "pages", "00[0-1]_*.txt")
     names: dict = {}
     with pytest.MonkeyPatch.context() as patch:

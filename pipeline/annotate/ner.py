@@ -41,7 +41,7 @@ def load_tagger(model_dir: Path, threads: int | None = TORCH_THREADS):
     """The tagger the pipeline uses: the shipped model run directly (``pipeline.annotate.tagger.FastTagger``), from
     local files only. Raises PipelineError if files are missing; ``threads`` sets torch's intra-op threads
     (None: torch's default). torch is imported here, so that ``--no-ner`` runs never import it."""
-    model_dir = _model_dir(model_dir)
+    model_dir = check_model_files(model_dir)
     from pipeline.annotate import tagger
 
     _set_threads(threads)
@@ -72,7 +72,7 @@ class StanzaTagger:
 def load_reference_tagger(model_dir: Path, batch_size: int = BATCH_SENTENCES,
                           threads: int | None = TORCH_THREADS) -> StanzaTagger:
     """The Stanza-Pipeline tagger (``download_method=None``: nothing is fetched)."""
-    model_dir = _model_dir(model_dir)
+    model_dir = check_model_files(model_dir)
     import stanza  # lazy: only the reference needs Stanza itself
 
     _set_threads(threads)
@@ -92,7 +92,8 @@ def _set_threads(threads: int | None) -> None:
         torch.set_num_threads(threads)
 
 
-def _model_dir(model_dir: Path) -> Path:
+def check_model_files(model_dir: Path) -> Path:
+    """``model_dir``, once its model files are found there (PipelineError naming the missing ones if not)."""
     model_dir = Path(model_dir)
     missing = [n for n in (MODEL_FILE, PRETRAIN_FILE, RESOURCES_FILE) if not (model_dir / n).is_file()]
     if missing:

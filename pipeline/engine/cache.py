@@ -3,17 +3,17 @@
 An entry is keyed by what the article *is* (its page content, not its file name) and by a fingerprint of
 what the stage *depends on*: the source code of the stage's modules (and every ``pipeline`` module they
 import), the versions of the libraries those import, the knowledge data it reads, the NER model files and
-the settings that change its output.
-Fingerprints chain (``ner`` includes ``annotate-pre-ner``'s, ``events`` includes ``ner``'s), so a new model
-re-runs NER and events, while an edited event rule re-runs events only, from the cached mentions.
+the settings that change its output. Fingerprints chain (each article stage's includes the one before it:
+clean → metadata → ner → events), so a new model re-runs NER and events, while an edited event rule re-runs
+events only, from the cached mentions.
 
 Stages add fields to the frozen ``Article``; an entry stores only the fields its stage changed (a "delta"),
 or the ``Problem`` the stage raised. Ingest is cached per input file, keyed by the file's bytes.
 
 Layout: ``ROOT/STAGE/ab/NAME.KEY.pkl``, one file per entry: a magic line, the SHA-256 of the payload, the
 pickled payload. A torn or edited entry fails the hash check and is recomputed, never trusted. Entries are
-written to a temporary file and renamed, without fsync: a SIGKILL loses nothing the kernel already has,
-and after a power cut the hash check catches a half-written entry. Only this project reads the folder:
+written to a temporary file and renamed (pipeline/output/swap.py), without fsync: a SIGKILL loses nothing the
+kernel already has, and after a power cut the hash check catches a half-written entry. Only this project reads the folder:
 pickle is safe here because the entries are our own (do not point --cache-dir at files from elsewhere).
 """
 from __future__ import annotations
@@ -21,10 +21,10 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import os
+import logging
 import pickle
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import astuple, dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -33,20 +33,20 @@ from typing import Any
 from pipeline.annotate import ner
 from pipeline.engine.libraries import library_versions
 from pipeline.knowledge import Knowledge
-from pipeline.record import Article, Page, Problem, replace
+from pipeline.output.swap import write_atomically
+from pipeline.record import ARTICLE_STAGES, INGEST, STAGES, Article, Page, Problem, RunResult, replace
 from pipeline.settings import Settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-INGEST = "ingest"
-ARTICLE_STAGES = ("annotate-pre-ner", "ner", "events")      # cached per article, in run order
-STAGES = (INGEST, *ARTICLE_STAGES)
 # What each stage depends on: its modules (imports followed), knowledge parts, and settings.
-STAGE_MODULES = {INGEST: ("pipeline.ingest.pages",), "annotate-pre-ner": ("pipeline.annotate.clean", "pipeline.annotate.metadata"),
-                 "ner": ("pipeline.annotate.ner",), "events": ("pipeline.events.extract",)}
-STAGE_KNOWLEDGE = {INGEST: ("sites", "lexicons"), "annotate-pre-ner": ("sites", "lexicons"),
+STAGE_MODULES = {INGEST: ("pipeline.ingest.pages",), "clean": ("pipeline.annotate.clean",),
+                 "metadata": ("pipeline.annotate.metadata",), "ner": ("pipeline.annotate.ner",),
+                 "events": ("pipeline.events.extract",)}
+STAGE_KNOWLEDGE = {INGEST: ("sites", "lexicons"), "clean": ("sites", "lexicons"), "metadata": ("sites", "lexicons"),
                    "ner": ("lexicons",), "events": ("rules", "lexicons")}
 MAGIC = b"idnews-cache-1\n"
 MISS = object()
+log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- fingerprints
@@ -118,11 +118,11 @@ def model_digests(model_dir: Path) -> dict[str, str]:
     digests = {}
     for name in (ner.MODEL_FILE, ner.PRETRAIN_FILE, ner.RESOURCES_FILE):
         path = Path(model_dir) / name
-        digests[name] = _file_sha256(path) if path.is_file() else ""
+        digests[name] = file_sha256(path) if path.is_file() else ""
     return digests
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     sha = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -153,6 +153,19 @@ def page_key(page: Page) -> str:
                  sorted((str(k), str(v)) for k, v in page.html_meta.items())])
 
 
+def content_digest(pages: list[Page], result: RunResult) -> str:
+    """Digest of everything the tables are built from: input statuses, problems, each article's page and
+    the fingerprints of the stages that annotated it. Two runs with the same digest build the same tables."""
+    sha = hashlib.sha256(json.dumps(result.fingerprints, sort_keys=True).encode())
+    for status in sorted(result.inputs.values(), key=lambda s: s.source_path):
+        sha.update(repr(astuple(status)).encode())
+    for problem in result.problems:
+        sha.update(repr(astuple(problem)).encode())
+    for page in pages:
+        sha.update(f"{page.source_path}\0{page_key(page)}".encode())
+    return sha.hexdigest()
+
+
 # ---------------------------------------------------------------- deltas
 
 def delta(before: Article | None, after: Article | Problem) -> dict | Problem:
@@ -179,13 +192,12 @@ class Cache:
     fingerprints: dict[str, str]
     rerun: frozenset[str] = frozenset()
     stats: Counter = field(default_factory=Counter)      # "STAGE hit|miss|corrupt|write-error"
-    used: set[Path] = field(default_factory=set)
+    used: set[bytes] = field(default_factory=set)       # the keys of the entries this run read or wrote
 
     def get(self, stage: str, name: str, content_key: str) -> Any:
         if self.root is None or stage in self.rerun:
             return MISS
         path = self._path(stage, name, content_key)
-        self.used.add(path)
         value = self._read(path)
         self.stats[f"{stage} {'miss' if value is MISS else 'hit'}"] += 1
         return value
@@ -194,16 +206,25 @@ class Cache:
         if self.root is None:
             return
         path = self._path(stage, name, content_key)
-        self.used.add(path)
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             _write_entry(path, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
-        except (OSError, pickle.PicklingError, TypeError):   # a full disk costs the cache, not the run
+        except (OSError, pickle.PicklingError, TypeError) as exc:   # a full disk costs the cache, not the run
+            if not self.stats[f"{stage} write-error"]:
+                log.warning("cannot write %s cache entries (%s); the articles are annotated all the same", stage, exc)
             self.stats[f"{stage} write-error"] += 1
 
+    def keep_from(self, stage: str, name: str, content_key: str) -> None:
+        """Keep (not prune) the entries of ``stage`` and the article stages after it: another process writes them."""
+        if self.root is not None:
+            for later in ARTICLE_STAGES[ARTICLE_STAGES.index(stage):]:
+                self._path(later, name, content_key)
+
     def _path(self, stage: str, name: str, content_key: str) -> Path:
-        key = hashlib.sha256(f"{self.fingerprints[stage]}\0{content_key}".encode()).hexdigest()[:32]
-        return self.root / stage / name[:2] / f"{name}.{key}.pkl"
+        """An entry's file; the entry counts as used by this run (``prune`` keeps it)."""
+        key = hashlib.sha256(f"{self.fingerprints[stage]}\0{content_key}".encode()).digest()[:16]
+        self.used.add(key)
+        return self.root / stage / name[:2] / f"{name}.{key.hex()}.pkl"
 
     def _read(self, path: Path) -> Any:
         try:
@@ -217,6 +238,7 @@ class Cache:
                 raise ValueError("hash mismatch")
             return pickle.loads(payload)
         except Exception:  # noqa: BLE001 - any damaged entry is recomputed
+            log.warning("damaged cache entry %s: recomputed", path)
             self.stats[f"{path.parent.parent.name} corrupt"] += 1
             self._delete(path)
             return MISS
@@ -227,7 +249,7 @@ class Cache:
             return 0
         removed = 0
         for path in self.root.glob("*/*/*"):
-            if path.suffix in (".pkl", ".tmp") and path not in self.used:
+            if path.suffix == ".tmp" or path.suffix == ".pkl" and _key(path) not in self.used:
                 removed += self._delete(path)
         self.stats["pruned"] += removed
         return removed
@@ -242,12 +264,13 @@ class Cache:
         return True
 
 
-def _write_entry(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _key(path: Path) -> bytes | None:
+    """The key in an entry's file name (NAME.KEY.pkl), None for a name this cache does not write."""
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        return bytes.fromhex(path.stem.rsplit(".", 1)[-1])
+    except ValueError:
+        return None
+
+
+def _write_entry(path: Path, data: bytes) -> None:
+    write_atomically(path, data, durable=False)

@@ -1,5 +1,6 @@
 """The input side of a run: list the folder, read each file (decoded pages cached by the file's bytes), and
 deduplicate: the first page (in path order) with a given article_id is processed, later ones are duplicates.
+Pages are read as the run asks for them, so only the pages of the chunks in flight are in memory.
 
 Decoding (charset detection, HTML extraction) is most of a warm run's cost, so each file's pages are cached
 under the SHA-256 of its bytes and its path. The folder is listed once, at the start (pipeline/ingest/walk.py: every
@@ -11,37 +12,42 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
+from pipeline.engine.cache import MISS, Cache
 from pipeline.ingest import pages as ingest
-from pipeline.engine.cache import INGEST, MISS, Cache
-from pipeline.ingest.html_extract import PageRules
-from pipeline.record import Page, PipelineError, Problem, replace
-from pipeline.settings import Settings
-from pipeline.output.tables import InputStatus
 from pipeline.ingest.walk import VANISHED, list_inputs, read_regular
+from pipeline.ingest.html_extract import PageRules
+from pipeline.record import INGEST, INTERNAL, InputStatus, Page, PipelineError, Problem, RunResult, replace
+from pipeline.settings import Settings
 
 
-def read_inputs(input_dir: Path, settings: Settings, rules: PageRules, result,
-                cache: Cache | None = None, exclude: Iterable[Path] = ()) -> list[Page]:
-    """Every file's pages and problems into ``result``; returns the pages to process, in path order.
-    ``exclude``: folders never read (this run's output and cache folders, when inside the input folder)."""
-    started = time.perf_counter()
-    cache = cache or Cache(None, {})
+def list_folder(input_dir: Path, settings: Settings, result: RunResult,
+                exclude: Iterable[Path] = ()) -> list[tuple[str, Path | Problem]]:
+    """What the folder holds, by relative path: files to read and paths that are not (``exclude``: folders
+    never read, this run's output and cache folders when inside the input folder)."""
     listing = list_inputs(Path(input_dir), exclude, settings.follow_links)
     result.excluded = listing.excluded
+    return listing.entries()
+
+
+def read_pages(entries: list[tuple[str, Path | Problem]], settings: Settings, rules: PageRules,
+               result: RunResult, cache: Cache | None = None, on_entry: Callable[[], None] = lambda: None,
+               ) -> Iterator[Page]:
+    """The pages to process, one by one in path order (the first with its article_id); each entry's pages and
+    problems are accounted in ``result`` as it is read. ``on_entry`` is called after each entry."""
+    cache = cache or Cache(None, {})
     first_path: dict[str, str] = {}
-    pages = []
-    for rel, entry in listing.entries():
+    for rel, entry in entries:
+        started = time.perf_counter()
         items = [entry] if isinstance(entry, Problem) else _read(entry, rel, settings, rules, cache, result)
-        for item in items:
-            if _account(item, result, first_path):
-                pages.append(item)
-    result.seconds_per_stage["ingest"] += time.perf_counter() - started
-    return pages
+        pages = [item for item in items if _account(item, result, first_path)]
+        result.seconds_per_stage[INGEST] += time.perf_counter() - started
+        yield from pages
+        on_entry()
 
 
-def _account(item: Page | Problem, result, first_path: dict[str, str]) -> bool:
+def _account(item: Page | Problem, result: RunResult, first_path: dict[str, str]) -> bool:
     """Record the item's input status; True for a page to process (the first with its article_id)."""
     if isinstance(item, Problem):
         result.problems.append(item)
@@ -56,7 +62,7 @@ def _account(item: Page | Problem, result, first_path: dict[str, str]) -> bool:
     return True
 
 
-def _read(path: Path, rel: str, settings: Settings, rules: PageRules, cache: Cache, result) -> list:
+def _read(path: Path, rel: str, settings: Settings, rules: PageRules, cache: Cache, result: RunResult) -> list:
     try:
         digest = _digest(path, settings)
     except FileNotFoundError:
@@ -82,7 +88,7 @@ def _pages_of(path: Path, settings: Settings, rules: PageRules) -> list[Page | P
 
 
 def _cacheable(items: list[Page | Problem]) -> bool:
-    return bool(items) and not any(isinstance(i, Problem) and i.kind in ("internal", "vanished") for i in items)
+    return bool(items) and not any(isinstance(i, Problem) and i.kind in (INTERNAL, "vanished") for i in items)
 
 
 def _digest(path: Path, settings: Settings) -> str | None:
@@ -103,6 +109,6 @@ def _digest_or_none(path: Path, settings: Settings) -> str | None:
 
 
 def _vanished(path: Path, item: Page | Problem) -> Page | Problem:
-    if isinstance(item, Problem) and item.kind == "internal" and not path.exists():
+    if isinstance(item, Problem) and item.kind == INTERNAL and not path.exists():
         return replace(item, kind="vanished", message=VANISHED)
     return item

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import unicodedata
 from pathlib import Path
@@ -26,9 +27,11 @@ import charset_normalizer
 
 from pipeline.ingest import html_extract
 from pipeline.ingest.html_extract import PageRules
-from pipeline.record import Page, PipelineError, Problem
-from pipeline.settings import Settings
 from pipeline.ingest.walk import list_inputs, read_regular
+from pipeline.record import INGEST, INTERNAL, Page, PipelineError, Problem, problem_from, traceback_text
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".json": "json"}
 # The encodings scraped Indonesian news arrives in.  Restricting charset-normalizer to them matters: left
@@ -70,10 +73,10 @@ def iter_pages(input_dir: Path, settings: Settings, rules: PageRules,
 
 
 def _problem(source_path: str, exc: Exception) -> Problem:
-    if isinstance(exc, PipelineError):
-        return Problem(source_path, "ingest", exc.kind, exc.message)
-    return Problem(source_path, "ingest", "internal", f"unexpected error ({type(exc).__name__}: {exc}); "
-                                                      "please report it with the file")
+    problem = problem_from(exc, source_path, INGEST)
+    if problem.kind == INTERNAL:
+        log.error("%s: internal error in stage ingest\n%s", source_path, traceback_text(exc))
+    return problem
 
 
 def _read_file(path: Path, rel: str, settings: Settings, rules: PageRules) -> Iterator[Page | Problem]:

@@ -12,7 +12,8 @@
   walk is inside, is ``link-loop``.
 - The pipeline's own outputs are left out, never read back: the folders passed as ``exclude`` (this run's
   output and cache folders) and, in any folder holding a manifest.json this pipeline wrote, the manifest, the
-  files it lists and the ``report`` and ``by_year`` folders. They are listed in ``Listing.excluded``.
+  files it lists, run.log and the ``report`` and ``by_year`` folders (in this run's output folder, run.log
+  from the start). They are listed in ``Listing.excluded``.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.output.layout import DATAPACKAGE, MANIFEST, MANIFEST_KEYS, PARTITION_DIR, REPORT_DIR
+from pipeline.output.layout import DATAPACKAGE, MANIFEST, MANIFEST_KEYS, PARTITION_DIR, REPORT_DIR, RUN_LOG
 from pipeline.record import PipelineError, Problem
 
 MAX_MANIFEST_BYTES = 16 * 2**20
@@ -82,7 +83,7 @@ class _Walk:
             self._refuse(folder.rel, "unreadable", f"cannot list the folder ({exc.strerror}); its files are not "
                                                    "read: check its permissions")
             return []
-        outputs = _pipeline_outputs(folder.path, names)
+        outputs = _pipeline_outputs(folder.path, names, os.path.realpath(folder.path) in self.exclude)
         subfolders = []
         for name in names:
             if name.startswith("."):
@@ -142,10 +143,11 @@ def _stat_failure(exc: OSError, path: Path) -> tuple[str, str]:
     return "unreadable", f"cannot look at the file ({exc.strerror}); check its permissions"
 
 
-def _pipeline_outputs(folder: Path, names: list[str]) -> set[str]:
-    """Names in ``folder`` that a run of this pipeline wrote, by the manifest.json it left there."""
+def _pipeline_outputs(folder: Path, names: list[str], written_now: bool = False) -> set[str]:
+    """Names in ``folder`` that a run of this pipeline wrote, by the manifest.json it left there (and the log
+    this run is writing, when ``folder`` is its output folder: the input folder itself)."""
     if MANIFEST not in names:
-        return set()
+        return {RUN_LOG} if written_now else set()
     try:
         manifest = json.loads(read_regular(folder / MANIFEST, MAX_MANIFEST_BYTES))
     except (OSError, ValueError, PipelineError):
@@ -157,7 +159,7 @@ def _pipeline_outputs(folder: Path, names: list[str]) -> set[str]:
     # version listed every file in OUT, the input pages too when OUT was the input folder.
     top = {name.split("/")[0] for name in listed if isinstance(name, str)}
     written = {name for name in top if name == DATAPACKAGE or name.endswith((".csv", ".parquet"))}
-    return {MANIFEST, REPORT_DIR, PARTITION_DIR} | written
+    return {MANIFEST, REPORT_DIR, PARTITION_DIR, RUN_LOG} | written
 
 
 def read_regular(path: Path, limit: int) -> bytes:

@@ -12,9 +12,8 @@ that then fail the integer type.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Sequence
 
 import pyarrow as pa
@@ -23,10 +22,8 @@ from pipeline import __version__
 from pipeline.knowledge import load_knowledge
 from pipeline.knowledge.compiled import compile_knowledge
 from pipeline.output import schema
-from pipeline.output.layout import DATAPACKAGE
-from pipeline.output.tables import write_atomically
+from pipeline.record import STAGES
 
-UTF8_BOM = b"\xef\xbb\xbf"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
@@ -51,7 +48,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("event_evidence", "field"): EVENT_FIELDS,
     ("event_participants", "label"): LABELS,
     ("inputs", "status"): ("processed", "duplicate", "error"),
-    ("errors", "stage"): ("ingest", "clean", "metadata", "ner", "events", "tables"),
+    ("errors", "stage"): STAGES,
 }
 
 # (table, columns) → (referenced table, referenced columns); "" is the table itself.
@@ -124,35 +121,50 @@ def table_schema(table: schema.Table, allowed_by_column: dict | None = None) -> 
     return descriptor
 
 
-def resource(table: schema.Table, csv_path: Path, allowed_by_column: dict | None = None) -> dict:
-    """A CSV resource; when the file exists, its size, digest and encoding (with or without BOM) too."""
-    descriptor = {"name": table.name, "path": csv_path.name, "profile": "tabular-data-resource",
+@dataclass(frozen=True)
+class WrittenFile:
+    """What the package says of a file as it was written: size, SHA-256 and, for a CSV, its byte-order mark."""
+
+    size: int
+    sha256: str
+    bom: bool = False
+
+    def facts(self) -> dict:
+        return {"bytes": self.size, "hash": f"sha256:{self.sha256}"}
+
+
+@dataclass(frozen=True)
+class TableFiles:
+    csv: WrittenFile
+    parquet: WrittenFile
+
+
+def resource(table: schema.Table, written: TableFiles | None, allowed_by_column: dict | None = None) -> dict:
+    """A CSV resource; for a table written, its size, digest and encoding (with or without BOM) too."""
+    descriptor = {"name": table.name, "path": f"{table.name}.csv", "profile": "tabular-data-resource",
                   "title": table.name, "description": table.description, "format": "csv",
                   "mediatype": "text/csv", "encoding": "utf-8"}
-    if csv_path.is_file():
-        payload = csv_path.read_bytes()
-        descriptor["encoding"] = "utf-8-sig" if payload.startswith(UTF8_BOM) else "utf-8"
-        descriptor.update(file_digest(payload))
+    if written is not None:
+        descriptor["encoding"] = "utf-8-sig" if written.csv.bom else "utf-8"
+        descriptor.update(written.csv.facts())
     descriptor["dialect"] = CSV_DIALECT
     descriptor["schema"] = table_schema(table, allowed_by_column)
-    descriptor["parquet"] = parquet_twin(table, csv_path.with_name(f"{table.name}.parquet"))
+    descriptor["parquet"] = parquet_twin(table, written.parquet if written is not None else None)
     return descriptor
 
 
-def parquet_twin(table: schema.Table, path: Path) -> dict:
+def parquet_twin(table: schema.Table, written: WrittenFile | None) -> dict:
     """The ``parquet`` property of a resource: the Parquet file of the same table and its Arrow types."""
-    descriptor = {"path": path.name, "format": "parquet", "mediatype": PARQUET_MEDIATYPE}
-    if path.is_file():
-        descriptor.update(file_digest(path.read_bytes()))
+    descriptor = {"path": f"{table.name}.parquet", "format": "parquet", "mediatype": PARQUET_MEDIATYPE}
+    if written is not None:
+        descriptor.update(written.facts())
     descriptor["arrowTypes"] = {c.name: str(c.type) for c in table.columns}
     return descriptor
 
 
-def file_digest(payload: bytes) -> dict:
-    return {"bytes": len(payload), "hash": f"sha256:{hashlib.sha256(payload).hexdigest()}"}
-
-
-def build_datapackage(out_dir: Path, event_types: Sequence[str] | None = None) -> dict:
+def build_datapackage(written: dict[str, TableFiles], event_types: Sequence[str] | None = None) -> dict:
+    """The package of the tables, with the facts of those ``written`` (by table name); ``event_types``: the
+    run's compiled knowledge's (default: the package's)."""
     allowed_by_column = allowed_values(event_types)
     return {
         "profile": "tabular-data-package",
@@ -163,14 +175,9 @@ def build_datapackage(out_dir: Path, event_types: Sequence[str] | None = None) -
                        "has a Parquet twin with the same columns and explicit Arrow types, described in "
                        "the resource's 'parquet' property.",
         "version": __version__,
-        "resources": [resource(t, Path(out_dir) / f"{t.name}.csv", allowed_by_column) for t in schema.TABLES],
+        "resources": [resource(t, written.get(t.name), allowed_by_column) for t in schema.TABLES],
     }
 
 
-def write_datapackage(out_dir: Path, event_types: Sequence[str] | None = None) -> Path:
-    """Describe the CSV tables already written in ``out_dir`` (``event_types``: the run's compiled knowledge's;
-    default: the package's); written atomically. Returns its path."""
-    path = Path(out_dir) / DATAPACKAGE
-    payload = json.dumps(build_datapackage(out_dir, event_types), indent=2, ensure_ascii=False) + "\n"
-    write_atomically(path, payload.encode("utf-8"))
-    return path
+def datapackage_bytes(written: dict[str, TableFiles], event_types: Sequence[str] | None = None) -> bytes:
+    return (json.dumps(build_datapackage(written, event_types), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

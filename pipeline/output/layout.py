@@ -6,6 +6,8 @@ MANIFEST = "manifest.json"
 DATAPACKAGE = "datapackage.json"
 PARTITION_DIR = "by_year"
 REPORT_DIR = "report"
+RUN_LOG = "run.log"           # the log of the latest run (written as it goes, not swapped in)
 CACHE_DIR = ".cache"
+PARTS_DIR = ".parts"          # table parts while a run goes (removed when it ends)
 # Keys that mark a manifest.json as one this pipeline wrote (a scraper may leave its own manifest.json).
 MANIFEST_KEYS = ("pipeline_version", "output_files")

@@ -4,27 +4,20 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.output import schema
-from pipeline.engine.cache import (STAGE_MODULES, code_digest, fingerprints, knowledge_digest, model_digests,
+from pipeline.engine.cache import (STAGE_MODULES, code_digest, file_sha256, knowledge_digest, model_digests,
                                    stage_libraries)
-from pipeline.output.layout import CACHE_DIR, DATAPACKAGE, MANIFEST, PARTITION_DIR, REPORT_DIR
-from pipeline.settings import REPO_DIR
-from pipeline.output.tables import write_atomically
+from pipeline.knowledge import KNOWLEDGE_DIRS, Knowledge
+from pipeline.output import schema
+from pipeline.output.layout import DATAPACKAGE, MANIFEST, PARTITION_DIR, REPORT_DIR
+from pipeline.output.swap import write_atomically
+from pipeline.record import STAGES, RunResult, utc_now
+from pipeline.settings import REPO_DIR, OutputOptions, RunOptions, Settings
 
-
-def file_digests(folder: Path) -> dict[str, str]:
-    if not folder.is_dir():
-        return {}
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-TABLE_CODE = ("pipeline.output.tables", "pipeline.output.schema", "pipeline.output.datapackage", "pipeline.output.partition",
-              "pipeline.output.swap")
+TABLE_CODE = ("pipeline.output.tables", "pipeline.output.schema", "pipeline.output.datapackage",
+              "pipeline.output.partition", "pipeline.output.swap")
 
 
 def output_digests(out_dir: Path) -> dict[str, str]:
@@ -35,7 +28,12 @@ def output_digests(out_dir: Path) -> dict[str, str]:
         return {}
     names = {f"{t.name}{suffix}" for t in schema.TABLES for suffix in (".csv", ".parquet")} | {DATAPACKAGE}
     files = [p for p in sorted(out_dir.rglob("*")) if p.is_file() and _written_here(p.relative_to(out_dir), names)]
-    return {p.relative_to(out_dir).as_posix(): _sha256(p) for p in files}
+    return {p.relative_to(out_dir).as_posix(): file_sha256(p) for p in files}
+
+
+def relative_digests(written: dict[Path, str], out_dir: Path) -> dict[str, str]:
+    """The digests of files just written (by path), as ``output_files`` lists them."""
+    return {path.relative_to(out_dir).as_posix(): sha for path, sha in sorted(written.items())}
 
 
 def _written_here(rel: Path, names: set[str]) -> bool:
@@ -44,29 +42,27 @@ def _written_here(rel: Path, names: set[str]) -> bool:
     return rel.as_posix() in names or (rel.parts[0] in (PARTITION_DIR, REPORT_DIR) and len(rel.parts) > 1)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def outputs_key(result, args) -> str | None:
+def outputs_key(result: RunResult, output: OutputOptions) -> str | None:
     """What the output files are made from: the run's content digest, the table code and the output options."""
-    if getattr(result, "content_digest", None) is None:
+    if result.content_digest is None:
         return None
     parts = [result.content_digest, code_digest(TABLE_CODE), stage_libraries(TABLE_CODE), __version__,
-             bool(getattr(args, "csv_bom", False)), bool(getattr(args, "partition_by_year", False))]
+             output.csv_bom, output.partition_by_year]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
-def outputs_current(out_dir: Path, key: str | None) -> bool:
-    """True when OUT already holds exactly what this run would write: the last manifest has the same key,
-    and every file it lists is there, unchanged (a hand-edited or deleted table is written again)."""
+def current_outputs(out_dir: Path, key: str | None) -> dict[str, str] | None:
+    """The files' digests when OUT already holds exactly what this run would write (the last manifest has the
+    same key, and every file it lists is there, unchanged); None otherwise (a hand-edited or deleted table
+    is written again)."""
     try:
         manifest = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
     listed = manifest.get("output_files") or {}
-    return key is not None and manifest.get("outputs_key") == key and bool(listed) and \
+    current = key is not None and manifest.get("outputs_key") == key and bool(listed) and \
         output_digests(out_dir) == listed
+    return listed if current else None
 
 
 def library_versions() -> dict[str, str]:
@@ -86,52 +82,49 @@ def git_commit() -> str | None:
     return done.stdout.strip() or None
 
 
-def _config(args, settings) -> dict:
-    """The settings and batch options of this run (absent options keep their defaults)."""
-    option = lambda name, default=None: getattr(args, name, default)  # noqa: E731
+def run_config(settings: Settings, options: RunOptions, output: OutputOptions) -> dict:
+    """The settings and options of a run, as the manifest records them."""
     return {"max_input_bytes": settings.max_input_bytes, "use_ner": settings.use_ner,
-            "model_dir": str(settings.model_dir),
-            "engine": option("engine", "local"), "workers": option("workers", 1), "scheduler": option("scheduler"),
-            "cache_dir": None if option("no_cache") else str(option("cache_dir") or Path(args.out) / CACHE_DIR),
-            "follow_links": bool(option("follow_links")),
-            "force": bool(option("force")), "rerun_stages": sorted(option("stages", ()) or ()),
-            "csv_bom": bool(option("csv_bom")), "partition_by_year": bool(option("partition_by_year"))}
+            "model_dir": str(settings.model_dir), "engine": options.engine, "workers": options.workers,
+            "scheduler": options.scheduler, "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
+            "follow_links": settings.follow_links, "force": set(STAGES) <= options.rerun,
+            "rerun_stages": [stage for stage in STAGES if stage in options.rerun],
+            "csv_bom": output.csv_bom, "partition_by_year": output.partition_by_year}
 
 
-def _counts(result) -> dict:
+def _counts(result: RunResult) -> dict:
     return {"inputs": len(result.inputs), "processed": result.count("processed"),
             "duplicates": result.count("duplicate"), "errors": result.count("error"),
-            "articles": len(result.articles),
-            "mentions": sum(len(a.mentions) for a in result.articles),
-            "events": sum(len(a.events) for a in result.articles),
+            "articles": result.n_articles, "mentions": result.n_mentions, "events": result.n_events,
             "stages_run": dict(sorted(result.computed.items())),
             "stages_from_cache": dict(sorted(result.cached.items())),
-            "cache": dict(sorted(getattr(result, "cache_stats", {}).items()))}
+            "cache": dict(sorted(result.cache_stats.items()))}
 
 
-def write_manifest(result, args, settings, knowledge, key: str | None = None) -> None:
+def write_manifest(out_dir: Path, input_dir: Path, result: RunResult, config: dict, settings: Settings,
+                   knowledge: Knowledge, key: str | None, output_files: dict[str, str]) -> None:
+    """``OUT/manifest.json``; ``output_files``: the SHA-256 of each file the run wrote (or found up to date)."""
     # Run times and timings are the only values that differ between two runs over the same inputs;
     # they live here, never in the tables.
     manifest = {
         "pipeline_version": __version__,
         "git_commit": git_commit(),
-        "input": str(args.input),
+        "input": str(input_dir),
         "started_at": result.started_at,
-        "ended_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "config": _config(args, settings),
+        "ended_at": utc_now(),
+        "config": config,
         "settings": {"max_input_bytes": settings.max_input_bytes, "use_ner": settings.use_ner,
                      "model_dir": str(settings.model_dir)},
         "libraries": library_versions(),
         "model_files": model_digests(Path(settings.model_dir)) if settings.use_ner else {},
         "knowledge_digest": knowledge.digest,
-        "knowledge_digests": {part: knowledge_digest(knowledge, (part,))
-                              for part in ("sites", "rules", "lexicons")},
-        "stage_fingerprints": getattr(result, "fingerprints", None) or fingerprints(settings, knowledge),
+        "knowledge_digests": {part: knowledge_digest(knowledge, (part,)) for part in KNOWLEDGE_DIRS},
+        "stage_fingerprints": result.fingerprints,
         "counts": _counts(result),
-        "excluded_outputs": list(getattr(result, "excluded", [])),     # input paths the pipeline wrote: not read
+        "excluded_outputs": result.excluded,       # input paths the pipeline wrote: not read
         "seconds_per_stage": {k: round(v, 3) for k, v in result.seconds_per_stage.items()},
         "outputs_key": key,
-        "output_files": output_digests(Path(args.out)),
+        "output_files": output_files,
     }
     payload = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
-    write_atomically(Path(args.out) / MANIFEST, payload)
+    write_atomically(Path(out_dir) / MANIFEST, payload)

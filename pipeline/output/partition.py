@@ -3,13 +3,13 @@
 Every table keyed by article is split by the year its article was published (Asia/Jakarta), so an article's
 mentions, events and participants always sit in the same year folder and joins stay within one partition.
 ``inputs`` and ``errors`` carry no publication date and are not partitioned. Articles without a date go to
-``year=__HIVE_DEFAULT_PARTITION__`` (read back as a null year by pyarrow, pandas and DuckDB).
+``year=__HIVE_DEFAULT_PARTITION__`` (read back as a null year by pyarrow, pandas and DuckDB). The copy is
+written while the flat tables are (batch by batch, in their order) into a staged folder that is swapped in
+with them (pipeline/output/swap.py).
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,13 +17,14 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from pipeline.output import swap as outputs
-from pipeline.output import schema
-from pipeline.output.layout import PARTITION_DIR
+from pipeline.output.swap import Staging
 
 YEAR = "year"
 PARTITIONING = ds.partitioning(pa.schema([(YEAR, pa.int16())]), flavor="hive")
 UNPARTITIONED = ("inputs", "errors")
+NO_YEAR = "__HIVE_DEFAULT_PARTITION__"
+PART_FILE = "part-0.parquet"
+BUFFER_BYTES = 16 << 20        # rows held for all of a table's year files together before the largest is written
 
 
 def publication_years(articles: pa.Table) -> dict[str, int | None]:
@@ -32,54 +33,60 @@ def publication_years(articles: pa.Table) -> dict[str, int | None]:
     return dict(zip(articles["article_id"].to_pylist(), years))
 
 
-def with_year(table: pa.Table, years: dict[str, int | None]) -> pa.Table:
+def year_folder(year: int | None) -> str:
+    return f"{YEAR}={NO_YEAR if year is None else year}"
+
+
+def by_year(table: pa.Table, years: dict[str, int | None]) -> dict[int | None, pa.Table]:
+    """The table's rows split by their article's year, each part in the table's own row order."""
     column = pa.array([years.get(a) for a in table["article_id"].to_pylist()], type=pa.int16())
-    return table.append_column(YEAR, column)
+    return {year: table.filter(pc.is_null(column) if year is None else pc.equal(column, year))
+            for year in dict.fromkeys(column.to_pylist())}
 
 
-def _write_table(table: pa.Table, folder: Path) -> None:
-    ds.write_dataset(table, folder, format="parquet", partitioning=PARTITIONING,
-                     basename_template="part-{i}.parquet", existing_data_behavior="error", use_threads=False,
-                     file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"))
+class YearPartitions:
+    """The year files of every table, filled batch by batch (``articles`` first: it gives each article's
+    year) in a folder staged to replace ``target``."""
 
+    def __init__(self, staged: Staging, target: Path):
+        self.staged, self.target = staged, target
+        self.years: dict[str, int | None] = {}
+        self.files = ExitStack()
+        self.writers: dict[tuple[str, int | None], pq.ParquetWriter] = {}
+        self.pending: dict[tuple[str, int | None], list[pa.Table]] = {}
+        staged.folder(target)
 
-def write_partitioned(built: dict[str, pa.Table], out_dir: Path) -> Path:
-    """Write ``OUT/by_year`` beside the flat tables; the previous copy is replaced only once the new one is complete."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    years = publication_years(built["articles"])
-    staging = Path(tempfile.mkdtemp(prefix=f".{PARTITION_DIR}.", suffix=".tmp", dir=out_dir))
-    try:
-        staging.chmod(outputs.folder_mode())        # mkdtemp makes it private (0700)
-        for name, table in built.items():
-            if name not in UNPARTITIONED:
-                _write_table(with_year(table, years), staging / name)
-        _swap_in(staging, out_dir / PARTITION_DIR)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir / PARTITION_DIR
+    def __enter__(self) -> YearPartitions:
+        return self
 
+    def __exit__(self, failed, *exc) -> None:
+        if failed is None:
+            self.close()
+        else:
+            self.files.close()        # the staged folder is thrown away with the rest
 
-def read_flat_tables(out_dir: Path) -> dict[str, pa.Table]:
-    """The tables ``write_tables`` wrote into ``out_dir`` (``NAME.parquet``), by name."""
-    return {t.name: pq.read_table(Path(out_dir) / f"{t.name}.parquet") for t in schema.TABLES}
+    def add(self, table: str, batch: pa.Table) -> None:
+        if table in UNPARTITIONED:
+            return
+        if table == "articles":
+            self.years.update(publication_years(batch))
+        for year, rows in by_year(batch, self.years).items():
+            self.pending.setdefault((table, year), []).append(rows)
+        while sum(rows.nbytes for parts in self.pending.values() for rows in parts) > BUFFER_BYTES:
+            self._write(max(self.pending, key=lambda key: sum(rows.nbytes for rows in self.pending[key])))
 
+    def close(self) -> None:
+        """Write what is pending and close every file (staged with the folder)."""
+        for key in list(self.pending):
+            self._write(key)
+        with self.files:
+            for writer in self.writers.values():
+                writer.close()
 
-def update_partitioned(out_dir: Path, enabled: bool) -> Path | None:
-    """Rewrite ``OUT/by_year`` from the flat tables, or remove a stale copy an earlier run left there."""
-    if enabled:
-        return write_partitioned(read_flat_tables(out_dir), out_dir)
-    shutil.rmtree(Path(out_dir) / PARTITION_DIR, ignore_errors=True)
-    return None
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    if not target.exists():
-        os.replace(staging, target)
-        return
-    retired = target.with_name(f".{target.name}.old")
-    shutil.rmtree(retired, ignore_errors=True)
-    os.replace(target, retired)
-    os.replace(staging, target)
-    shutil.rmtree(retired, ignore_errors=True)
+    def _write(self, key: tuple[str, int | None]) -> None:
+        rows = pa.concat_tables(self.pending.pop(key)).combine_chunks()
+        if key not in self.writers:
+            table, year = key
+            handle = self.files.enter_context(self.staged.open_in(self.target, f"{table}/{year_folder(year)}/{PART_FILE}"))
+            self.writers[key] = pq.ParquetWriter(handle, rows.schema, compression="zstd")
+        self.writers[key].write_table(rows)

@@ -1,28 +1,26 @@
-"""Records → rows → Arrow tables (schemas from schema.py) → CSV and Parquet, written atomically."""
+"""Records → rows → Arrow tables (schemas from schema.py) → CSV and Parquet, swapped in together with
+datapackage.json and the year partitions (pipeline/output/swap.py)."""
 from __future__ import annotations
 
 import csv
 import io
+from contextlib import nullcontext
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.output import swap as outputs
-from pipeline.output import schema
-from pipeline.record import Article, Event, Problem
+from pipeline.output import datapackage, partition, schema
+from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
+from pipeline.output.swap import Staging
+from pipeline.record import Article, Event, InputStatus, Problem
+from pipeline.settings import OutputOptions
 
-
-@dataclass(frozen=True)
-class InputStatus:
-    source_path: str
-    status: str                  # processed | duplicate | error
-    article_id: str | None = None
-    duplicate_of: str | None = None
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 # ---------------------------------------------------------------- rows per table
@@ -151,14 +149,21 @@ def to_arrow(table: schema.Table, rows: Iterable[dict]) -> pa.Table:
 
 def build_tables(articles: Iterable[Article], problems: Iterable[Problem],
                  inputs: Iterable[InputStatus]) -> dict[str, pa.Table]:
+    """Every table of these records, in memory (the run writes a chunk's at a time: ``article_tables``)."""
+    return {**article_tables(articles), **run_tables(problems, inputs)}
+
+
+def article_tables(articles: Iterable[Article]) -> dict[str, pa.Table]:
+    """The tables made of articles (all but inputs and errors), each in its order."""
     articles = list(articles)
-    built = {}
-    for name, builder in ARTICLE_ROW_BUILDERS.items():
-        rows = [row for article in articles for row in builder(article)]
-        built[name] = to_arrow(schema.TABLES_BY_NAME[name], rows)
-    built["inputs"] = to_arrow(schema.INPUTS, map(input_row, inputs))
-    built["errors"] = to_arrow(schema.ERRORS, map(problem_row, problems))
-    return built
+    return {name: to_arrow(schema.TABLES_BY_NAME[name], (row for article in articles for row in builder(article)))
+            for name, builder in ARTICLE_ROW_BUILDERS.items()}
+
+
+def run_tables(problems: Iterable[Problem], inputs: Iterable[InputStatus]) -> dict[str, pa.Table]:
+    """The tables of a run's inputs and problems, each in its order."""
+    return {"inputs": to_arrow(schema.INPUTS, map(input_row, inputs)),
+            "errors": to_arrow(schema.ERRORS, map(problem_row, problems))}
 
 
 # ---------------------------------------------------------------- writing
@@ -191,10 +196,16 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_bytes(table: pa.Table, bom: bool = False) -> bytes:
+def csv_header(column_names: list[str], bom: bool = False) -> bytes:
+    line = io.StringIO(newline="")
+    csv.writer(line, lineterminator="\n").writerow(column_names)
+    return (UTF8_BOM if bom else b"") + line.getvalue().encode("utf-8")
+
+
+def csv_rows(table: pa.Table) -> bytes:
+    """The table's rows as CSV lines (no header)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.column_names)
     columns = [table.column(name).to_pylist() for name in table.column_names]
     for row in zip(*columns):
         cells = [_csv_cell(v) for v in row]
@@ -202,7 +213,11 @@ def csv_bytes(table: pa.Table, bom: bool = False) -> bytes:
             buffer.write(_row_quoting_carriage_returns(cells))
         else:
             writer.writerow(cells)
-    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+    return buffer.getvalue().encode("utf-8")
+
+
+def csv_bytes(table: pa.Table, bom: bool = False) -> bytes:
+    return csv_header(table.column_names, bom) + csv_rows(table)
 
 
 def _row_quoting_carriage_returns(cells: list) -> str:
@@ -214,22 +229,73 @@ def _row_quoting_carriage_returns(cells: list) -> str:
     return line.getvalue()[:-2] + "\n"
 
 
+PARQUET_OPTIONS = {"compression": "zstd", "write_statistics": True}
+ROW_GROUP_BYTES = 8 << 20      # rows gathered (in memory) per Parquet row group of a streamed table
+
+
 def parquet_bytes(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd", write_statistics=True)
+    pq.write_table(table, sink, **PARQUET_OPTIONS)
     return sink.getvalue().to_pybytes()
 
 
-def write_atomically(path: Path, payload: bytes) -> None:
-    """Write to a temporary file beside ``path``, fsync, then rename: readers never see half a file."""
-    outputs.replace_all({Path(path): payload})
+def write_tables(tables: Mapping[str, pa.Table | Iterable[pa.Table]], out_dir: Path,
+                 output: OutputOptions = OutputOptions(), event_types: Sequence[str] | None = None) -> dict[Path, str]:
+    """Every table as CSV and Parquet, datapackage.json describing them (``event_types``: the run's, default
+    the package's) and, when asked for, the year partitions (else an old ``by_year/`` goes): swapped in together
+    or not at all. A table is given whole or as batches in its order (streamed: only a row group is in memory
+    at a time). Returns every file's SHA-256."""
+    out_dir = Path(out_dir)
+    with Staging() as staged:
+        with _year_partitions(staged, out_dir / PARTITION_DIR, output.partition_by_year) as years:
+            files = {}
+            for table in schema.TABLES:       # articles first: the year partitions learn the years from it
+                if table.name in tables:
+                    given = tables[table.name]
+                    batches = [given] if isinstance(given, pa.Table) else given
+                    files[table.name] = _stage_table(staged, out_dir, table, batches, output.csv_bom, years)
+        staged.write(out_dir / DATAPACKAGE, datapackage.datapackage_bytes(files, event_types))
+        staged.commit()
+    return dict(sorted(staged.digests.items()))
 
 
-def write_tables(tables: dict[str, pa.Table], out_dir: Path, csv_bom: bool = False) -> list[Path]:
-    """Every table as CSV and Parquet, swapped in together or not at all (see outputs.replace_all)."""
-    payloads = {}
-    for name, table in tables.items():
-        payloads[Path(out_dir) / f"{name}.parquet"] = parquet_bytes(table)
-        payloads[Path(out_dir) / f"{name}.csv"] = csv_bytes(table, bom=csv_bom)
-    outputs.replace_all(payloads)
-    return sorted(payloads)
+def _year_partitions(staged: Staging, target: Path, wanted: bool):
+    """The year partitions to fill, or (when not wanted) nothing, and an old copy goes with the swap."""
+    if wanted:
+        return partition.YearPartitions(staged, target)
+    staged.remove(target)
+    return nullcontext()
+
+
+def _stage_table(staged: Staging, out_dir: Path, table: schema.Table, batches: Iterable[pa.Table], bom: bool,
+                 years: partition.YearPartitions | None) -> datapackage.TableFiles:
+    """Stream one table's batches into its staged CSV and Parquet files (and its year partitions)."""
+    csv_path, parquet_path = out_dir / f"{table.name}.csv", out_dir / f"{table.name}.parquet"
+    with staged.open(csv_path) as csv_file, staged.open(parquet_path) as parquet_file, \
+            pq.ParquetWriter(parquet_file, table.arrow_schema, **PARQUET_OPTIONS) as parquet:
+        csv_file.write(csv_header(table.column_names, bom))
+        group: list[pa.Table] = []
+        for batch in batches:
+            csv_file.write(csv_rows(batch))
+            if years is not None:
+                years.add(table.name, batch)
+            group.append(batch)
+            if sum(rows.nbytes for rows in group) >= ROW_GROUP_BYTES:
+                parquet.write_table(_row_group(group))
+                group = []
+        if group:
+            parquet.write_table(_row_group(group))
+    return datapackage.TableFiles(csv=datapackage.WrittenFile(staged.sizes[csv_path], staged.digests[csv_path], bom),
+                                  parquet=datapackage.WrittenFile(staged.sizes[parquet_path],
+                                                                  staged.digests[parquet_path]))
+
+
+def _row_group(batches: list[pa.Table]) -> pa.Table:
+    """Batches as one row group, each categorical column's dictionary in the order its values first appear
+    (as ``to_arrow`` builds it), so the file does not depend on how the rows were cut into parts."""
+    rows = pa.concat_tables(batches)
+    for i, field in enumerate(rows.schema):
+        if pa.types.is_dictionary(field.type):
+            plain = pc.cast(rows.column(i), field.type.value_type)
+            rows = rows.set_column(i, field, pc.dictionary_encode(plain).cast(field.type))
+    return rows.combine_chunks()

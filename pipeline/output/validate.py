@@ -25,9 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.output import schema
-from pipeline.output.datapackage import UTF8_BOM
 from pipeline.output.layout import DATAPACKAGE
-from pipeline.output.tables import csv_bytes
+from pipeline.output.tables import UTF8_BOM, csv_bytes
 from pipeline.record import PipelineError
 
 EXAMPLES = 3    # offending values quoted per violation

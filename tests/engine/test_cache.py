@@ -5,9 +5,11 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.engine import cache as stage_cache
+from pipeline.engine import progress
 from pipeline import run
 from pipeline.__main__ import main
 from pipeline.knowledge import PACKAGE_DIR, load_knowledge
@@ -19,7 +21,7 @@ from tests.stages import cleaned
 REPO = REPO_DIR
 SEEDS = sorted((REPO / "corpus").glob("00[0-4]_*.txt"))
 NO_NER = Settings(use_ner=False)
-ALL_STAGES = {"annotate-pre-ner", "ner", "events"}
+ALL_STAGES = {"clean", "metadata", "ner", "events"}
 
 
 @pytest.fixture()
@@ -47,6 +49,11 @@ def csv_files(result: run.RunResult, out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in run.write_outputs(result, out)}
 
 
+def rows(result: run.RunResult, out: Path, table: str) -> list[dict]:
+    run.write_outputs(result, out)
+    return pq.read_table(out / f"{table}.parquet").to_pylist()
+
+
 def test_a_warm_run_reads_everything_from_the_cache_and_writes_the_same_tables(folder, tmp_path):
     cold = process(folder, tmp_path / "cache")
     assert cold.computed == {"ingest": len(SEEDS) + 1, **{stage: len(SEEDS) for stage in ALL_STAGES}}
@@ -62,7 +69,7 @@ def test_a_renamed_file_reuses_its_entries_under_its_new_name(folder, tmp_path):
     (folder / SEEDS[0].name).rename(folder / "renamed.txt")
     again = process(folder, tmp_path / "cache")
     assert again.computed == {"ingest": 1}
-    assert "renamed.txt" in {a.page.source_path for a in again.articles}
+    assert "renamed.txt" in {row["source_path"] for row in rows(again, tmp_path / "out", "articles")}
 
 
 def test_an_edited_input_file_is_read_again_and_only_its_article_re_runs(folder, tmp_path):
@@ -89,10 +96,11 @@ def test_an_edited_event_rule_re_runs_events_only_from_cached_mentions(folder, t
     before = process(folder, tmp_path / "cache")
     after = process(folder, tmp_path / "cache", knowledge=knowledge_with_edited_rule(tmp_path))
     assert after.computed == {"events": len(SEEDS)}
-    assert after.cached == {"ingest": len(SEEDS) + 1, "annotate-pre-ner": len(SEEDS), "ner": len(SEEDS)}
-    assert [a.mentions for a in after.articles] == [a.mentions for a in before.articles]
-    old = {e.rule_id: e.confidence for a in before.articles for e in a.events}
-    new = {e.rule_id: e.confidence for a in after.articles for e in a.events}
+    assert after.cached == {"ingest": len(SEEDS) + 1, "clean": len(SEEDS), "metadata": len(SEEDS),
+                            "ner": len(SEEDS)}
+    assert rows(after, tmp_path / "after", "mentions") == rows(before, tmp_path / "before", "mentions")
+    old = {e["rule_id"]: e["confidence"] for e in rows(before, tmp_path / "before", "events")}
+    new = {e["rule_id"]: e["confidence"] for e in rows(after, tmp_path / "after", "events")}
     assert "meeting.summit" in old and new["meeting.summit"] != old["meeting.summit"]
 
 
@@ -117,7 +125,7 @@ def test_a_replaced_model_re_runs_ner_and_events_but_not_cleaning(folder, tmp_pa
     fake_model(tmp_path / "model", "v2")
     second = process(folder, tmp_path / "cache", settings, tagger=AllOutsideTagger())
     assert second.computed == {"ner": len(SEEDS), "events": len(SEEDS)}
-    assert second.cached == {"ingest": len(SEEDS) + 1, "annotate-pre-ner": len(SEEDS)}
+    assert second.cached == {"ingest": len(SEEDS) + 1, "clean": len(SEEDS), "metadata": len(SEEDS)}
 
 
 def test_a_damaged_entry_is_detected_and_recomputed(folder, tmp_path):
@@ -149,7 +157,7 @@ def test_a_removed_input_loses_its_rows_and_its_cache_entries(folder, tmp_path):
     (folder / SEEDS[0].name).unlink()
     after = process(folder, tmp_path / "cache")
     assert SEEDS[0].name not in after.inputs
-    assert SEEDS[0].name not in {a.page.source_path for a in after.articles}
+    assert SEEDS[0].name not in {row["source_path"] for row in rows(after, tmp_path / "out", "articles")}
     assert len(list((tmp_path / "cache" / "events").rglob("*.pkl"))) == len(SEEDS) - 1
 
 
@@ -167,6 +175,8 @@ def test_force_and_stages_on_the_command_line(folder, tmp_path):
     assert warm["stages_run"] == {} and warm["files_read"] == 0
     assert run_cli(folder, out, "--stages", "events")["stages_run"] == {"events": len(SEEDS)}
     assert run_cli(folder, out, "--stages", "ner")["stages_run"] == {"ner": len(SEEDS), "events": len(SEEDS)}
+    assert run_cli(folder, out, "--stages", "metadata")["stages_run"] == {
+        stage: len(SEEDS) for stage in ("metadata", "ner", "events")}            # clean is cached on its own
     forced = run_cli(folder, out, "--force")
     assert forced["stages_run"] == {stage: len(SEEDS) for stage in ALL_STAGES}
     assert forced["files_read"] == len(SEEDS) + 1
@@ -220,7 +230,7 @@ def test_an_unchanged_run_keeps_the_output_files_and_a_damaged_one_is_rewritten(
     written = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir() if p.is_file()}
     run_cli(folder, out)
     for name, (mtime, data) in written.items():
-        if name != "manifest.json":
+        if name not in ("manifest.json", "run.log"):          # the log and manifest of each run are new
             assert (out / name).stat().st_mtime_ns == mtime, name
     (out / "events.csv").write_text("edited by hand\n")
     run_cli(folder, out)

@@ -2,6 +2,7 @@
 grows quadratically is killed instead of timed. The figures for big inputs are in bench/bench_hostile.py."""
 from __future__ import annotations
 
+import builtins
 import csv
 import errno
 import io
@@ -135,7 +136,8 @@ def make_read_only(monkeypatch, folder: Path) -> None:
 
     writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
     monkeypatch.setattr(os, "open", guard(os.open, lambda path, flags, *a, **k: flags & writes))
-    monkeypatch.setattr(io, "open", guard(io.open, lambda path, mode="r", *a, **k: set(mode) & set("wax+")))
+    for module in (io, builtins):
+        monkeypatch.setattr(module, "open", guard(module.open, lambda path, mode="r", *a, **k: set(mode) & set("wax+")))
     for name in ("replace", "rename", "unlink", "mkdir", "rmdir", "chmod", "link"):
         monkeypatch.setattr(os, name, guard(getattr(os, name)))
 
@@ -290,7 +292,8 @@ def awkward_folder(tmp_path, monkeypatch) -> Path:
     original_scandir = os.scandir
 
     def scandir(path="."):
-        if Path(path).name == "locked":     # root lists a 000 folder anyway: refuse as for another user
+        if not isinstance(path, int) and Path(path).name == "locked":   # (an int: a folder's fd, for rmtree)
+            # root lists a 000 folder anyway: refuse as for another user
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         return original_scandir(path)
     monkeypatch.setattr(os, "scandir", scandir)

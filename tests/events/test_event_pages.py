@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
-from pipeline.run import process_folder
+from pipeline.run import process_folder, write_outputs
 from pipeline.settings import Settings
 from tests.paths import PAGES_DIR
 
@@ -51,22 +52,30 @@ EXPECTED = {
 }
 
 
-def _events_by_page(folder: Path) -> dict[str, list[tuple]]:
+def _events_by_page(folder: Path, out: Path) -> dict[str, list[tuple]]:
     result = process_folder(folder)
     assert result.count("error") == 0, result.problems
-    return {a.page.source_path: sorted(
-        (e.event_type, e.subtype, e.status, e.date.start, e.date.basis, frozenset(p.code for p in e.participants))
-        for e in a.events) for a in result.articles}
+    write_outputs(result, out)
+    table = {name: pq.read_table(out / f"{name}.parquet").to_pylist()
+             for name in ("articles", "events", "event_participants")}
+    codes: dict[str, set] = {}
+    for p in table["event_participants"]:
+        codes.setdefault(p["event_id"], set()).add(p["code"])
+    events: dict[str, list[tuple]] = {a["article_id"]: [] for a in table["articles"]}
+    for e in table["events"]:
+        events[e["article_id"]].append((e["event_type"], e["subtype"], e["status"], e["date_start"],
+                                        e["date_basis"], frozenset(codes.get(e["event_id"], ()))))
+    return {a["source_path"]: sorted(events[a["article_id"]]) for a in table["articles"]}
 
 
 @pytest.fixture(scope="module")
-def news():
-    return _events_by_page(PAGES / "events")
+def news(tmp_path_factory):
+    return _events_by_page(PAGES / "events", tmp_path_factory.mktemp("news"))
 
 
 @pytest.fixture(scope="module")
-def off_topic():
-    return _events_by_page(PAGES / "offtopic")
+def off_topic(tmp_path_factory):
+    return _events_by_page(PAGES / "offtopic", tmp_path_factory.mktemp("off_topic"))
 
 
 def test_off_topic_news_gives_no_event(off_topic):

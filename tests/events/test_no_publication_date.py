@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.run import process_folder
+import pyarrow.parquet as pq
+
+from pipeline.run import process_folder, write_outputs
 from pipeline.settings import Settings
 
 PAGE = """Indonesia dan Vietnam teken perjanjian batas laut
@@ -16,12 +18,17 @@ Menteri Luar Negeri kedua negara juga bertemu di Hanoi pada Selasa untuk membaha
 
 
 def test_an_undated_article_keeps_its_row_mentions_and_self_dated_events(tmp_path):
-    (tmp_path / "undated.txt").write_text(PAGE, encoding="utf-8")
-    result = process_folder(tmp_path, Settings(use_ner=False))
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    (folder / "undated.txt").write_text(PAGE, encoding="utf-8")
+    result = process_folder(folder, Settings(use_ner=False))
     assert result.problems == [] and result.count("processed") == 1
-    [article] = result.articles
-    assert article.meta.published_at is None and article.meta.date_source is None
-    assert {m.code for m in article.mentions if m.label == "COUNTRY"} >= {"IDN", "VNM"}
+    write_outputs(result, out)
+    [article] = pq.read_table(out / "articles.parquet").to_pylist()
+    assert article["published_at"] is None and article["date_source"] is None
+    mentions = pq.read_table(out / "mentions.parquet").to_pylist()
+    assert {m["code"] for m in mentions if m["label"] == "COUNTRY"} >= {"IDN", "VNM"}
     # the signing names its day; the meeting "pada Selasa" would need the publication date to be dated
-    assert [(e.event_type, e.date.start, e.date.basis) for e in article.events] == [
+    events = pq.read_table(out / "events.parquet").to_pylist()
+    assert [(e["event_type"], e["date_start"], e["date_basis"]) for e in events] == [
         ("AGREEMENT", date(2022, 12, 22), "sentence")]

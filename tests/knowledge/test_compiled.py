@@ -16,7 +16,7 @@ import pytest
 from pipeline import __main__ as cli
 from pipeline import api
 from pipeline import run
-from pipeline.engine import inputs, pool
+from pipeline.engine import inputs, worker
 from pipeline.events.extract import add_events
 from pipeline.knowledge import PACKAGE_DIR, KnowledgeError, load_knowledge
 from pipeline.knowledge import compiled as compiled_module
@@ -53,8 +53,13 @@ def no_page_is_read(monkeypatch):
     """Listing or reading the input folder fails the test: whatever the folder holds, nothing of it is read."""
     def refuse(*args, **kwargs):
         pytest.fail("a page was read although the knowledge is broken")
-    monkeypatch.setattr(run, "read_inputs", refuse)
+    monkeypatch.setattr(inputs, "read_pages", refuse)
     monkeypatch.setattr(inputs, "list_inputs", refuse)
+
+
+def nothing_written_but_the_log(out: Path, key: str) -> bool:
+    """No table, package or manifest: only run.log, which tells what stopped the run."""
+    return sorted(p.name for p in out.iterdir()) == ["run.log"] and key in (out / "run.log").read_text()
 
 
 def run_cli(monkeypatch, root: Path, tmp_path: Path) -> int:
@@ -89,7 +94,7 @@ def test_a_broken_file_stops_the_cli_with_its_file_key_and_line(name, tmp_path, 
     line = line_of(root, file, written)
     err = capsys.readouterr().err
     assert f"{file}:{line}: {key}: {message}" in err, err
-    assert "No page was read" in err and not (tmp_path / "out").exists()
+    assert "No page was read" in err and nothing_written_but_the_log(tmp_path / "out", key)
 
 
 def test_deleting_the_negation_cues_stops_the_run_instead_of_failing_every_article(tmp_path, monkeypatch, capsys,
@@ -100,7 +105,7 @@ def test_deleting_the_negation_cues_stops_the_run_instead_of_failing_every_artic
     assert run_cli(monkeypatch, root, tmp_path) == 2
     err = capsys.readouterr().err
     assert "lexicons/events_id.toml: negation: missing: this key is required" in err, err
-    assert "internal" not in err and not (tmp_path / "out").exists()
+    assert "internal" not in err and nothing_written_but_the_log(tmp_path / "out", "negation")
 
 
 def test_process_folder_raises_before_reading_any_page(tmp_path, no_page_is_read):
@@ -177,9 +182,9 @@ def test_every_knowledge_file_is_checked_for_unknown_keys(knowledge, file):
 def test_the_knowledge_is_compiled_once_per_digest_and_before_the_pages_are_read(knowledge, tmp_path, monkeypatch):
     assert compile_knowledge(dataclasses.replace(knowledge)) is compile_knowledge(knowledge)   # same digest
     order = []
-    real_compile, real_read = compiled_module._compile, run.read_inputs
+    real_compile, real_read = compiled_module._compile, inputs.read_pages
     monkeypatch.setattr(compiled_module, "_compile", lambda k: order.append("compile") or real_compile(k))
-    monkeypatch.setattr(run, "read_inputs", lambda *a, **k: order.append("read") or real_read(*a, **k))
+    monkeypatch.setattr(inputs, "read_pages", lambda *a, **k: order.append("read") or real_read(*a, **k))
     fresh = dataclasses.replace(knowledge, digest=f"once-{tmp_path.name}")
     folder = tmp_path / "in"
     folder.mkdir()
@@ -189,7 +194,7 @@ def test_the_knowledge_is_compiled_once_per_digest_and_before_the_pages_are_read
     first = run.process_folder(folder, NO_NER, fresh, options=options)
     second = run.process_folder(folder, NO_NER, fresh, options=options)
     assert order == ["compile", "read", "read"]
-    assert len(first.articles) == len(second.articles) == 3 and not first.problems
+    assert first.n_articles == second.n_articles == 3 and not first.problems
 
 
 def test_a_worker_compiles_the_knowledge_it_is_sent_once(knowledge, tmp_path, monkeypatch):
@@ -198,8 +203,8 @@ def test_a_worker_compiles_the_knowledge_it_is_sent_once(knowledge, tmp_path, mo
     monkeypatch.setattr(compiled_module, "_compile", lambda k: calls.append(k.digest) or real_compile(k))
     sent = dataclasses.replace(knowledge, digest=f"worker-{tmp_path.name}")
     for _ in range(2):          # a pool worker's initializer; the Dask plugin calls the same function
-        pool.init_worker(NO_NER, sent, load_model=False, torch_threads=1)
-    assert calls == [sent.digest] and pool._WORKER["compiled"] is compile_knowledge(sent)
+        worker.init_worker(run.annotate_chunk, NO_NER, sent, context=None, torch_threads=1)
+    assert calls == [sent.digest] and worker._WORKER["compiled"] is compile_knowledge(sent)
 
 
 # ---------------------------------------------------------------- event types are data
@@ -224,7 +229,7 @@ counter_examples = ["Wasit menjatuhkan sanksi kepada pemain itu."]
     [event] = add_events(article("Amerika Serikat menjatuhkan sanksi kepada Rusia pada 3 Maret 2022."),
                          compiled.events).events
     assert (event.event_type, event.cameo_code, event.plover_type) == ("SANCTION", "163", "SANCTION")
-    package = datapackage.build_datapackage(tmp_path, compiled.event_type_names)
+    package = datapackage.build_datapackage({}, compiled.event_type_names)
     events = next(r for r in package["resources"] if r["name"] == "events")
     field = next(f for f in events["schema"]["fields"] if f["name"] == "event_type")
     assert field["constraints"]["enum"][0] == "SANCTION"

@@ -11,6 +11,7 @@ import pytest
 
 from outputs_sample import SAMPLE_INPUTS, SAMPLE_PROBLEMS, sample_articles, write_sample_outputs
 from pipeline.output import datapackage
+from pipeline.output.layout import DATAPACKAGE
 from pipeline.output import schema
 from pipeline.output import tables
 from tests.paths import REPO_DIR
@@ -19,7 +20,7 @@ RULES_DIR = REPO_DIR / "pipeline" / "rules"
 
 
 def validate(out: Path) -> frictionless.Report:
-    return frictionless.validate(str(out / datapackage.DATAPACKAGE))
+    return frictionless.validate(str(out / DATAPACKAGE))
 
 
 def error_types(report: frictionless.Report) -> set[tuple[str, str]]:
@@ -28,7 +29,6 @@ def error_types(report: frictionless.Report) -> set[tuple[str, str]]:
 
 def write(built: dict, out: Path) -> Path:
     tables.write_tables(built, out)
-    datapackage.write_datapackage(out)
     return out
 
 

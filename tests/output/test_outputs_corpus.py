@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from outputs_sample import orphans, parquet, readme_examples
-from pipeline.output import partition
+from pipeline.output.layout import PARTITION_DIR
 from pipeline.report import render as report
 from pipeline.output import schema
 from pipeline.__main__ import main
@@ -44,7 +44,7 @@ def test_corpus_keys_join_and_partitions_hold_every_row(project):
     out = project / "outputs"
     assert set(orphans(out).values()) == {0}
     for name in ("articles", "mentions", "events", "event_participants", "event_evidence", "removed_lines"):
-        split = ds.dataset(out / partition.PARTITION_DIR / name, format="parquet", partitioning="hive")
+        split = ds.dataset(out / PARTITION_DIR / name, format="parquet", partitioning="hive")
         assert split.count_rows() == pq.read_metadata(parquet(out, name)).num_rows, name
 
 

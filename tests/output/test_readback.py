@@ -17,13 +17,12 @@ from outputs_sample import (SAMPLE_INPUTS, SAMPLE_PROBLEMS, WIB, article, orphan
 from pipeline.output import partition
 from pipeline.output import schema
 from pipeline.output import tables
+from pipeline.settings import OutputOptions
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
-    folder = write_sample_outputs(tmp_path_factory.mktemp("out"))
-    partition.update_partitioned(folder, enabled=True)
-    return folder
+    return write_sample_outputs(tmp_path_factory.mktemp("out"), partition_by_year=True)
 
 
 def test_pyarrow_reads_every_table_with_its_declared_schema(out):
@@ -115,16 +114,16 @@ def test_partitioned_copy_holds_the_same_rows_by_wib_year(out):
 
 def test_undated_articles_get_a_null_year_and_reruns_replace_the_copy(tmp_path):
     undated = article("u1", "generic/u1.txt", "generic", None, ())
-    tables.write_tables(tables.build_tables([undated], [], []), tmp_path)
+    built = tables.build_tables([undated], [], [])
     (tmp_path / "by_year" / "articles" / "year=1999").mkdir(parents=True)    # stale, from an earlier run
-    partition.update_partitioned(tmp_path, enabled=True)
+    tables.write_tables(built, tmp_path, OutputOptions(partition_by_year=True))
     assert [p.name for p in (tmp_path / "by_year" / "articles").iterdir()] == ["year=__HIVE_DEFAULT_PARTITION__"]
     read = ds.dataset(tmp_path / "by_year" / "articles", format="parquet",
                       partitioning=partition.PARTITIONING).to_table()
     assert read["year"].to_pylist() == [None]
     assert duckdb.sql(f"SELECT year FROM read_parquet('{tmp_path}/by_year/articles/*/*.parquet', "
                       "hive_partitioning = true)").fetchall() == [(None,)]
-    partition.update_partitioned(tmp_path, enabled=False)
+    tables.write_tables(built, tmp_path)
     assert not (tmp_path / "by_year").exists()
     assert not list(tmp_path.glob(".by_year*"))
 

@@ -17,7 +17,7 @@ from pipeline.output import schema
 from pipeline.output import tables
 from pipeline.record import (Article, DateRef, Event, Evidence, Mention, Meta, Page, Participant, Problem,
                              Removed)
-from pipeline.output.tables import InputStatus
+from pipeline.record import InputStatus
 from tests.paths import REPO_DIR
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -148,7 +148,7 @@ def test_a_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch):
 
     monkeypatch.setattr(outputs.os, "fsync", disk_full)
     with pytest.raises(OSError):
-        tables.write_atomically(target, b"new content")
+        outputs.write_atomically(target, b"new content")
     assert target.read_bytes() == b"previous"
     assert not list(tmp_path.glob(".*.tmp"))
 
