@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from pipeline.output import schema
 
-MAX_FAN_IN = 128             # parts read at once in a merge; more are merged in rounds
+MAX_FAN_IN = 32              # parts read at once in a merge; more are merged in rounds (each open part holds buffers)
 BATCH_BYTES = 256 << 10      # at most about this much of each part is in memory at a time during a merge
 PART_COMPRESSION = "lz4"     # parts live for one run: fast beats small
 
@@ -38,20 +38,25 @@ def write_part(path: str, rows: pa.Table) -> str:
     fs, where = fsspec.core.url_to_fs(path)
     fs.makedirs(posixpath.dirname(where), exist_ok=True)
     with fs.open(where, "wb") as handle:
-        pq.write_table(rows, handle, compression=PART_COMPRESSION)
+        pq.write_table(rows, handle, compression=PART_COMPRESSION, row_group_size=rows_per_batch(rows))
     return path
+
+
+def rows_per_batch(rows: pa.Table) -> int:
+    """Rows of about BATCH_BYTES: a part's row groups are that small, so a merge holds one of each part."""
+    return max(1, rows.num_rows * BATCH_BYTES // max(1, rows.nbytes))
 
 
 def part_batches(path: str) -> Iterator[tuple[pa.Table, bool]]:
     """A part's rows, in batches of about BATCH_BYTES each, with True for the last one."""
     fs, where = fsspec.core.url_to_fs(path)
     with fs.open(where, "rb") as handle:
-        part = pq.ParquetFile(handle)
+        part = pq.ParquetFile(handle, pre_buffer=False)
         rows = part.metadata.num_rows
         size = sum(part.metadata.row_group(i).total_byte_size for i in range(part.num_row_groups))
         batch_rows = max(1, min(rows, rows * BATCH_BYTES // max(1, size)))
         seen = 0
-        for batch in part.iter_batches(batch_size=batch_rows):
+        for batch in part.iter_batches(batch_size=batch_rows, use_threads=False):
             seen += batch.num_rows
             if batch.num_rows:
                 yield pa.Table.from_batches([batch]), seen >= rows
@@ -87,9 +92,22 @@ def _merge_into_run(table: schema.Table, paths: list[str], scratch: str) -> str:
     fs.makedirs(posixpath.dirname(where), exist_ok=True)
     with fs.open(where, "wb") as handle, pq.ParquetWriter(handle, table.arrow_schema,
                                                           compression=PART_COMPRESSION) as writer:
-        for rows in merge_sorted([part_batches(path) for path in paths], merge_key(table)):
-            writer.write_table(rows)
+        for rows in _regrouped(merge_sorted([part_batches(path) for path in paths], merge_key(table))):
+            writer.write_table(rows, row_group_size=rows_per_batch(rows))
     return run
+
+
+def _regrouped(batches: Iterable[pa.Table]) -> Iterator[pa.Table]:
+    """The batches joined into runs of at least BATCH_BYTES. A run is written in row groups of about that size,
+    so merging runs reads one row group of each at a time: never a whole run, which would hold the table."""
+    group: list[pa.Table] = []
+    for batch in batches:
+        group.append(batch)
+        if sum(rows.nbytes for rows in group) >= BATCH_BYTES:
+            yield pa.concat_tables(group)
+            group = []
+    if group:
+        yield pa.concat_tables(group)
 
 
 def merge_sorted(sources: Iterable[Iterator[tuple[pa.Table, bool]]], key: str) -> Iterator[pa.Table]:
