@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline import run
@@ -36,6 +37,25 @@ def test_merge_sorted_gives_the_order_of_one_sort():
     merged = pa.concat_tables(parts.merge_sorted(streams, "key"))
     expected = sorted((row for rows in by_part for row in rows), key=lambda r: r[0])
     assert list(zip(merged["key"].to_pylist(), merged["n"].to_pylist())) == expected
+
+
+def test_a_merged_run_is_read_back_a_row_group_at_a_time(tmp_path, monkeypatch):
+    """Runs of runs are read one batch of each at a time; a run written as one row group would be read whole
+    (a Parquet row group is the least a reader decodes), and the last round would hold the whole table."""
+    monkeypatch.setattr(parts, "BATCH_BYTES", 4000)
+    rng = random.Random(5)
+    keys = sorted(f"{rng.randrange(16**8):08x}" for _ in range(3000))
+    # 30 small parts, each read in one batch, so one merge round takes them all
+    sources = [parts.write_part(str(tmp_path / "parts" / f"{i}.parquet"),
+                                pa.table({"article_id": keys[i::30], "n": list(range(len(keys[i::30])))}))
+               for i in range(30)]
+    table = type("T", (), {"name": "t", "sort_by": ("article_id",),
+                           "arrow_schema": pa.schema([("article_id", pa.string()), ("n", pa.int64())])})()
+    run_path = parts._merge_into_run(table, sources, str(tmp_path / "scratch"))
+    groups = pq.ParquetFile(run_path).metadata
+    sizes = [groups.row_group(i).total_byte_size for i in range(groups.num_row_groups)]
+    assert groups.num_rows == len(keys) and len(sizes) > 5 and max(sizes) < 4 * parts.BATCH_BYTES
+    assert pq.read_table(run_path)["article_id"].to_pylist() == keys
 
 
 def tables_of(options: RunOptions, out: Path) -> dict[str, bytes]:
