@@ -2,12 +2,10 @@
 need, and constraints.txt pins every declared requirement within its range (CI installs with it)."""
 from __future__ import annotations
 
-import ast
 import os
 import sys
 import tomllib
 from importlib import metadata
-from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement

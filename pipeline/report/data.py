@@ -9,7 +9,6 @@ import pandas as pd
 from pipeline.knowledge import load_knowledge
 from pipeline.knowledge.compiled import compile_knowledge
 from pipeline.knowledge.rulebook import EventType
-from pipeline.record import PipelineError
 from pipeline.output.load import load
 
 REPORT_TABLES = ("articles", "events", "event_participants", "inputs", "errors")

@@ -9,7 +9,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.engine import cache as stage_cache
-from pipeline.engine import progress
 from pipeline import run
 from pipeline.__main__ import main
 from pipeline.knowledge import PACKAGE_DIR, load_knowledge

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from pipeline.events.extract import add_events
-from pipeline.record import PipelineError, replace
+from pipeline.record import replace
 from tests.eventkit import WIB, article
 
 

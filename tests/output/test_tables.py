@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
