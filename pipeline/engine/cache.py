@@ -197,15 +197,14 @@ class Cache:
     def get(self, stage: str, name: str, content_key: str) -> Any:
         if self.root is None or stage in self.rerun:
             return MISS
-        path = self._path(stage, name, content_key)
-        value = self._read(path)
+        value = self._read(stage, self._path(stage, name, content_key))
         self.stats[f"{stage} {'miss' if value is MISS else 'hit'}"] += 1
         return value
 
     def put(self, stage: str, name: str, content_key: str, value: Any) -> None:
         if self.root is None:
             return
-        path = self._path(stage, name, content_key)
+        path = Path(self._path(stage, name, content_key))
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             _write_entry(path, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
@@ -220,15 +219,17 @@ class Cache:
             for later in ARTICLE_STAGES[ARTICLE_STAGES.index(stage):]:
                 self._path(later, name, content_key)
 
-    def _path(self, stage: str, name: str, content_key: str) -> Path:
-        """An entry's file; the entry counts as used by this run (``prune`` keeps it)."""
+    def _path(self, stage: str, name: str, content_key: str) -> str:
+        """An entry's file; the entry counts as used by this run (``prune`` keeps it). A string, not a Path: a
+        warm run looks up every stage of every article, and pathlib's joins cost more than reading the entry."""
         key = hashlib.sha256(f"{self.fingerprints[stage]}\0{content_key}".encode()).digest()[:16]
         self.used.add(key)
-        return self.root / stage / name[:2] / f"{name}.{key.hex()}.pkl"
+        return f"{self.root}/{stage}/{name[:2]}/{name}.{key.hex()}.pkl"
 
-    def _read(self, path: Path) -> Any:
+    def _read(self, stage: str, path: str) -> Any:
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as entry:
+                data = entry.read()
         except OSError:
             return MISS
         head, payload = data[:len(MAGIC) + 65], data[len(MAGIC) + 65:]
@@ -239,8 +240,8 @@ class Cache:
             return pickle.loads(payload)
         except Exception:  # noqa: BLE001 - any damaged entry is recomputed
             log.warning("damaged cache entry %s: recomputed", path)
-            self.stats[f"{path.parent.parent.name} corrupt"] += 1
-            self._delete(path)
+            self.stats[f"{stage} corrupt"] += 1
+            self._delete(Path(path))
             return MISS
 
     def prune(self) -> int:
