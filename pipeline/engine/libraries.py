@@ -79,6 +79,11 @@ def _requirements(name: str) -> list[str]:
 
 def installed_version(name: str) -> str | None:
     """The installed version of a distribution (local labels kept: torch 2.13.0+cpu), None when absent."""
+    return _installed_version(name)
+
+
+@lru_cache(maxsize=None)     # read once per process: every stage's fingerprint and the manifest ask again
+def _installed_version(name: str) -> str | None:
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
