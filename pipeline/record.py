@@ -49,6 +49,17 @@ class Removed:
 
 
 @dataclass(frozen=True)
+class Repair:
+    """One repair of scraped text (pipeline/annotate/repair.py): ``original`` became ``repaired`` at ``offset``."""
+
+    field: str                # "body" | "captions"
+    offset: int               # where ``repaired`` starts in the field's repaired text (the text the tables hold)
+    original: str             # what the cleaned page had there: "" where a space was inserted
+    repaired: str             # what the field holds there: "" where a zero-width character was removed
+    rule_id: str              # e.g. "glue.title", "char.zero-width"
+
+
+@dataclass(frozen=True)
 class Meta:
     site: str | None = None
     url: str | None = None
@@ -172,6 +183,7 @@ class Article:
     body: str = ""                          # paragraphs separated by "\n\n"
     captions: str = ""                      # distinct captions separated by "\n"
     removed: tuple[Removed, ...] = ()
+    repairs: tuple[Repair, ...] = ()        # body and captions repairs, each field's in text order
     meta: Meta = field(default_factory=Meta)
     sentences: tuple[Sentence, ...] = ()
     mentions: tuple[Mention, ...] = ()

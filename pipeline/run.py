@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 def annotate_chunk(items: list[WorkItem], compiled: Compiled, tagger) -> ChunkResult:
     """clean → metadata → ner (sentences batched across the chunk) → events, each article from its ``start``."""
     chunk = Chunk(items)
-    chunk.each("clean", lambda page: clean.clean(page, compiled.profiles))
+    chunk.each("clean", lambda page: clean.clean(page, compiled.profiles, compiled.repairs))
     chunk.each("metadata", lambda article: metadata.add_metadata(article, compiled.metadata))
     chunk.batched("ner", lambda articles: ner.add_mentions(articles, tagger, compiled.names))
     chunk.each("events", lambda article: events.add_events(article, compiled.events))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from pipeline.annotate.repair import RepairRules, repair_text
 from pipeline.knowledge.profiles import Profile, Rule, normalise_line, pick_profile
 from pipeline.record import Article, Page, PipelineError, Removed
 
@@ -46,8 +47,9 @@ class _Cut:
             self.drop(line_no, text, rule_id)
 
 
-def clean(page: Page, profiles: Mapping[str, Profile]) -> Article:
-    """Stage function: the page's article body, captions and removed lines, by its site profile."""
+def clean(page: Page, profiles: Mapping[str, Profile], repairs: RepairRules | None = None) -> Article:
+    """Stage function: the page's article body, captions and removed lines, by its site profile; with
+    ``repairs``, body and captions repaired for tokenising (pipeline/annotate/repair.py)."""
     profile = pick_profile(page, profiles)
     lines = [normalise_line(line) for line in page.text.split("\n")]
     start, dateline = _body_start(lines, profile)
@@ -66,9 +68,13 @@ def clean(page: Page, profiles: Mapping[str, Profile]) -> Article:
         raise PipelineError("no-article", f"no article text left in {page.source_path} after removing boilerplate "
                                           f"(profile {profile.id!r}): no paragraph of {profile.prose_min_words}+ "
                                           "words ending a sentence; check that the file holds a news article")
-    body = "\n\n".join(paragraphs)
+    body, captions, repaired = "\n\n".join(paragraphs), "\n".join(cut.captions), ()
+    if repairs is not None:
+        (body, in_body), (captions, in_captions) = (repair_text(body, repairs, "body"),
+                                                    repair_text(captions, repairs, "captions"))
+        repaired = in_body + in_captions
     removed = tuple(sorted(cut.removed, key=lambda r: r.line_no))
-    return Article(page=page, profile_id=profile.id, body=body, captions="\n".join(cut.captions), removed=removed)
+    return Article(page=page, profile_id=profile.id, body=body, captions=captions, removed=removed, repairs=repaired)
 
 
 # ---------------------------------------------------------------- regions

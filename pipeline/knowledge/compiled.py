@@ -6,7 +6,7 @@ a problem too. Any problem stops the compile with one KnowledgeError that lists 
 frozen ``Compiled`` record, is kept once per knowledge digest: the run compiles it before reading the input
 folder, and each worker process (local pool, Dask) once when it starts.
 
-The stages take the parts they need (``pages`` for ingest, ``profiles`` for clean, ``metadata``, ``names``
+The stages take the parts they need (``pages`` for ingest, ``profiles`` and ``repairs`` for clean, ``metadata``, ``names``
 for NER, ``events``), so that a stage's cache fingerprint (pipeline/engine/cache.py) covers the code of its
 own compilers only: this module, which imports them all, is imported by the run, never by a stage.
 """
@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from pipeline.annotate import titles
 from pipeline.annotate.metadata import MetadataRules, compile_metadata_rules
 from pipeline.annotate.normalise import NameRules, compile_name_rules
+from pipeline.annotate.repair import RepairRules, compile_repair_rules
 from pipeline.annotate.tokenize import compile_tokenizer
 from pipeline.events.extract import EventRules, compile_event_rules
 from pipeline.ingest.html_extract import PageRules, compile_page_rules
@@ -39,6 +40,7 @@ class Compiled:
     event_types: tuple[EventType, ...]         # in the order of lexicons/cameo_plover.toml
     pages: PageRules                           # ingest
     profiles: Mapping[str, Profile]            # clean
+    repairs: RepairRules                       # clean: scraped-text repair
     metadata: MetadataRules
     names: NameRules                           # NER and normalisation
     events: EventRules
@@ -103,6 +105,7 @@ def _compile(knowledge: Knowledge) -> Compiled:
     parts = {
         "pages": compile_page_rules(profiles, lexicons["meta_html"], title_rules, problems),
         "profiles": profiles,
+        "repairs": compile_repair_rules(lexicons, problems),
         "metadata": compile_metadata_rules(profiles, title_rules, lexicons, problems),
         "names": compile_name_rules(compile_tokenizer(lexicons["tokenize_id"], problems), gazetteer, lexicons,
                                     problems),

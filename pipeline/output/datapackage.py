@@ -36,6 +36,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("articles", "input_format"): ("txt", "html", "jsonl"),
     ("articles", "date_source"): ("json-ld", "meta-tag", "time-element", "page", "html-meta",
                                   "inferred-from-text"),
+    ("text_repairs", "field"): EVENT_FIELDS,
     ("mentions", "field"): ("title", "body", "captions"),
     ("mentions", "label"): LABELS,
     ("mentions", "source"): ("model", "gazetteer", "definition", "coreference"),
@@ -54,6 +55,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
 # (table, columns) → (referenced table, referenced columns); "" is the table itself.
 FOREIGN_KEYS: dict[str, tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]] = {
     "removed_lines": ((("article_id",), "articles", ("article_id",)),),
+    "text_repairs": ((("article_id",), "articles", ("article_id",)),),
     "mentions": ((("article_id",), "articles", ("article_id",)),),
     "entities": ((("article_id",), "articles", ("article_id",)),),
     "events": ((("article_id",), "articles", ("article_id",)),),

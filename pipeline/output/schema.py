@@ -107,6 +107,29 @@ REMOVED_LINES = Table(
     sort_by=("article_id", "line_no"),
 )
 
+TEXT_REPAIRS = Table(
+    "text_repairs",
+    "Audit trail of the scraped-text repair before tokenising (pipeline/annotate/repair.py): every character "
+    "removed or folded and every space inserted into a glued word. body and captions hold the repaired text, "
+    "which every offset indexes; undoing a field's repairs from the last to the first (field_text[offset:offset "
+    "+ len(repaired)] = original) gives back the text as the cleaner cut it.",
+    (
+        ARTICLE_ID,
+        _c("field", CATEGORY, "Text field repaired: body or captions.", "body", False),
+        _c("repair_index", pa.int32(), "0-based number of the repair within its field, in text order.", "0", False),
+        _c("offset", pa.int32(), "Start offset of the repaired text in the field as the articles table holds it.",
+           "128", False),
+        _c("original", pa.string(), "What the page had there; empty where a space was inserted.", "Ｊａｋａｒｔａ"),
+        _c("repaired", pa.string(), "What the field holds there; empty where a zero-width character was removed.",
+           "Jakarta"),
+        _c("rule_id", CATEGORY, "Repair rule: char.zero-width, char.nfkc (fullwidth letters, ligatures), "
+           "glue.title (PresidenWidodo), glue.function-word (danUni), glue.name (negaraJepang), glue.name-word "
+           "(Subiantomenerima).", "char.nfkc", False),
+    ),
+    primary_key=("article_id", "field", "repair_index"),
+    sort_by=("article_id", "field", "repair_index"),
+)
+
 MENTIONS = Table(
     "mentions",
     "One row per entity mention in an article's title, body or captions.",
@@ -265,6 +288,6 @@ ERRORS = Table(
     sort_by=("source_path", "stage", "kind"),
 )
 
-TABLES: tuple[Table, ...] = (ARTICLES, REMOVED_LINES, MENTIONS, ENTITIES, EVENTS, EVENT_EVIDENCE,
+TABLES: tuple[Table, ...] = (ARTICLES, REMOVED_LINES, TEXT_REPAIRS, MENTIONS, ENTITIES, EVENTS, EVENT_EVIDENCE,
                              EVENT_PARTICIPANTS, INPUTS, ERRORS)
 TABLES_BY_NAME = {t.name: t for t in TABLES}

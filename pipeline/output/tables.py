@@ -45,6 +45,15 @@ def removed_line_rows(article: Article) -> Iterator[dict]:
                "text": removed.text}
 
 
+def text_repair_rows(article: Article) -> Iterator[dict]:
+    index: Counter = Counter()
+    for repair in article.repairs:
+        yield {"article_id": article.article_id, "field": repair.field, "repair_index": index[repair.field],
+               "offset": repair.offset, "original": repair.original or None, "repaired": repair.repaired or None,
+               "rule_id": repair.rule_id}
+        index[repair.field] += 1
+
+
 def mention_rows(article: Article) -> Iterator[dict]:
     for m in article.mentions:
         yield {"article_id": article.article_id, "field": m.field, "sentence_index": m.sentence_index,
@@ -112,6 +121,7 @@ def event_participant_rows(article: Article) -> Iterator[dict]:
 ARTICLE_ROW_BUILDERS = {
     "articles": article_rows,
     "removed_lines": removed_line_rows,
+    "text_repairs": text_repair_rows,
     "mentions": mention_rows,
     "entities": entity_rows,
     "events": event_rows,
