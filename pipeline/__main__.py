@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="process a folder of pages",
                               description="Read every .txt/.html/.htm/.json/.jsonl file below INPUT (recursively), "
-                                          "and write articles, removed_lines, mentions, entities, events, "
+                                          "and write articles, removed_lines, text_repairs, mentions, entities, events, "
                                           "event_evidence, event_participants, inputs and errors tables "
                                           "as CSV and Parquet into --out, plus datapackage.json (Frictionless Data "
                                           "Package describing the CSVs) and manifest.json.")

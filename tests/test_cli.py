@@ -13,7 +13,7 @@ from pipeline.__main__ import main
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "corpus").glob("00[0-4]_*.txt"))
-TABLE_NAMES = ("articles", "removed_lines", "mentions", "entities", "events", "event_evidence",
+TABLE_NAMES = ("articles", "removed_lines", "text_repairs", "mentions", "entities", "events", "event_evidence",
                "event_participants", "inputs", "errors")
 
 

@@ -41,7 +41,7 @@ def test_written_csvs_validate_against_the_package(sample_out):
     report = validate(sample_out)
     assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])
     rows = {task.name: task.stats["rows"] for task in report.tasks}
-    assert rows == {"articles": 4, "removed_lines": 10, "mentions": 17, "entities": 16, "events": 8,
+    assert rows == {"articles": 4, "removed_lines": 10, "text_repairs": 2, "mentions": 17, "entities": 16, "events": 8,
                     "event_evidence": 8, "event_participants": 17, "inputs": 7, "errors": 2}
 
 
