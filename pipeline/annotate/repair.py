@@ -35,6 +35,7 @@ FUNCTION_WORD_RULE = "glue.function-word"
 NAME_RULE = "glue.name"
 NAME_WORD_RULE = "glue.name-word"
 _LATIN_END = 0x250              # letters from here on are of other scripts than Latin
+_BMP_END = 0xFFFF
 _LAST_CODEPOINT = 0x20000       # every fullwidth, halfwidth and mathematical letter lies below
 MIN_NAME_LETTERS = 4            # a known name a glued word may start with: "Iran", "Jepang" ...
 MIN_ACRONYM_LETTERS = 3         # ... or an acronym: "PBB", "ASEAN"
@@ -49,7 +50,8 @@ _WORD_START = re.compile(r"[A-Z]{2,}|[A-Z][a-z]{2,}")   # what a split-off right
 
 @dataclass(frozen=True)
 class RepairRules:
-    characters: re.Pattern                  # one character to remove or fold
+    characters: re.Pattern                  # one character to remove or fold, or any beyond the BMP
+    astral: frozenset[str]                  # those beyond the BMP to fold
     removed: frozenset[str]                 # the zero-width characters
     function_words: frozenset[str]
     title_words: frozenset[str]             # casefolded first words of the title heads: "presiden", "wali"
@@ -89,6 +91,8 @@ def _character_edits(text: str, rules: RepairRules) -> list[tuple[int, str, str]
     edits = []
     for match in rules.characters.finditer(text):
         char, at = match.group(), match.start()
+        if char > "\uffff" and char not in rules.astral:
+            continue
         if char in rules.removed:
             if not _beside_other_script(text, at):
                 edits.append((at, "", ZERO_WIDTH_RULE))
@@ -117,7 +121,8 @@ def _glue_splits(text: str, rules: RepairRules) -> list[tuple[int, str]]:
     splits = []
     for match in _WORD.finditer(text):
         word = match.group()
-        if word.islower() or word in rules.keep:
+        if word.islower() or word in rules.keep or (
+                word.istitle() and word[:MIN_ACRONYM_LETTERS] not in rules.by_prefix):   # "Presiden": no cut
             continue
         cuts = split_word(word, rules)
         if cuts and not _in_link_or_tag(text, match.start(), match.end()):
@@ -241,18 +246,41 @@ def compile_repair_rules(lexicons: Mapping[str, Any], problems: Problems) -> Rep
     by_prefix: dict[str, list[str]] = {}
     for name in sorted(last, key=len, reverse=True):
         by_prefix.setdefault(name[:MIN_ACRONYM_LETTERS], []).append(name)
+    characters, astral = _character_class(chars["zero_width"], chars["fold_tags"], chars["ligatures"])
     return RepairRules(
-        characters=_character_class(chars["zero_width"], chars["fold_tags"], chars["ligatures"]),
+        characters=characters, astral=astral,
         removed=frozenset(chars["zero_width"]), function_words=function_words, title_words=titles, title_tails=tails,
         verb_prefixes=tuple(glue["verb_prefixes"]), verb_min_letters=glue["verb_min_letters"],
         keep=frozenset(glue["keep"]), keep_prefixes=tuple(glue["keep_prefixes"]), first_names=first, last_names=last,
         by_prefix={k: tuple(v) for k, v in by_prefix.items()})
 
 
-def _character_class(zero_width: list[str], tags: list[str], ligatures: list[str]) -> re.Pattern:
+def _character_class(zero_width: list[str], tags: list[str], ligatures: list[str]) -> tuple[re.Pattern, frozenset]:
+    """A pattern finding each character to remove or fold, and the folded characters beyond the BMP (the
+    pattern finds any such character; these are the ones to fold)."""
     wanted = tuple(f"<{tag}>" for tag in tags)
-    folded = [chr(c) for c in range(_LAST_CODEPOINT) if unicodedata.decomposition(chr(c)).startswith(wanted)]
-    return re.compile("[" + "".join(re.escape(c) for c in [*zero_width, *folded, *ligatures]) + "]")
+    folded = [c for c in range(_LAST_CODEPOINT) if unicodedata.decomposition(chr(c)).startswith(wanted)]
+    codes = sorted({*folded, *map(ord, zero_width), *map(ord, ligatures)})
+    bmp = "".join(_range(run) for run in _runs([c for c in codes if c <= _BMP_END]))
+    # sre searches a class of BMP characters as one bitmap, but a class reaching beyond it range by range
+    return re.compile(f"[{bmp}]|[^\\x00-\\uffff]"), frozenset(chr(c) for c in codes if c > _BMP_END)
+
+
+def _runs(codes: list[int]) -> list[tuple[int, int]]:
+    """Consecutive code points as (first, last): a class of ranges is searched much faster than one of
+    hundreds of single characters."""
+    runs: list[tuple[int, int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    return runs
+
+
+def _range(run: tuple[int, int]) -> str:
+    first, last = re.escape(chr(run[0])), re.escape(chr(run[1]))
+    return first if run[0] == run[1] else f"{first}-{last}"
 
 
 def _title_words(person_titles: Mapping[str, Any] | None, extra: list[str]) -> tuple[frozenset[str], frozenset[str]]:
