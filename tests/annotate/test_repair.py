@@ -25,10 +25,6 @@ def rules(compiled):
     return compiled.repairs
 
 
-def repaired(text: str, rules) -> str:
-    return repair_text(text, rules, "body")[0]
-
-
 def assert_rebuilds(text: str, rules) -> tuple[str, tuple[Repair, ...]]:
     """Each repair sits at its offset in the repaired text, and undoing them gives the text back."""
     out, repairs = repair_text(text, rules, "body")
