@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.engine.current import KEY_FIELD as INPUTS_KEY
 from pipeline.engine.cache import (STAGE_MODULES, code_digest, file_sha256, knowledge_digest, model_digests,
                                    stage_libraries)
 from pipeline.knowledge import KNOWLEDGE_DIRS, Knowledge
@@ -102,8 +103,10 @@ def _counts(result: RunResult) -> dict:
 
 
 def write_manifest(out_dir: Path, input_dir: Path, result: RunResult, config: dict, settings: Settings,
-                   knowledge: Knowledge, key: str | None, output_files: dict[str, str]) -> None:
-    """``OUT/manifest.json``; ``output_files``: the SHA-256 of each file the run wrote (or found up to date)."""
+                   knowledge: Knowledge, key: str | None, output_files: dict[str, str],
+                   inputs_key: str | None = None) -> None:
+    """``OUT/manifest.json``; ``output_files``: the SHA-256 of each file the run wrote (or found up to date);
+    ``inputs_key``: what the next run compares to see, before importing the stages, that nothing changed."""
     # Run times and timings are the only values that differ between two runs over the same inputs;
     # they live here, never in the tables.
     manifest = {
@@ -124,6 +127,7 @@ def write_manifest(out_dir: Path, input_dir: Path, result: RunResult, config: di
         "excluded_outputs": result.excluded,       # input paths the pipeline wrote: not read
         "seconds_per_stage": {k: round(v, 3) for k, v in result.seconds_per_stage.items()},
         "outputs_key": key,
+        INPUTS_KEY: inputs_key,
         "output_files": output_files,
     }
     payload = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
