@@ -11,6 +11,8 @@ what can be read cheaply, and the command line skips the run when it holds (``qu
 - every library the manifest lists is installed at the version it lists (and Python is the same);
 - every output file the manifest lists is there, unchanged (SHA-256), and no other output file is.
 
+``--force``, ``--stages`` and ``--no-cache`` (which all say: do not trust what earlier runs left) never take it.
+
 It is conservative: any doubt (even an edited comment in a lexicon; a touched input with the same bytes is not
 one) sends the run down the full path, which then finds, or does not, that its tables are current. A skipped run
 writes nothing (OUT, manifest and cache stay as the run that wrote them left them) and reads no cache entry:
@@ -46,7 +48,7 @@ class Check:
 def quick_check(input_dir: Path, settings: Settings, options: RunOptions, output: OutputOptions) -> Check:
     """This run's ``inputs_key``, and the last manifest when OUT already holds what the run would write."""
     key = inputs_key(input_dir, settings, options, output)
-    if key is None or options.rerun or options.output_dir is None:
+    if key is None or options.rerun or options.cache_dir is None or options.output_dir is None:
         return Check(key, None)
     manifest = _last_manifest(Path(options.output_dir))
     if manifest is None or manifest.get(KEY_FIELD) != key or not _same_libraries(manifest.get("libraries")):

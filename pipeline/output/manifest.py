@@ -48,7 +48,8 @@ def outputs_key(result: RunResult, output: OutputOptions) -> str | None:
     if result.content_digest is None:
         return None
     parts = [result.content_digest, code_digest(TABLE_CODE), stage_libraries(TABLE_CODE), __version__,
-             output.csv_bom, output.partition_by_year]
+             output.csv_bom, output.partition_by_year, str(result.input_dir or ""),   # datapackage.json's sources
+             result.knowledge.digest if result.knowledge else None]                   # and version say them
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
