@@ -46,7 +46,8 @@ class VersionAction(argparse.Action):
         super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None):
-        parser.exit(message=version_text(parser.prog) + "\n")
+        print(version_text(parser.prog))
+        parser.exit()
 
 
 def version_text(prog: str) -> str:

@@ -102,8 +102,9 @@ def test_help_documents_every_option_and_the_exit_codes(capsys):
     with pytest.raises(SystemExit):
         main(["run", "--help"])
     text = capsys.readouterr().out
-    for option in ("-o, --out", "--model-dir", "--no-ner", "--max-input-mb", "--csv-bom", "-q, --quiet",
-                   "-v, --verbose", "-w, --workers", "--partition-by-year", "--strict", "IDNEWS_MODEL_DIR"):
+    for option in ("-o OUT, --out OUT", "--model-dir", "--no-ner", "--max-input-mb", "--csv-bom", "-q, --quiet",
+                   "-v, --verbose", "-w WORKERS, --workers WORKERS", "--partition-by-year", "--strict",
+                   "IDNEWS_MODEL_DIR"):
         assert option in text
     codes = text[text.index("exit codes:"):]
     assert all(f"\n  {code} " in codes for code in (0, 1, 2, 3, 130))

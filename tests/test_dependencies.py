@@ -83,7 +83,7 @@ def imported_top_names(path) -> set[str]:
             tops |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             tops.add(node.module.split(".")[0])
-    local = {p.stem for p in path.parent.glob("*.py")}           # bench/ and scripts/ helpers beside the file
+    local = {p.stem for folder in ("bench", "scripts") for p in (REPO_DIR / folder).glob("*.py")}  # their helpers
     return tops - local - {"pipeline", "__future__", *sys.stdlib_module_names}
 
 
