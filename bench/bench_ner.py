@@ -7,8 +7,8 @@
 Speed (default): the articles of the --corpus folders (after clean + metadata; default corpus/ and
 ../shared/data/events_dev/pages) are tagged by ``--tagger``: ``pipeline`` is ``ner.load_tagger``, what the
 pipeline runs (the direct tagger of pipeline/annotate/tagger.py), ``stanza`` is
-``reference_tagger.load_reference_tagger`` (the same model through a Stanza Pipeline). Every repeat starts from a freshly loaded tagger, so its caches hold nothing
-yet and each article is new to it; the figures are the median over --repeat. Printed: model load time; the
+``reference_tagger.load_reference_tagger`` (the same model through a Stanza Pipeline). Every repeat starts
+from a freshly loaded tagger, so its caches hold nothing yet and each article is new to it; the figures are the median over --repeat. Printed: model load time; the
 tagger's tokens/s on all sentences at once, with empty caches and again with the token cache filled by the
 first pass (the state of a worker some chunks into a run); the NER stage (tokenise + tag + normalise, batches
 of 32 articles as pipeline/run.py) in articles/s and tokens/s; peak RSS of this process.

@@ -244,8 +244,8 @@ def write_tables(tables: Mapping[str, pa.Table | Iterable[pa.Table]], out_dir: P
                  provenance: datapackage.Provenance | None = None) -> dict[Path, str]:
     """Every table as CSV and Parquet, datapackage.json describing them (``event_types``: the run's, default
     the package's; ``provenance``: its input folder, model and knowledge) and, when asked for, the year
-    partitions (else an old ``by_year/`` goes): swapped in together or not at all. A table is given whole or as batches in its order (streamed: only a row group is in memory
-    at a time). Returns every file's SHA-256."""
+    partitions (else an old ``by_year/`` goes): swapped in together or not at all. A table is given whole or
+    as batches in its order (streamed: only a row group is in memory at a time). Returns every file's SHA-256."""
     out_dir = Path(out_dir)
     with Staging() as staged:
         with _year_partitions(staged, out_dir / PARTITION_DIR, output.partition_by_year) as years:
