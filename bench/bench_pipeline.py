@@ -68,11 +68,8 @@ def count_articles(folder: Path) -> int:
     return sum(sum(1 for line in path.open("rb") if line.strip()) if path.suffix == ".jsonl" else 1 for path in files)
 
 
-def report(name: str, run: dict, n_articles: int, before: dict | None = None) -> dict:
-    """A run's row; ``before``: the manifest found before it (a run that found its tables current leaves it)."""
+def report(name: str, run: dict, n_articles: int) -> dict:
     counts, stages = run["manifest"]["counts"], run["manifest"]["seconds_per_stage"]
-    if before is not None and before.get("ended_at") == run["manifest"].get("ended_at"):
-        counts, stages = {**counts, "stages_run": "none (OUT untouched)"}, {}
     row = {"run": name, "seconds": round(run["seconds"], 2),
            "articles_per_second": round(n_articles / run["seconds"], 1),
            "peak_tree_mb": round(run["peak_tree_mb"]), "largest_process_mb": round(run["largest_process_mb"]),
@@ -116,8 +113,7 @@ def main() -> None:
             (out / "manifest.json").unlink()    # the same, but the tables cannot be recognised as up to date
         elif name == "rules-only":
             command = [sys.executable, "-c", RULES_EDITED, str(edited_knowledge(work / "knowledge_edited")), *cli]
-        before = json.loads((out / "manifest.json").read_text()) if (out / "manifest.json").is_file() else None
-        rows.append(report(name, measure(command, out), n_articles, before))
+        rows.append(report(name, measure(command, out), n_articles))
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     speedups = ", ".join(f"{row['run']} {rows[0]['seconds'] / row['seconds']:.0f}x" for row in rows[1:])
     print(f"faster than cold: {speedups}; getrusage max RSS of reaped children: {largest:.0f} MB")

@@ -17,7 +17,7 @@ from pipeline import __version__
 from pipeline.engine import current, progress
 from pipeline.knowledge import files_digest
 from pipeline.output.layout import CACHE_DIR, PARTS_DIR, RUN_LOG
-from pipeline.record import STAGES, PipelineError
+from pipeline.record import STAGES, PipelineError, utc_now
 from pipeline.settings import CHUNK_SIZE, MODEL_DIR_ENV, OutputOptions, RunOptions, Settings, default_model_dir
 
 log = logging.getLogger("pipeline.cli")
@@ -197,15 +197,15 @@ def run_command(args: argparse.Namespace) -> int:
 
 def _logged_run(args: argparse.Namespace) -> int:
     settings, options, output = settings_from(args), options_from(args), output_from(args)
+    started_at, config = utc_now(), current.run_config(settings, options, output)
     check = current.quick_check(args.input, settings, options, output)
     if check.manifest is not None:
+        current.record_current_run(args.out, check.manifest, config, started_at)
         return _already_current(args, check.manifest)
     from pipeline.api import prepare, process_folder, write_outputs    # the stages' libraries, from here on
     from pipeline.knowledge import KnowledgeError
-    from pipeline.output.manifest import run_config
 
-    log.info("idnews-pipeline %s: %s → %s; %s", __version__, args.input, args.out,
-             run_config(settings, options, output))
+    log.info("idnews-pipeline %s: %s → %s; %s", __version__, args.input, args.out, config)
     try:
         knowledge = prepare(settings)     # a broken data file or a missing model stops the run before any page is read
     except KnowledgeError as exc:
@@ -236,14 +236,14 @@ def _logged_run(args: argparse.Namespace) -> int:
 
 
 def _already_current(args: argparse.Namespace, manifest: dict) -> int:
-    """Nothing changed since the run that wrote OUT: its counts, and OUT left as it is."""
+    """Nothing changed since the run that wrote OUT: its counts; the tables are left as they are."""
     counts = manifest.get("counts") or {}
     summary = (f"inputs    {counts.get('inputs', 0)} = processed {counts.get('processed', 0)} + duplicates "
                f"{counts.get('duplicates', 0)} + errors {counts.get('errors', 0)}\n"
                f"articles  {counts.get('articles', 0)}; {counts.get('events', 0)} events, "
                f"{counts.get('mentions', 0)} mentions\n"
                "stages    none run: inputs, code, knowledge, model, settings and libraries are those of the run "
-               f"that wrote {args.out}/ (its {manifest.get('ended_at')} manifest.json)")
+               f"that wrote {args.out}/ (at {manifest.get('ended_at')})")
     log.info("idnews-pipeline %s: %s → %s; nothing changed since the last run\n%s", __version__, args.input,
              args.out, summary)
     if not args.quiet:

@@ -15,8 +15,9 @@ what can be read cheaply, and the command line skips the run when it holds (``qu
 
 It is conservative: any doubt (even an edited comment in a lexicon; a touched input with the same bytes is not
 one) sends the run down the full path, which then finds, or does not, that its tables are current. A skipped run
-writes nothing (OUT, manifest and cache stay as the run that wrote them left them) and reads no cache entry:
-a damaged entry is found, by its SHA-256 check (pipeline/engine/cache.py), the next time a stage must read it.
+leaves the tables, datapackage.json and the cache as they are (only manifest.json records it: its times,
+settings, and no stage run) and reads no cache entry: a damaged entry is found, by its SHA-256 check
+(pipeline/engine/cache.py), the next time a stage must read it.
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ from pipeline import __version__
 from pipeline.ingest.walk import list_inputs
 from pipeline.knowledge import PACKAGE_DIR
 from pipeline.output.layout import MANIFEST, PARTITION_DIR, REPORT_DIR
-from pipeline.record import PipelineError
+from pipeline.output.swap import write_atomically
+from pipeline.record import STAGES, PipelineError, utc_now
 from pipeline.settings import OutputOptions, RunOptions, Settings
 
 KEY_FIELD = "inputs_key"          # in manifest.json
@@ -56,6 +58,25 @@ def quick_check(input_dir: Path, settings: Settings, options: RunOptions, output
     listed = manifest.get("output_files") or {}
     current = bool(listed) and _output_files(Path(options.output_dir), listed) == listed
     return Check(key, manifest if current else None)
+
+
+def record_current_run(out_dir: Path, manifest: dict, config: dict, started_at: str) -> None:
+    """manifest.json after a run that found its tables current: the last one's, with this run's times and
+    settings, and no stage run (what the tables hold, and their digests, are the same)."""
+    counts = {**(manifest.get("counts") or {}), "stages_run": {}, "stages_from_cache": {}, "cache": {}}
+    updated = {**manifest, "started_at": started_at, "ended_at": utc_now(), "config": config, "counts": counts,
+               "seconds_per_stage": {}}
+    write_atomically(Path(out_dir) / MANIFEST, json.dumps(updated, indent=2, ensure_ascii=False).encode() + b"\n")
+
+
+def run_config(settings: Settings, options: RunOptions, output: OutputOptions) -> dict:
+    """The settings and options of a run, as the manifest records them."""
+    return {"max_input_bytes": settings.max_input_bytes, "use_ner": settings.use_ner,
+            "model_dir": str(settings.model_dir), "engine": options.engine, "workers": options.workers,
+            "scheduler": options.scheduler, "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
+            "follow_links": settings.follow_links, "force": set(STAGES) <= options.rerun,
+            "rerun_stages": [stage for stage in STAGES if stage in options.rerun],
+            "csv_bom": output.csv_bom, "partition_by_year": output.partition_by_year}
 
 
 def inputs_key(input_dir: Path, settings: Settings, options: RunOptions, output: OutputOptions) -> str | None:

@@ -8,14 +8,15 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.engine.current import KEY_FIELD as INPUTS_KEY
+from pipeline.engine.current import run_config  # noqa: F401 - where pipeline.api and the command line find it
 from pipeline.engine.cache import (STAGE_MODULES, code_digest, file_sha256, knowledge_digest, model_digests,
                                    stage_libraries)
 from pipeline.knowledge import KNOWLEDGE_DIRS, Knowledge
 from pipeline.output import schema
 from pipeline.output.layout import DATAPACKAGE, MANIFEST, PARTITION_DIR, REPORT_DIR
 from pipeline.output.swap import write_atomically
-from pipeline.record import STAGES, RunResult, utc_now
-from pipeline.settings import REPO_DIR, OutputOptions, RunOptions, Settings
+from pipeline.record import RunResult, utc_now
+from pipeline.settings import REPO_DIR, OutputOptions, Settings
 
 TABLE_CODE = ("pipeline.output.tables", "pipeline.output.schema", "pipeline.output.datapackage",
               "pipeline.output.partition", "pipeline.output.swap")
@@ -82,16 +83,6 @@ def git_commit() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None
-
-
-def run_config(settings: Settings, options: RunOptions, output: OutputOptions) -> dict:
-    """The settings and options of a run, as the manifest records them."""
-    return {"max_input_bytes": settings.max_input_bytes, "use_ner": settings.use_ner,
-            "model_dir": str(settings.model_dir), "engine": options.engine, "workers": options.workers,
-            "scheduler": options.scheduler, "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
-            "follow_links": settings.follow_links, "force": set(STAGES) <= options.rerun,
-            "rerun_stages": [stage for stage in STAGES if stage in options.rerun],
-            "csv_bom": output.csv_bom, "partition_by_year": output.partition_by_year}
 
 
 def _counts(result: RunResult) -> dict:

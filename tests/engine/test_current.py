@@ -30,9 +30,9 @@ def run_fresh(*args: str) -> tuple[int, list[str], str]:
 
 
 def snapshot(out: Path) -> dict[str, tuple[int, bytes]]:
-    """Every file of OUT but run.log, with its modification time and bytes (the cache included)."""
+    """Every file of OUT but run.log and manifest.json, with its modification time and bytes (the cache too)."""
     return {p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(out.rglob("*")) if p.is_file() and p.name != "run.log"}
+            for p in sorted(out.rglob("*")) if p.is_file() and p.name not in ("run.log", "manifest.json")}
 
 
 @pytest.fixture()
@@ -44,14 +44,21 @@ def folder_run(tmp_path) -> tuple[Path, Path]:
     return folder, out
 
 
-def test_a_no_change_rerun_imports_no_stage_library_and_touches_nothing(folder_run):
+def test_a_no_change_rerun_imports_no_stage_library_and_leaves_the_tables(folder_run):
     folder, out = folder_run
-    before = snapshot(out)
+    before, manifest = snapshot(out), json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     code, imported, printed = run_fresh("run", str(folder), "-o", str(out), "--no-ner", "-w", "1")
     assert code == 0 and imported == [], printed
     assert "already up to date" in printed and "none run" in printed
     assert "errors 1" in printed                                  # the counts are the manifest's
-    assert snapshot(out) == before                                # manifest and cache entries included
+    assert snapshot(out) == before                                # tables, datapackage.json, cache entries
+    rerun = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert rerun["counts"]["stages_run"] == {} and rerun["seconds_per_stage"] == {}
+    assert rerun["started_at"] >= manifest["ended_at"] and rerun["config"]["workers"] == 1
+    same = ("inputs_key", "outputs_key", "output_files", "libraries", "stage_fingerprints", "model_files")
+    assert {key: rerun[key] for key in same} == {key: manifest[key] for key in same}
+    assert {k: v for k, v in rerun["counts"].items() if k not in ("stages_run", "stages_from_cache", "cache")} == \
+        {k: v for k, v in manifest["counts"].items() if k not in ("stages_run", "stages_from_cache", "cache")}
     assert "nothing changed since the last run" in (out / "run.log").read_text(encoding="utf-8")
 
 
