@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pipeline.annotate import clean, metadata, ner
 from pipeline.engine import cache as stage_cache
-from pipeline.engine import inputs, pool, progress
+from pipeline.engine import current, inputs, pool, progress
 from pipeline.engine.cache import Cache
 from pipeline.engine.chunk import Chunk, ChunkResult, WorkItem
 from pipeline.engine.driver import Driver, write_cached_parts
@@ -29,6 +29,7 @@ from pipeline.events import extract as events
 from pipeline.knowledge import Knowledge, load_knowledge
 from pipeline.knowledge.compiled import Compiled, compile_knowledge
 from pipeline.output import parts, schema, tables
+from pipeline.output.datapackage import Provenance
 from pipeline.record import RunResult, utc_now
 from pipeline.settings import OutputOptions, RunOptions, Settings
 
@@ -79,8 +80,16 @@ def write_outputs(result: RunResult, out_dir: Path, output: OutputOptions = Outp
     scratch = str(result.parts.scratch)
     merged = {table.name: parts.merged(table, result.parts.paths.get(table.name, []), scratch)
               for table in schema.TABLES if table.name in tables.ARTICLE_ROW_BUILDERS}
-    event_types = compile_knowledge(result.knowledge or load_knowledge()).event_type_names
+    knowledge = result.knowledge or load_knowledge()
+    event_types = compile_knowledge(knowledge).event_type_names
     written = tables.write_tables({**merged, **tables.run_tables(result.problems, result.inputs.values())},
-                                  Path(out_dir), output, event_types)
+                                  Path(out_dir), output, event_types, provenance(result, knowledge))
     result.seconds_per_stage["tables"] += time.perf_counter() - started
     return written
+
+
+def provenance(result: RunResult, knowledge: Knowledge) -> Provenance:
+    """The input folder, model and knowledge of a run, as datapackage.json states them."""
+    settings = result.settings or Settings()
+    model = current.model_digest(settings.model_dir) if settings.use_ner else ""
+    return Provenance(str(result.input_dir or ""), model, knowledge.digest)

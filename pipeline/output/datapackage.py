@@ -164,7 +164,47 @@ def parquet_twin(table: schema.Table, written: WrittenFile | None) -> dict:
     return descriptor
 
 
-def build_datapackage(written: dict[str, TableFiles], event_types: Sequence[str] | None = None) -> dict:
+@dataclass(frozen=True)
+class Provenance:
+    """What the package says of where its tables come from: the input folder and the digests of the model
+    and the knowledge files (pipeline/engine/current.py) the run used."""
+
+    input_dir: str = ""
+    model_digest: str = ""          # '' for a run without NER
+    knowledge_digest: str = ""
+
+    def version(self) -> str:
+        """The pipeline's version with the model and knowledge digests as SemVer build metadata."""
+        builds = [f"{name}.{digest[:12]}" for name, digest in (("model", self.model_digest or "none"),
+                                                               ("knowledge", self.knowledge_digest)) if digest]
+        return f"{__version__}+{'.'.join(builds)}" if builds else __version__
+
+
+SOFTWARE_LICENSE = {"name": "Apache-2.0", "path": "https://www.apache.org/licenses/LICENSE-2.0",
+                    "title": "Apache License 2.0: the tables' structure (schemas, codes, derived values) and the "
+                             "software that made them. The text excerpts in the tables (titles, sentences, "
+                             "evidence, removed lines) are not covered: they belong to their publishers, the "
+                             "news sites named in articles.site, and are quoted for research."}
+CONTRIBUTORS = [{"title": "The idnews-pipeline authors", "role": "author",
+                 "path": "CITATION.cff"}]
+
+
+def package_metadata(provenance: Provenance | None) -> dict:
+    """licenses, sources, version and contributors; nothing that changes between two runs over the same inputs
+    (no wall-clock time: run times are manifest.json's)."""
+    provenance = provenance or Provenance()
+    source = {"title": "The scraped news pages of the input folder (every input, with its status, in inputs.csv)",
+              "path": provenance.input_dir or "."}
+    manifest = {"title": "manifest.json: how the tables were made (input digest, versions, settings, counts)",
+                "path": "manifest.json"}
+    return {"version": provenance.version(), "licenses": [SOFTWARE_LICENSE], "sources": [source, manifest],
+            "contributors": CONTRIBUTORS,
+            "idnews:digests": {"pipeline": __version__, "model": provenance.model_digest,
+                               "knowledge": provenance.knowledge_digest}}
+
+
+def build_datapackage(written: dict[str, TableFiles], event_types: Sequence[str] | None = None,
+                      provenance: Provenance | None = None) -> dict:
     """The package of the tables, with the facts of those ``written`` (by table name); ``event_types``: the
     run's compiled knowledge's (default: the package's)."""
     allowed_by_column = allowed_values(event_types)
@@ -176,10 +216,12 @@ def build_datapackage(written: dict[str, TableFiles], event_types: Sequence[str]
                        "military exercises) with their evidence, as written by idnews-pipeline. Each CSV "
                        "has a Parquet twin with the same columns and explicit Arrow types, described in "
                        "the resource's 'parquet' property.",
-        "version": __version__,
+        **package_metadata(provenance),
         "resources": [resource(t, written.get(t.name), allowed_by_column) for t in schema.TABLES],
     }
 
 
-def datapackage_bytes(written: dict[str, TableFiles], event_types: Sequence[str] | None = None) -> bytes:
-    return (json.dumps(build_datapackage(written, event_types), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+def datapackage_bytes(written: dict[str, TableFiles], event_types: Sequence[str] | None = None,
+                      provenance: Provenance | None = None) -> bytes:
+    package = build_datapackage(written, event_types, provenance)
+    return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -178,8 +178,13 @@ EVENTS = Table(
            "summit"),
         _c("cameo_code", CATEGORY, "CAMEO event code.", "043", False),
         _c("plover_type", CATEGORY, "PLOVER event type.", "CONSULT", False),
-        _c("date_start", pa.date32(), "First day of the event (ISO date).", "2020-11-10", False),
-        _c("date_end", pa.date32(), "Last day of the event (ISO date).", "2020-11-10", False),
+        _c("date_start", pa.date32(), "First day of the event (ISO date), a calendar day in Asia/Jakarta time "
+           "(WIB, UTC+7): dates are read as the article writes them, and a relative one ('kemarin') is counted "
+           "from published_at in WIB. A date, not a timestamp, so it carries no zone: a day has no time of day, "
+           "and turning it into one instant (midnight UTC or WIB) would claim a precision the text lacks.",
+           "2020-11-10", False),
+        _c("date_end", pa.date32(), "Last day of the event (ISO date); a calendar day in WIB, like date_start.",
+           "2020-11-10", False),
         _c("date_precision", CATEGORY, "day, month or year.", "day", False),
         _c("date_approximate", pa.bool_(), "True for pertengahan/akhir/awal, '... tahun lalu' and similar.", "false",
            False),

@@ -250,11 +250,12 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 
 def write_tables(tables: Mapping[str, pa.Table | Iterable[pa.Table]], out_dir: Path,
-                 output: OutputOptions = OutputOptions(), event_types: Sequence[str] | None = None) -> dict[Path, str]:
+                 output: OutputOptions = OutputOptions(), event_types: Sequence[str] | None = None,
+                 provenance: datapackage.Provenance | None = None) -> dict[Path, str]:
     """Every table as CSV and Parquet, datapackage.json describing them (``event_types``: the run's, default
-    the package's) and, when asked for, the year partitions (else an old ``by_year/`` goes): swapped in together
-    or not at all. A table is given whole or as batches in its order (streamed: only a row group is in memory
-    at a time). Returns every file's SHA-256."""
+    the package's; ``provenance``: its input folder, model and knowledge) and, when asked for, the year
+    partitions (else an old ``by_year/`` goes): swapped in together or not at all. A table is given whole or
+    as batches in its order (streamed: only a row group is in memory at a time). Returns every file's SHA-256."""
     out_dir = Path(out_dir)
     with Staging() as staged:
         with _year_partitions(staged, out_dir / PARTITION_DIR, output.partition_by_year) as years:
@@ -264,7 +265,7 @@ def write_tables(tables: Mapping[str, pa.Table | Iterable[pa.Table]], out_dir: P
                     given = tables[table.name]
                     batches = [given] if isinstance(given, pa.Table) else given
                     files[table.name] = _stage_table(staged, out_dir, table, batches, output.csv_bom, years)
-        staged.write(out_dir / DATAPACKAGE, datapackage.datapackage_bytes(files, event_types))
+        staged.write(out_dir / DATAPACKAGE, datapackage.datapackage_bytes(files, event_types, provenance))
         staged.commit()
     return dict(sorted(staged.digests.items()))
 

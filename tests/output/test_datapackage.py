@@ -118,3 +118,30 @@ def test_foreign_keys_name_real_columns():
         for columns, target, target_columns in keys:
             assert set(columns) <= set(schema.TABLES_BY_NAME[table].column_names)
             assert tuple(target_columns) == schema.TABLES_BY_NAME[target or table].primary_key
+
+
+def test_the_package_states_licences_sources_version_and_contributors(tmp_path):
+    provenance = datapackage.Provenance("corpus", "ab" * 32, "cd" * 32)
+    built = tables.build_tables(sample_articles(), SAMPLE_PROBLEMS, SAMPLE_INPUTS)
+    tables.write_tables(built, tmp_path, provenance=provenance)
+    package = json.loads((tmp_path / DATAPACKAGE).read_text(encoding="utf-8"))
+    assert package["version"] == "0.1.0+model.abababababab.knowledge.cdcdcdcdcdcd"
+    assert package["idnews:digests"] == {"pipeline": "0.1.0", "model": "ab" * 32, "knowledge": "cd" * 32}
+    [licence] = package["licenses"]
+    assert licence["name"] == "Apache-2.0" and "belong to their publishers" in licence["title"]
+    assert [source["path"] for source in package["sources"]] == ["corpus", "manifest.json"]
+    assert package["contributors"] and (REPO_DIR / "CITATION.cff").is_file() and (REPO_DIR / "LICENSE").is_file()
+    report = validate(tmp_path)
+    assert report.valid, report.flatten(["taskName", "type", "note"])
+
+
+def test_the_package_has_no_wall_clock_field(tmp_path):
+    """Two writes of the same tables are byte-identical: run times live in manifest.json only."""
+    first, second = write_sample_outputs(tmp_path / "a"), write_sample_outputs(tmp_path / "b")
+    assert (first / DATAPACKAGE).read_bytes() == (second / DATAPACKAGE).read_bytes()
+    text = (first / DATAPACKAGE).read_text(encoding="utf-8")
+    assert not {"created", "updated", "modified", "timestamp"} & set(json.loads(text))
+
+
+def test_a_run_without_ner_says_so_in_the_version():
+    assert datapackage.Provenance("in", "", "cd" * 32).version() == "0.1.0+model.none.knowledge.cdcdcdcdcdcd"

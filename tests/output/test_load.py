@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -93,3 +94,39 @@ def test_csv_dtypes_keep_codes_as_text_where_a_plain_read_csv_turns_them_into_nu
     loaded = pipeline.load(out, ["events"]).events
     assert typed["event_id"].tolist() == loaded["event_id"].tolist()
     assert typed["date_start"].tolist() == loaded["date_start"].tolist()
+
+
+def test_closed_categories_carry_every_level_of_the_schema_so_two_runs_concatenate(out, tmp_path):
+    from pipeline.output.datapackage import allowed_values
+
+    events = pq.read_table(out / "events.parquet")
+    types = events.column("event_type").cast(pa.string())
+    one_type = events.filter(pc.equal(types, types[0]))
+    assert 0 < one_type.num_rows < events.num_rows
+    pq.write_table(one_type, tmp_path / "events.parquet")          # another run: one event type in its data
+    first, second = pipeline.load(out, ["events"]).events, pipeline.load(tmp_path, ["events"]).events
+    assert list(second["event_type"].cat.categories) == list(allowed_values()[("events", "event_type")])
+    assert list(first["status"].cat.categories) == list(allowed_values()[("events", "status")])
+    assert "cancelled" in first["status"].cat.categories and "cancelled" not in set(first["status"])
+    joined = pd.concat([first, second])
+    assert joined["event_type"].dtype == first["event_type"].dtype == second["event_type"].dtype
+    assert joined["status"].dtype.name == "category" and len(joined) == len(first) + len(second)
+
+
+def test_a_value_the_schema_does_not_list_is_kept_not_lost(out, tmp_path):
+    table = pq.read_table(out / "inputs.parquet")
+    odd = table.set_column(table.column_names.index("status"), "status",
+                           pa.array(["from-a-newer-version"] * table.num_rows).dictionary_encode()
+                           .cast(table.schema.field("status").type))
+    pq.write_table(odd, tmp_path / "inputs.parquet")
+    status = pipeline.load(tmp_path, ["inputs"]).inputs["status"]
+    assert set(status) == {"from-a-newer-version"} and "duplicate" in status.cat.categories
+
+
+def test_an_empty_text_column_keeps_the_text_dtype(out, tmp_path):
+    errors = pq.read_table(out / "errors.parquet")
+    pq.write_table(errors.slice(0, 0), tmp_path / "errors.parquet")
+    empty, full = pipeline.load(tmp_path, ["errors"]).errors, pipeline.load(out, ["errors"]).errors
+    assert len(empty) == 0 and empty["article_id"].dtype == full["source_path"].dtype
+    assert empty["article_id"].dtype != object or full["source_path"].dtype == object
+    assert pd.concat([empty, full])["article_id"].dtype == full["source_path"].dtype
