@@ -23,7 +23,7 @@ CAPTION_REPEAT_RULE = "common.caption-repeat"
 _SENTENCE_END = re.compile(r"[.!?\"”’)]$")
 # A sentence ending inside a line, the next one starting: "... dirombak. Darmawan", "... katanya.\"Kami ..."
 _SENTENCE_BREAK = re.compile(r"[a-z)%\"”’][.!?][\"”’]?\s*[\"“]?[A-Z][a-z]")
-# Rows that make a body a list, table or schedule (the most of one kind, and more than the prose paragraphs)
+# Rows that make a body a list, table or schedule (the most of one kind, holding more text than the prose)
 MIN_KIND_ROWS = 3
 # A paragraph this many times prose_min_words long is text, whatever its punctuation (lyrics, glued captions)
 LONG_TEXT_FACTOR = 2
@@ -86,17 +86,21 @@ def body_kind(paragraphs: list[str], profile: Profile) -> str | None:
     A paragraph is prose when it ends a sentence after enough words, or holds a sentence break inside
     ("... dirombak. Darmawan ..."): a scraper often glues a whole article, or a caption, into one line. The
     other paragraphs are scanned for rows of a list, table or schedule (the profile's ``body_kinds``); the
-    kind with the most rows names the body when it outnumbers the prose paragraphs. A body of neither
-    with a paragraph no headline is as long as (lyrics, text without full stops) is prose.
+    kind with the most rows names the body when it has at least MIN_KIND_ROWS and its paragraphs hold more
+    text than the prose ones (a report with a short list in it stays prose). A body of neither with a
+    paragraph no headline is as long as (lyrics, text without full stops) is prose.
     """
     prose = [p for p in paragraphs if _is_prose(p, profile) or _holds_sentence(p, profile)]
     rows: Counter = Counter()
+    chars: Counter = Counter()
     for paragraph in paragraphs:
         if paragraph not in prose:
             for rule in profile.body_kinds:
-                rows[rule.kind] += sum(1 for _ in rule.pattern.finditer(paragraph))
+                found = sum(1 for _ in rule.pattern.finditer(paragraph))
+                rows[rule.kind] += found
+                chars[rule.kind] += len(paragraph) if found else 0
     kind, count = max(rows.items(), key=lambda item: (item[1], -BODY_KINDS.index(item[0])), default=("", 0))
-    if count >= MIN_KIND_ROWS and count > len(prose):
+    if count >= MIN_KIND_ROWS and chars[kind] > sum(len(p) for p in prose):
         return kind
     if prose or any(len(p.split()) >= LONG_TEXT_FACTOR * profile.prose_min_words for p in paragraphs):
         return "prose"
