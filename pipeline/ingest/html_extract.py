@@ -51,6 +51,9 @@ _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp
                     "utf-8": "utf_8"}
 # The page description's first characters that find the lead paragraph again (shorter keys match teasers).
 LEAD_KEY_CHARS = 50
+# The date line near the title: elements after the <h1> looked at, and the longest text a date line has.
+DATE_LINE_REACH = 30
+MAX_DATE_LINE_CHARS = 120
 MIN_LEAD_WORDS = 12
 
 
@@ -97,6 +100,8 @@ def extract(html: str, url: str | None, rules: PageRules) -> tuple[str, dict[str
             body, source = selected, "selector"       # a list, table or schedule in the article's container
         profile = profile or profile_for_text("\n".join(body), profiles)
         fields = fields or _selector_fields(PageIndex(tree), profile)
+    if "date" not in fields:
+        fields = {**fields, **_date_line_near_title(tree, profile)}
     if not any(body):
         raise PipelineError("no-article", f"no article in the HTML: the page is {_no_article_kind(tree, html)}; "
                                           "neither the site profile's selectors nor trafilatura found text")
@@ -216,6 +221,24 @@ def block_lines(element) -> list[str]:
                 buffer.append(node.tail or "")
     flush()
     return lines
+
+
+def _date_line_near_title(tree, profile: Profile) -> dict[str, list[str]]:
+    """The printed date line when no selector found one: the first short element just above or below the
+    <h1> whose text a date rule of the profile reads ("Rabu, 12 Maret 2016 | 09:30 WIB"). Looking only
+    there keeps a header clock or a related article's date out."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return {}
+    rules = [rule for rule in profile.meta if "date" in rule.pattern.groupindex and rule.region in ("head", "any")]
+    near = [*h1.itersiblings(preceding=True), *h1.xpath(f"following::*[position() <= {DATE_LINE_REACH}]")]
+    for element in near:
+        if not isinstance(element.tag, str) or element.tag in _SKIP:
+            continue
+        line = normalise_line(element.text_content())
+        if 0 < len(line) <= MAX_DATE_LINE_CHARS and any(rule.search(line) for rule in rules):
+            return {"date": [line]}
+    return {}
 
 
 def _head_lines(fields: dict[str, list[str]], body: set[str]) -> list[str]:
