@@ -102,11 +102,15 @@ def warc_pages(path: Path, limit: int, count: WarcCount) -> Iterator[WarcPage]:
     with open(path, "rb") as handle:
         records = ArchiveIterator(handle)
         for record in records:
+            if record.format != "warc":
+                raise PipelineError("decode", "not a WARC file: its records are not WARC records (an ARC file, "
+                                              "or another format under a .warc name)")
             if not _is_html_page(record):
                 count.skipped += 1
                 continue
+            payload = _payload(record, limit)         # read before the offset: asking for it ends the record
             yield WarcPage(records.get_record_offset(), record.rec_headers.get_header("WARC-Target-URI"),
-                           record.rec_headers.get_header("WARC-Date"), _payload(record, limit),
+                           record.rec_headers.get_header("WARC-Date"), payload,
                            _charset(record.http_headers.get_header("Content-Type") or ""))
 
 

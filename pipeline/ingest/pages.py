@@ -157,8 +157,10 @@ def _warc_pages(path: Path, rel: str, settings: Settings, rules: PageRules) -> I
 
     _open_archive(path).close()
     count = archives.WarcCount()
+    pages = 0
     try:
         for record in archives.warc_pages(path, settings.max_input_bytes, count):
+            pages += 1
             record_path = f"{rel}#{record.offset}"
             try:
                 yield _warc_page(record_path, record, rules)
@@ -167,6 +169,8 @@ def _warc_pages(path: Path, rel: str, settings: Settings, rules: PageRules) -> I
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         raise PipelineError("decode", f"not a readable WARC file ({type(exc).__name__}: {exc}); the records "
                                       "before the damage were read") from None
+    if not pages and not count.skipped:
+        raise PipelineError("empty", "no web archive record in the file")
     yield ArchiveRecords(rel, count.skipped)
 
 
