@@ -51,6 +51,8 @@ _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp
                     "utf-8": "utf_8"}
 # The page description's first characters that find the lead paragraph again (shorter keys match teasers).
 LEAD_KEY_CHARS = 50
+# trafilatura's fast path (2.x; no readability/jusText fallback) for pages no profile reads: see README, "HTML pages"
+TRAFILATURA_FAST = True
 # The date line near the title: elements after the <h1> looked at, and the longest text a date line has.
 DATE_LINE_REACH = 30
 MAX_DATE_LINE_CHARS = 120
@@ -263,7 +265,8 @@ def _trafilatura(tree, url: str | None, needs_metadata: bool,
     import trafilatura  # imported here: it is slow to import and only HTML inputs need it
 
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=needs_metadata, include_comments=False,
-                                      include_tables=include_tables, date_extraction_params=_DATE_PARAMS)
+                                      include_tables=include_tables, date_extraction_params=_DATE_PARAMS,
+                                      fast=TRAFILATURA_FAST)
     if doc is None:
         return [], {}
     lines = [line for line in (normalise_line(t) for t in (doc.text or "").split("\n")) if line]
