@@ -112,12 +112,14 @@ def _warc(path: Path, compress: bool) -> list[str]:
         writer = WARCWriter(handle, gzip=compress)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "pipeline tests"}))
         url = "https://kabarpelita.id/berita/1"
-        writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET /berita/1 HTTP/1.1\r\n\r\n")))
+        request = io.BytesIO(b"GET /berita/1 HTTP/1.1\r\n\r\n")
+        writer.write_record(writer.create_warc_record(url, "request", payload=request))
         for status, kind, body, url in (
                 ("200 OK", "text/html; charset=utf-8", HTML.encode(), url),
                 ("200 OK", "image/png", b"\x89PNG\r\n", "https://kabarpelita.id/logo.png"),
                 ("301 Moved Permanently", "text/html", b"<a href='/berita/2'>moved</a>", "https://kabarpelita.id/b2"),
-                ("200 OK", "text/html", HTML.replace("Saluran", "Irigasi").encode(), "https://kabarpelita.id/berita/2")):
+                ("200 OK", "text/html", HTML.replace("Saluran", "Irigasi").encode(),
+                 "https://kabarpelita.id/berita/2")):
             headers = StatusAndHeaders(status, [("Content-Type", kind)], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
                                                           http_headers=headers,
