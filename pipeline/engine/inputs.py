@@ -43,7 +43,9 @@ def read_pages(entries: list[tuple[str, Path | Problem]], settings: Settings, ru
     cache = cache or Cache(None, {})
     first_path: dict[str, str] = {}
     for rel, entry in entries:
+        started = time.perf_counter()
         items = iter([entry] if isinstance(entry, Problem) else _read(entry, rel, settings, rules, cache, result))
+        result.seconds_per_stage[INGEST] += time.perf_counter() - started
         while True:
             started = time.perf_counter()
             item = next(items, None)
