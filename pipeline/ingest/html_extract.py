@@ -102,7 +102,7 @@ def extract(html: str, url: str | None, rules: PageRules) -> tuple[str, dict[str
             body, source = selected, "selector"       # a list, table or schedule in the article's container
         profile = profile or profile_for_text("\n".join(body), profiles)
         fields = fields or _selector_fields(PageIndex(tree), profile)
-    if "date" not in fields:
+    if not _reads_a_date(fields.get("date", ()), profile):
         fields = {**fields, **_date_line_near_title(tree, profile)}
     if not any(body):
         raise PipelineError("no-article", f"no article in the HTML: the page is {_no_article_kind(tree, html)}; "
@@ -225,6 +225,17 @@ def block_lines(element) -> list[str]:
     return lines
 
 
+def _date_rules(profile: Profile) -> list:
+    return [rule for rule in profile.meta if "date" in rule.pattern.groupindex and rule.region in ("head", "any")]
+
+
+def _reads_a_date(lines, profile: Profile) -> bool:
+    """Whether a date rule of the profile reads one of the date selector's lines (an older layout may put
+    something else under the same class)."""
+    rules = _date_rules(profile)
+    return any(rule.search(line) for line in lines for rule in rules)
+
+
 def _date_line_near_title(tree, profile: Profile) -> dict[str, list[str]]:
     """The printed date line when no selector found one: the first short element just above or below the
     <h1> whose text a date rule of the profile reads ("Rabu, 12 Maret 2016 | 09:30 WIB"). Looking only
@@ -232,7 +243,7 @@ def _date_line_near_title(tree, profile: Profile) -> dict[str, list[str]]:
     h1 = next(tree.iter("h1"), None)
     if h1 is None:
         return {}
-    rules = [rule for rule in profile.meta if "date" in rule.pattern.groupindex and rule.region in ("head", "any")]
+    rules = _date_rules(profile)
     near = [*h1.itersiblings(preceding=True), *h1.xpath(f"following::*[position() <= {DATE_LINE_REACH}]")]
     for element in near:
         if not isinstance(element.tag, str) or element.tag in _SKIP:

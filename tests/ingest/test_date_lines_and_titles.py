@@ -102,3 +102,33 @@ def test_without_an_h1_the_punctuated_variant_wins_only_when_the_words_agree(com
     differ = {"title.json-ld": "Harga Cabai Naik Lagi", "title.meta-tag": "Harga Cabai Turun?"}
     assert titles.pick_title(agree, None, None, generic, None, rules) == ("Harga Cabai Naik Lagi?", "meta-tag")
     assert titles.pick_title(differ, None, None, generic, None, rules) == ("Harga Cabai Naik Lagi", "json-ld")
+
+
+def test_an_older_layout_of_a_profiled_site_is_dated_by_the_line_under_its_title(tmp_path, compiled):
+    """The profile's date selector finds a box that holds no date in this layout: the line near the <h1> does."""
+    html = ("<html><head><link rel='canonical' href='https://news.okezone.com/read/2016/03/12/1/1/jembatan'>"
+            "<meta property='article:published_time' content='2016-03-12'></head><body><div class='title'>"
+            "<h1>Jembatan Baru Diresmikan</h1></div><div class='namerep'><span>Rina Wulandari</span></div>"
+            "<div class='tgl'>Sabtu, 12 Maret 2016 - 18:45 wib</div>"
+            f"<div id='contentx'>{BODY}</div></body></html>")
+    path = tmp_path / "okezone.html"
+    path.write_text(html, encoding="utf-8")
+    (page,) = ingest.iter_pages(path, Settings(), compiled.pages)
+    article = cleaned(page, compiled)
+    assert article.profile_id == "okezone"
+    assert article.meta.published_at.isoformat() == "2016-03-12T18:45:00+07:00"
+
+
+@pytest.mark.parametrize("line, author", [
+    ("Rina Wulandari, Jurnalis · Sabtu, 12 Maret 2016 - 18:45 wib", "Rina Wulandari"),
+    ("Oleh Rina Wulandari - Sabtu, 12 Maret 2016 18:45", "Rina Wulandari"),
+])
+def test_a_text_dump_reads_the_byline_and_date_on_one_line(tmp_path, compiled, line, author):
+    text = (f"Jembatan Baru Diresmikan\n{line}\nPemerintah kota meresmikan jembatan baru di tepi sungai yang "
+            "menghubungkan dua kecamatan padat penduduk pada pagi hari.\n")
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    (page,) = ingest.iter_pages(path, Settings(), compiled.pages)
+    article = cleaned(page, compiled)
+    assert (article.meta.published_at.isoformat(), article.meta.author) == ("2016-03-12T18:45:00+07:00", author)
+    assert line not in article.body
