@@ -3,7 +3,8 @@ deduplicate: the first page (in path order) with a given article_id is processed
 Pages are read as the run asks for them, so only the pages of the chunks in flight are in memory.
 
 Decoding (charset detection, HTML extraction) is most of a warm run's cost, so each file's pages are cached
-under the SHA-256 of its bytes and its path. The folder is listed once, at the start (pipeline/ingest/walk.py: every
+under the SHA-256 of its bytes and its path (a compressed dump or web archive larger than the size limit is
+read page by page instead, and not cached whole). The folder is listed once, at the start (pipeline/ingest/walk.py: every
 path met is a file to read or an error row; the run's own outputs are left out): a file added during the run
 waits for the next run, and a file removed before it was read becomes an error row ("vanished").
 """

@@ -7,6 +7,10 @@ message that says what to do. Order is deterministic: files by relative POSIX pa
 order ("batch.jsonl#0" is the first non-blank line; a .json file holding a list gives "x.json#N", one
 holding a single object gives "x.json"). Hidden files and folders (".git", ".DS_Store") are not inputs.
 
+Compressed files (.gz, .bz2, .xz, .zst) are read as what their inner name says, decompressed as they are
+read, the size limit applying to each record or page; web archives (.warc, .warc.gz) give one page per HTML
+response ("crawl.warc.gz#OFFSET") and, last, an ArchiveRecords counting the other records (archives.py).
+
 A JSON-lines file is decoded record by record (unless it is UTF-16 or UTF-32), so one record in another
 encoding costs that record, not the file. A record's known fields (url, html, text, title, date,
 published_at, author, editor, sitename) must be strings or null: any other value is an ``invalid-json``
