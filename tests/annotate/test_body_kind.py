@@ -73,3 +73,43 @@ def test_the_generic_body_kind_and_redirect_rules_keep_their_examples(knowledge,
             assert pattern.search(example), (raw["id"], example)
         for counter in raw["counter_examples"]:
             assert not pattern.search(counter), (raw["id"], counter)
+
+
+def _html(tmp_path, compiled, html: str, name: str = "page.html"):
+    from pipeline.ingest import pages as ingest
+    from pipeline.settings import Settings
+    path = tmp_path / name
+    path.write_text(html, encoding="utf-8")
+    (item,) = ingest.iter_pages(path, Settings(), compiled.pages)
+    return item
+
+
+def test_a_table_in_the_article_container_is_kept_row_by_row(tmp_path, compiled):
+    rows = "".join(f"<tr><td>{name}</td><td>Rp {value} M</td><td>{share} %</td></tr>"
+                   for name, value, share in (("Belanja pegawai", "812", "41"), ("Belanja modal", "301", "22"),
+                                              ("Belanja barang", "455", "37"), ("Belanja hibah", "96", "12")))
+    page = _html(tmp_path, compiled, "<html><head><link rel='canonical' href='https://regional.kompas.com/read/1'>"
+                 "</head><body><h1 class='read__title'>Realisasi Anggaran Daerah</h1><div class='read__content'>"
+                 f"<p>Rincian realisasi:</p><table>{rows}</table></div></body></html>")
+    article = clean.clean(page, compiled.profiles)
+    assert article.body_kind == "table"
+    assert "Belanja modal | Rp 301 M | 22 %" in article.body.split("\n\n")
+
+
+@pytest.mark.parametrize("html, says", [
+    ("<html><head><meta http-equiv='refresh' content='0; url=https://kabarpelita.id/b/2'></head><body></body></html>",
+     "a redirect"),
+    ("<html><head><title>Kabar Pelita</title></head><body>   </body></html>", "empty"),
+    ("<html><body><ul><li><a href='/a'>Beranda</a></li><li><a href='/b'>Nasional</a></li></ul></body></html>",
+     "navigation only"),
+])
+def test_an_html_page_without_an_article_says_which_kind(tmp_path, compiled, html, says):
+    """Ingest refuses a page with no text at all; a page of links reaches the cleaner, which refuses it."""
+    item = _html(tmp_path, compiled, html)
+    if isinstance(item, Page):
+        with pytest.raises(PipelineError) as error:
+            clean.clean(item, compiled.profiles)
+        kind, message = error.value.kind, str(error.value)
+    else:
+        kind, message = item.kind, item.message
+    assert kind == "no-article" and f"the page is {says}" in message
