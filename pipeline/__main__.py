@@ -65,8 +65,10 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="process a folder of pages", epilog=EXIT_CODES,
                               formatter_class=argparse.RawDescriptionHelpFormatter,
-                              description="Read every .txt/.html/.htm/.json/.jsonl file below INPUT (recursively), "
-                                          "and write articles, removed_lines, text_repairs, mentions, entities, events, "
+                              description="Read every .txt/.html/.htm/.json/.jsonl file below INPUT (recursively; "
+                                          "also compressed: .gz/.bz2/.xz/.zst) and web archives (.warc, "
+                                          ".warc.gz), and write articles, removed_lines, text_repairs, mentions, "
+                                          "entities, events, "
                                           "event_evidence, event_participants, inputs and errors tables "
                                           "as CSV and Parquet into --out, plus datapackage.json (Frictionless Data "
                                           "Package describing the CSVs) and manifest.json.")
@@ -78,7 +80,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     run.add_argument("--no-ner", action="store_true",
                      help="skip the NER model (countries and organisations still come from the gazetteers)")
     run.add_argument("--max-input-mb", type=megabytes, default=Settings.max_input_bytes / 2**20,
-                     help="inputs larger than this are reported in errors instead of read (default: %(default)s)")
+                     help="inputs larger than this are reported in errors instead of read; in a compressed dump "
+                          "or web archive, each decompressed page (default: %(default)s)")
     run.add_argument("--follow-links", action="store_true",
                      help="read files and folders that symbolic links in INPUT point to outside it (default: such "
                           "links are listed in errors as outside-input; links within INPUT are always followed)")

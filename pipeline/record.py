@@ -184,6 +184,7 @@ class Article:
     captions: str = ""                      # distinct captions separated by "\n"
     removed: tuple[Removed, ...] = ()
     repairs: tuple[Repair, ...] = ()        # body and captions repairs, each field's in text order
+    body_kind: str = "prose"                # prose | list | table | schedule (annotate/clean.py)
     meta: Meta = field(default_factory=Meta)
     sentences: tuple[Sentence, ...] = ()
     mentions: tuple[Mention, ...] = ()
@@ -241,9 +242,19 @@ class InputStatus:
     """What became of one input document: one row of the ``inputs`` table."""
 
     source_path: str
-    status: str                  # processed | duplicate | error
+    status: str                  # processed | duplicate | error | archive
     article_id: str | None = None
     duplicate_of: str | None = None
+    records_skipped: int | None = None      # archive: the web archive's records that are not pages
+
+
+@dataclass(frozen=True)
+class ArchiveRecords:
+    """What ingest says of a web archive after its pages: how many of its records were not pages (requests,
+    metadata, redirects, non-HTML responses). Becomes the file's own row of ``inputs``."""
+
+    source_path: str
+    records_skipped: int
 
 
 @dataclass

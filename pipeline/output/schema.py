@@ -64,7 +64,8 @@ ARTICLES = Table(
         ARTICLE_ID,
         _key("source_path", "Input file path relative to the input folder; 'file.jsonl#N' for the N-th record.",
              "000_65dd71f6f6c36440.txt"),
-        _c("input_format", CATEGORY, "How the input was read: txt, html or jsonl.", "txt", False),
+        _c("input_format", CATEGORY, "How the input was read: txt, html, jsonl or warc (compressed dumps as what "
+           "they hold).", "txt", False),
         _c("encoding", pa.string(), "Encoding detected by charset-normalizer.", "utf_8"),
         _c("site", CATEGORY, "Site profile that cleaned the page (generic when unknown).", "kontan", False),
         _c("url", pa.string(), "Page URL when known."),
@@ -89,6 +90,11 @@ ARTICLES = Table(
         _c("n_removed_lines", pa.int32(), "Boilerplate lines removed (see removed_lines).", "31", False),
         _c("n_mentions", pa.int32(), "Entity mentions found (see mentions).", "57", False),
         _c("n_events", pa.int32(), "Events extracted (see events).", "4", False),
+        _c("body_kind", CATEGORY, "What the body is: prose (paragraphs of sentences), list (numbered or bulleted "
+           "items), table (rows of figures or columns) or schedule (rows led by a time or date: matches, "
+           "broadcasts, trains).", "prose", False),
+        _c("fetched_at", TIMESTAMP_WIB, "When a crawler fetched the page (a web archive record's WARC-Date), "
+           "in WIB; empty for other inputs.", "2025-06-10T10:12:45+07:00"),
     ),
     primary_key=("article_id",),
     sort_by=("source_path",),
@@ -266,12 +272,18 @@ EVENT_PARTICIPANTS = Table(
 
 INPUTS = Table(
     "inputs",
-    "One row per input document, so every input is accounted for: processed, duplicate or error.",
+    "One row per input document, so every input is accounted for: processed, duplicate or error; and one per "
+    "web archive file, with the records in it that are not pages.",
     (
-        _key("source_path", "Input path relative to the input folder; 'file.jsonl#N' for the N-th record."),
-        _c("status", CATEGORY, "processed, duplicate or error.", "processed", False),
+        _key("source_path", "Input path relative to the input folder; 'file.jsonl#N' for the N-th record (also "
+             "in a compressed dump, 'file.jsonl.gz#N'); 'file.warc.gz#OFFSET' for the HTML response record at "
+             "that byte offset of a web archive."),
+        _c("status", CATEGORY, "processed, duplicate or error; archive for a web archive file's own row (its "
+           "pages have rows of their own).", "processed", False),
         _c("article_id", pa.string(), "Article id when the input was decoded."),
         _c("duplicate_of", pa.string(), "For duplicates: source_path of the copy that was processed."),
+        _c("records_skipped", pa.int32(), "Web archive file: its records that are not pages (requests, metadata, "
+           "redirects, non-HTML responses), counted, not read; empty for other inputs.", "3"),
     ),
     primary_key=("source_path",),
     sort_by=("source_path",),

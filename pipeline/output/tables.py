@@ -6,7 +6,7 @@ import csv
 import io
 from contextlib import nullcontext
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -35,8 +35,18 @@ def article_rows(article: Article) -> Iterator[dict]:
         "dateline": meta.dateline, "body": article.body, "captions": article.captions or None,
         "language": meta.language, "language_ok": meta.language_ok, "n_chars": len(article.body),
         "n_words": len(article.body.split()), "n_removed_lines": len(article.removed),
-        "n_mentions": len(article.mentions), "n_events": len(article.events),
+        "n_mentions": len(article.mentions), "n_events": len(article.events), "body_kind": article.body_kind,
+        "fetched_at": _fetched_at(page.html_meta.get("fetched_at")),
     }
+
+
+def _fetched_at(text: str | None) -> datetime | None:
+    """A web archive record's WARC-Date (ISO 8601, UTC), as an aware datetime; None when absent or unreadable."""
+    try:
+        when = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return when.replace(tzinfo=when.tzinfo or timezone.utc) if when else None
 
 
 def removed_line_rows(article: Article) -> Iterator[dict]:
@@ -137,7 +147,7 @@ def problem_row(problem: Problem) -> dict:
 
 def input_row(status: InputStatus) -> dict:
     return {"source_path": status.source_path, "status": status.status, "article_id": status.article_id,
-            "duplicate_of": status.duplicate_of}
+            "duplicate_of": status.duplicate_of, "records_skipped": status.records_skipped}
 
 
 # ---------------------------------------------------------------- arrow tables
