@@ -141,7 +141,7 @@ def event_date(ctx: DateContext, sentence: Sentence, clause: tuple[int, int], tr
     found = _nearest(in_clause, *trigger) or _nearest([r for r in refs if keep(r)], *trigger)
     if found is not None:
         return found
-    if ctx.grammar.then.search(ctx.article.field_text(sentence.field), *clause):
+    if ctx.grammar.then.search(ctx.article.field_text(sentence.field), sentence.start, trigger[0]):
         earlier = ctx.latest_before(sentence)      # "saat itu": the time told before, or undated background
         return replace(earlier, basis="context") if earlier is not None else None
     if background:
