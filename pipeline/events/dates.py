@@ -69,7 +69,7 @@ PATTERNS = {
     "date.weekday_paren_dmy": r"\b(?:hari\s+)?(?P<wd><WEEKDAY>)\s*,?\s*"
                               r"\(\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*\)",
     "date.weekday_paren_dm": r"\b(?:hari\s+)?(?P<wd><WEEKDAY>)\s*,?\s*\(\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})\s*\)",
-    "date.paren_day_range": r"\b(?:(?:hari\s+)?<WEEKDAY>\s*(?:<DAY_TO>)\s*<WEEKDAY>\s*,?\s*)?"
+    "date.paren_day_range": r"(?:\b(?:hari\s+)?(?:<WEEKDAY>)\s*(?:<DAY_TO>)\s*(?:<WEEKDAY>)\s*,?\s*)?"
                             r"\(\s*(?P<d>\d{1,2})\s*(?:<DAY_TO>)\s*(?P<d2>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}))?\s*\)",
     "date.day_range_month": r"<NOT_AFTER_NUMBER>(?P<d>\d{1,2})\s*(?:<DAY_TO>)\s*(?P<d2>\d{1,2})\s+(?P<mon><MONTH>)\b"
                             r"(?:\s+(?P<y>\d{4}))?(?:\s+(?:(?P<past><PAST>)|(?P<ahead><AHEAD>))\b)?",
@@ -120,7 +120,7 @@ def _slots(lex, months, weekdays) -> dict[str, str]:
         "SINCE": _alt(lex["since"]), "NOT_AFTER_NUMBER": NOT_AFTER_NUMBER,
         "YEAR_MARKER": _alt(lex["year_markers"]), "COUNTED": _alt(lex["counted_units"]),
         "YESTERDAY": _alt(lex["yesterday"]), "TODAY": "(?<!hingga )(?<!sampai )(?:" + _alt(lex["today"]) + ")",
-        "AHEAD": _alt(lex["ahead"]), "AHEAD_COUNT": _alt(lex["ahead_count"]), "DAY_TIME": _alt(lex["day_times"]),
+        "AHEAD": _alt(lex["ahead"]), "AHEAD_COUNT": _alt(lex["ahead_count"]), "DAY_TIME": "(?-i:" + _alt(lex["day_times"]) + ")",
         "DAY_TO": r"[-–]|hingga|sampai(?:\s+dengan)?|s\.d\.|s/d",
         "WEEK_WORD": "(?-i:" + _alt(lex["week_words"]) + ")",
     }

@@ -78,8 +78,8 @@ def cued_status(w: Window, cues: Cues) -> Status | None:
         found = found or _before(cue, w)
     happened = cues.happened.search(w.before)
     if found is None and happened:
-        cue = happened.group(0).rstrip()
-        found = Status("happened", cue, w.before_start + happened.start(), w.before_start + happened.start() + len(cue))
+        found = Status("happened", happened.group("cue"), w.before_start + happened.start("cue"),
+                       w.before_start + happened.end("cue"))
     for cue in others:
         found = found or _after(cue, w)
     return found

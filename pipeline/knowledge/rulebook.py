@@ -149,6 +149,12 @@ def left_context_pattern(words, gap_words: int) -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?:[^\w.,;:]+\w+){{0,{gap_words}}}[^\w.,;:]*$", re.IGNORECASE)
 
 
+def _happened_pattern(words, gap_words: int) -> re.Pattern:
+    """Text ending with one of the words and at most ``gap_words`` further words; the group "cue" is the word."""
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?P<cue>{alternatives})(?:[^\w.,;:]+\w+){{0,{gap_words}}}[^\w.,;:]*$", re.IGNORECASE)
+
+
 def _role(spec: Mapping[str, Any], gap: int) -> RoleSpec:
     markers = left_context_pattern(spec["markers"], gap) if spec.get("markers") else None
     return RoleSpec(spec["role"], frozenset(spec.get("labels", LABELS)), markers, spec.get("side"),
@@ -324,7 +330,7 @@ def _cues(lex: Mapping[str, Any]) -> Cues:
         plural_adjacent_words=int(lex["plural_adjacent_words"]),
         status=tuple(StatusCue(name, words_pattern(lex["status"][name]["before"]),
                                words_pattern(lex["status"][name]["after"])) for name in STATUS_ORDER),
-        happened=left_context_pattern(lex["happened"], int(lex["happened_gap_words"])),
+        happened=_happened_pattern(lex["happened"], int(lex["happened_gap_words"])),
         anaphora=re.compile(rf"^\s*(?:(?!(?:{'|'.join(map(re.escape, lex['anaphora_time_words']))})\b)\w+\s+)?"
                             rf"{words_pattern(lex['anaphora']).pattern}", re.IGNORECASE),
         purpose=words_pattern(lex["purpose_words"]),
