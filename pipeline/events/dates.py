@@ -70,7 +70,8 @@ PATTERNS = {
                               r"\(\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*\)",
     "date.weekday_paren_dm": r"\b(?:hari\s+)?(?P<wd><WEEKDAY>)\s*,?\s*\(\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})\s*\)",
     "date.paren_day_range": r"(?:\b(?:hari\s+)?(?:<WEEKDAY>)\s*(?:<DAY_TO>)\s*(?:<WEEKDAY>)\s*,?\s*)?"
-                            r"\(\s*(?P<d>\d{1,2})\s*(?:<DAY_TO>)\s*(?P<d2>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}))?\s*\)",
+                            r"\(\s*(?P<d>\d{1,2})\s*(?:<DAY_TO>)\s*(?P<d2>\d{1,2})/(?P<m>\d{1,2})"
+                            r"(?:/(?P<y>\d{4}))?\s*\)",
     "date.day_range_month": r"<NOT_AFTER_NUMBER>(?P<d>\d{1,2})\s*(?:<DAY_TO>)\s*(?P<d2>\d{1,2})\s+(?P<mon><MONTH>)\b"
                             r"(?:\s+(?P<y>\d{4}))?(?:\s+(?:(?P<past><PAST>)|(?P<ahead><AHEAD>))\b)?",
     "date.day_month_year": r"<NOT_AFTER_NUMBER>(?P<d>\d{1,2})\s+(?P<mon><MONTH>)\s+(?P<y>\d{4})\b",
@@ -120,7 +121,8 @@ def _slots(lex, months, weekdays) -> dict[str, str]:
         "SINCE": _alt(lex["since"]), "NOT_AFTER_NUMBER": NOT_AFTER_NUMBER,
         "YEAR_MARKER": _alt(lex["year_markers"]), "COUNTED": _alt(lex["counted_units"]),
         "YESTERDAY": _alt(lex["yesterday"]), "TODAY": "(?<!hingga )(?<!sampai )(?:" + _alt(lex["today"]) + ")",
-        "AHEAD": _alt(lex["ahead"]), "AHEAD_COUNT": _alt(lex["ahead_count"]), "DAY_TIME": "(?-i:" + _alt(lex["day_times"]) + ")",
+        "AHEAD": _alt(lex["ahead"]), "AHEAD_COUNT": _alt(lex["ahead_count"]),
+        "DAY_TIME": "(?-i:" + _alt(lex["day_times"]) + ")",
         "DAY_TO": r"[-–]|hingga|sampai(?:\s+dengan)?|s\.d\.|s/d",
         "WEEK_WORD": "(?-i:" + _alt(lex["week_words"]) + ")",
     }
@@ -216,7 +218,8 @@ def _read_month(g: dict, r: _Parts) -> _Reading | None:
 
 READERS: dict[str, Callable[[dict, _Parts], _Reading | None]] = {
     "date.weekday_paren_dmy": _read_day, "date.weekday_paren_dm": _read_day, "date.day_month_year": _read_day,
-    "date.day_month": _read_day, "date.day_range_month": _read_day_range, "date.paren_day_range": _read_day_range, "date.part_month": _read_part_month,
+    "date.day_month": _read_day, "date.day_range_month": _read_day_range, "date.paren_day_range": _read_day_range,
+    "date.part_month": _read_part_month,
     "date.part_year": _read_part_year, "date.month_year": _read_month, "date.month": _read_month,
     "date.since_year": lambda g, r: _Reading(lambda y: (date(y, 1, 1), max(r.pub, date(y, 1, 1))), r.year, "year"),
     "date.year": lambda g, r: _Reading(lambda y: (date(y, 1, 1), date(y, 12, 31)), r.year, "year"),
