@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Mapping
 
@@ -37,6 +37,7 @@ class _Reading:
     approximate: bool = False
     weekday: int | None = None  # weekday written beside the date (0 = Monday)
     ahead: bool = False         # the words say it lies after publication ("April mendatang")
+    past: bool = False          # the words say it is over ("Juni lalu")
 
 
 def _alt(words) -> str:
@@ -62,6 +63,7 @@ class Grammar:
     tense_break: re.Pattern     # where a date's clause ends for its tense
     report: re.Pattern          # the words before a date of writing or quoting, up to the date
     then: re.Pattern            # "saat itu": a clause dated by a time told before it
+    duration: re.Pattern        # "selama dua hari": how long the event of a day lasts
 
 
 # Rule id → pattern; <NAME> stands for a word list (see _slots). Longer matches win over shorter overlapping ones.
@@ -141,7 +143,7 @@ DATES_SHAPE = Table({
     "past": WORDS, "future": WORDS, "range_to": WORDS, "since": WORDS, "weekday_markers": WORDS,
     "tense_breaks": ListOf(str), "ahead": WORDS, "ahead_count": WORDS, "day_times": WORDS, "report_words": WORDS,
     "report_fillers": WORDS,
-    "then_words": WORDS,
+    "then_words": WORDS, "duration_words": WORDS, "day_units": WORDS,
     "year_words": WORDS, "year_markers": WORDS, "counted_units": WORDS, "yesterday": WORDS, "today": WORDS,
     "month_markers": WORDS, "week_words": WORDS, "relative": Table(values=int),
     "month_parts": Table(values=_SPAN), "year_parts": Table(values=_SPAN), "numbers": Table(values=int),
@@ -166,6 +168,8 @@ def compile_grammar(lex: Mapping[str, Any] | None, problems: Problems) -> Gramma
         report=re.compile(rf"\b(?:{_alt(lex['report_words'])})\s+(?:(?:{_alt(lex['report_fillers'])})\s+)*"
                           r"(?:(?-i:[A-Z])[\w.-]*\s*){0,3},?\s*(?:pada\s+)?(?:hari\s+)?$", re.IGNORECASE),
         then=re.compile(rf"\b(?:{_alt(lex['then_words'])})\b", re.IGNORECASE),
+        duration=re.compile(rf"\b(?:{_alt(lex['duration_words'])})\s+(?P<n>\d{{1,2}}|{_alt(lex['numbers'])})\s+"
+                            rf"(?:{_alt(lex['day_units'])})\b", re.IGNORECASE),
     )
 
 
@@ -213,7 +217,7 @@ def _read_part_year(g: dict, r: _Parts) -> _Reading:
 def _read_month(g: dict, r: _Parts) -> _Reading | None:
     if g.get("y") is None and not (g.get("mark") or g.get("past") or g.get("ahead")):
         return None   # a bare capitalised month name without a cue may be a name ("Juni")
-    return _Reading(_whole_month(r.month), r.year, "month", ahead=r.ahead)
+    return _Reading(_whole_month(r.month), r.year, "month", ahead=r.ahead, past=bool(g.get("past")))
 
 
 READERS: dict[str, Callable[[dict, _Parts], _Reading | None]] = {
@@ -328,6 +332,8 @@ def _choose_year(reading: _Reading, pub: date, future: bool) -> tuple[date, date
     start, end = reading.build(pub.year)
     if reading.ahead and end < pub:
         return reading.build(pub.year + 1)
+    if reading.past and end > pub:      # "Juni lalu" in a June paper: the month is not over, so last year's
+        return reading.build(pub.year - 1)
     if future and end < pub - FUTURE_GRACE:
         return reading.build(pub.year + 1)
     if not future and start > pub:
@@ -431,7 +437,33 @@ def _find(text: str, pub: date, gr: Grammar, offset: int) -> list[DateRef]:
     future = _future_clauses(text, gr)
     refs = [ref for _, m, rule in chosen
             if (ref := _to_dateref(rule, m, gr, pub, future(m.start(), m.end()), offset)) is not None]
-    return _join_ranges(refs, text, offset, gr)
+    return _with_duration(_join_ranges(refs, text, offset, gr), text, offset, gr)
+
+
+def _with_duration(refs: list[DateRef], text: str, offset: int, gr: Grammar) -> list[DateRef]:
+    """'kunjungan selama dua hari ..., mulai Kamis (19/6)': the one day nearest a sentence's one duration in days
+    becomes a range that long, its text running from the one to the other."""
+    spans = list(gr.duration.finditer(text))
+    days = [r for r in refs if r.precision == "day" and r.start == r.end]
+    if len(spans) != 1 or not days:
+        return refs
+    span = spans[0]
+    lo, hi = offset + span.start(), offset + span.end()
+    near = min(days, key=lambda r: max(0, r.start_char - hi, lo - r.end_char))
+    if max(0, near.start_char - hi, lo - near.end_char) > DURATION_GAP_CHARS:
+        return refs
+    n = span.group("n").lower()
+    count = int(n) if n.isdigit() else gr.lexicon["numbers"][n]
+    if not 1 < count <= MAX_DURATION_DAYS:
+        return refs
+    start, end = min(lo, near.start_char), max(hi, near.end_char)
+    ranged = replace(near, end=near.start + timedelta(days=count - 1), rule_id="date.duration",
+                     text=text[start - offset:end - offset], start_char=start, end_char=end)
+    return [ranged if r is near else r for r in refs]
+
+
+DURATION_GAP_CHARS = 60     # a duration this close to a day is that day's event's length
+MAX_DURATION_DAYS = 31
 
 
 def _future_clauses(text: str, gr: Grammar) -> Callable[[int, int], bool]:

@@ -304,3 +304,38 @@ def test_saat_ini_is_the_publication_day_but_not_when_it_ends_a_span(grammar):
 def test_a_date_of_writing_or_quoting_is_told_apart(grammar, sentence, text, is_report):
     [ref] = [r for r in find_dates(sentence, PUB_FRI, grammar) if r.text == text]
     assert reported(ref, sentence, 0, grammar) is is_report
+
+
+@pytest.mark.parametrize("sentence, published, start, end", [
+    # a month marked past that is not over at publication is last year's
+    ("Perusahaan itu meluncurkan ponselnya pada Juni lalu.", datetime(2025, 6, 20, 9, 0, tzinfo=WIB),
+     date(2024, 6, 1), date(2024, 6, 30)),
+    # counter-examples: a past part of this month, a past month of this year
+    ("Kedua menteri bertemu pada awal Juni lalu.", datetime(2025, 6, 20, 9, 0, tzinfo=WIB),
+     date(2025, 6, 1), date(2025, 6, 10)),
+    ("Kedua menteri bertemu pada Mei lalu.", datetime(2025, 6, 20, 9, 0, tzinfo=WIB), date(2025, 5, 1),
+     date(2025, 5, 31)),
+])
+def test_a_past_month_not_yet_over_is_last_years(grammar, sentence, published, start, end):
+    [ref] = find_dates(sentence, published, grammar)
+    assert (ref.start, ref.end) == (start, end)
+
+
+def test_a_duration_in_days_makes_its_day_a_range(grammar):
+    sentence = "Perdana menteri memulai kunjungan kerja selama tiga hari di Seoul, Rabu (12/3)."
+    [ref] = find_dates(sentence, PUB_FRI, grammar)
+    assert (ref.rule_id, ref.start, ref.end, ref.text) == (
+        "date.duration", date(2025, 3, 12), date(2025, 3, 14), "selama tiga hari di Seoul, Rabu (12/3)")
+    assert sentence[ref.start_char:ref.end_char] == ref.text
+
+
+@pytest.mark.parametrize("sentence", [
+    # two durations: which day goes with which is not said
+    "Latihan selama dua hari itu disusul rapat selama tiga hari, Rabu (12/3).",
+    # a duration far from the day belongs to something else
+    "Delegasi itu menginap selama lima hari di hotel yang dibangun dengan dana asing oleh perusahaan dari luar "
+    "negeri sejak bertahun-tahun, lalu bertemu menteri pada Rabu (12/3).",
+])
+def test_a_duration_not_clearly_of_the_day_leaves_it_one_day(grammar, sentence):
+    [ref] = find_dates(sentence, PUB_FRI, grammar)
+    assert ref.start == ref.end == date(2025, 3, 12)
