@@ -140,7 +140,7 @@ def event_date(ctx: DateContext, sentence: Sentence, clause: tuple[int, int], tr
     in_clause = [r for r in refs if clause[0] <= r.start_char and r.end_char <= clause[1]]
     found = _nearest(in_clause, *trigger) or _nearest([r for r in refs if keep(r)], *trigger)
     if found is not None:
-        return found
+        return dates.ahead_of(found, published) if planned and published is not None else found
     if ctx.grammar.then.search(ctx.article.field_text(sentence.field), sentence.start, trigger[0]):
         earlier = ctx.latest_before(sentence)      # "saat itu": the time told before, or undated background
         return replace(earlier, basis="context") if earlier is not None else None

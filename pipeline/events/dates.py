@@ -478,6 +478,16 @@ def _future_clauses(text: str, gr: Grammar) -> Callable[[int, int], bool]:
     return speaks_of_future
 
 
+def ahead_of(ref: DateRef, published_at: datetime) -> DateRef:
+    """A bare weekday of a planned event, read as the next such day after publication ("Menteri dijadwalkan
+    bertemu ... pada Rabu" where no word of the date's clause says it is ahead)."""
+    pub = published_at.date()
+    if ref.rule_id not in BARE_WEEKDAY or ref.start >= pub:     # the day itself stays: "hari ini" news
+        return ref
+    day = _weekday_date(ref.start.weekday(), pub, future=True)
+    return replace(ref, start=day, end=day)
+
+
 def reported(ref: DateRef, text: str, offset: int, grammar: Grammar) -> bool:
     """A date of writing or quoting ("ditulis Jumat (20/6)", "dilansir AFP, Kamis"): no event took place then."""
     before = text[max(0, ref.start_char - offset - REPORT_CHARS):ref.start_char - offset]

@@ -110,3 +110,12 @@ def test_a_visit_under_way_keeps_its_range_and_has_happened(compiled):
     body = "Presiden Rusia Vladimir Putin melakukan kunjungan kenegaraan ke China pada 20-24 Mei."
     [visit] = add_events(article(body, published=PUBLISHED), compiled.events).events
     assert (visit.date.start, visit.date.end, visit.status) == (date(2024, 5, 20), date(2024, 5, 24), "happened")
+
+
+def test_a_bare_weekday_of_a_planned_event_is_ahead_of_publication(compiled):
+    # "segera" makes the meeting planned though no word of the date's own clause is a future word
+    planned = only_event(compiled, "Putin segera bertemu Xi Jinping di Beijing pada Senin.")
+    assert (planned.status, planned.date.start) == ("planned", date(2024, 5, 27))
+    # counter-example: told as done, the Monday before the Wednesday paper
+    done = only_event(compiled, "Putin bertemu Xi Jinping di Beijing pada Senin.")
+    assert (done.status, done.date.start) == ("happened", date(2024, 5, 20))
