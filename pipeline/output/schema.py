@@ -143,11 +143,30 @@ ENTITIES = Table(
     sort_by=("article_id", "label", "canonical"),
 )
 
-EVENTS = Table(
-    "events",
-    "One row per distinct event extracted from an article (restatements merged; see event_evidence).",
+ACTOR_ID_COLUMNS = (
+    _c("actor_id", pa.string(), "Stable local id of the actor, the same across articles: state:ISO3, igo:ORG_ID, "
+       "org:NAME (a state organ or other organisation), person:NAME (a person's aliases resolved: leaders.tsv, "
+       "person_aliases.tsv, and a short form of a fuller name in the same article).", "person:prabowo-subianto",
+       False),
+    _c("country_iso3", pa.string(), "ISO 3166-1 alpha-3 of the state the actor is or acts for (empty for an "
+       "international organisation).", "IDN"),
+    _c("org_id", pa.string(), "The international organisation the actor is or acts for (orgs.tsv org_id).", "ASEAN"),
+    _c("wikidata_qid", pa.string(), "Wikidata item of the actor, only where a curated table with its source "
+       "holds it (none does yet: empty).", ""),
+)
+
+EVENT_MENTIONS = Table(
+    "event_mentions",
+    "One row per article's telling of an event (restatements within the article merged; see event_evidence); "
+    "event_id names the real-world event it belongs to (events).",
     (
-        _key("event_id", "Stable hash of article, event type and event key.", "e3f1c2a9b0d4e5f6"),
+        _key("mention_id", "Stable hash of article, event type and event key: one article's telling.",
+             "e3f1c2a9b0d4e5f6"),
+        _key("event_id", "The event across articles this telling belongs to (events.event_id).", "9c0b7d5e2a41f388"),
+        _c("join_rule", CATEGORY, "How the telling joined its event: alone (no other telling), same-key (type, "
+           "codes and date at its precision equal), overlap (same type and codes, a date overlapping a telling of "
+           "the same precision), coarser-in-finer (a coarser date inside exactly one finer event), no-codes (no "
+           "state or IGO named: never merged).", "same-key", False),
         ARTICLE_ID,
         _c("event_type", CATEGORY, "Event type: the event_type of one of the rule files (pipeline/rules/*.toml).",
            "MEETING", False),
@@ -182,17 +201,17 @@ EVENTS = Table(
         _c("status_cue_end", pa.int32(), "End offset of status_cue in the main evidence's field.", "223"),
         _c("rule_id", CATEGORY, "Event rule that fired.", "meeting.summit", False),
         _c("confidence", pa.float64(), "Rule confidence in [0, 1].", "0.9", False),
-        _c("n_mentions", pa.int32(), "Evidence sentences stating this event.", "1", False),
+        _c("n_sentences", pa.int32(), "Evidence sentences of the article stating this event.", "1", False),
     ),
-    primary_key=("event_id",),
-    sort_by=("article_id", "event_id"),
+    primary_key=("mention_id",),
+    sort_by=("article_id", "mention_id"),
 )
 
 EVENT_EVIDENCE = Table(
     "event_evidence",
-    "Every sentence that states an event (the first is the main evidence repeated in events).",
+    "Every sentence that states an event (the first is the main evidence repeated in event_mentions).",
     (
-        _key("event_id", "Event the sentence supports."),
+        _key("mention_id", "Telling the sentence supports (event_mentions.mention_id)."),
         ARTICLE_ID,
         _c("evidence_index", pa.int32(), "0 for the main evidence, then in text order.", "0", False),
         _c("field", CATEGORY, "body or captions.", "body", False),
@@ -205,15 +224,15 @@ EVENT_EVIDENCE = Table(
         _c("rule_id", CATEGORY, "Event rule that matched this sentence.", "meeting.bilateral"),
         _c("sentence", pa.string(), "Evidence sentence.", nullable=False),
     ),
-    primary_key=("event_id", "evidence_index"),
-    sort_by=("article_id", "event_id", "evidence_index"),
+    primary_key=("mention_id", "evidence_index"),
+    sort_by=("article_id", "mention_id", "evidence_index"),
 )
 
-EVENT_PARTICIPANTS = Table(
-    "event_participants",
-    "One row per participant of an event, with its role.",
+MENTION_PARTICIPANTS = Table(
+    "mention_participants",
+    "One row per participant of an article's telling of an event, with its role.",
     (
-        _key("event_id", "Event the participant takes part in."),
+        _key("mention_id", "Telling the participant takes part in (event_mentions.mention_id)."),
         ARTICLE_ID,
         _c("role", CATEGORY, "attendee, host, supplier, recipient, joiner, organisation, party, ...", "supplier",
            False),
@@ -228,12 +247,71 @@ EVENT_PARTICIPANTS = Table(
            "city (the state of a city a visit goes to, capitals.tsv), seat (a seat of government named for its state: "
            "\"Beijing menolak\").",
            "title"),
+        *ACTOR_ID_COLUMNS,
         _c("text", pa.string(), "Surface text in the evidence sentence.", "Rusia"),
         _c("start", pa.int32(), "Start offset of the surface text in the evidence field.", "0"),
         _c("end", pa.int32(), "End offset of the surface text in the evidence field.", "5"),
     ),
-    primary_key=("event_id", "role", "canonical"),
-    sort_by=("article_id", "event_id", "role", "canonical"),
+    primary_key=("mention_id", "role", "canonical"),
+    sort_by=("article_id", "mention_id", "role", "canonical"),
+)
+
+EVENTS = Table(
+    "events",
+    "One row per real-world event, told by one or more articles (event_mentions): the tellings of one type, the "
+    "same state and IGO codes and overlapping dates are one event (merge_rule).",
+    (
+        _key("event_id", "Stable hash of the event's key: type, date at the event's precision, sorted state and IGO "
+             "codes (people never enter it). Adding articles never renumbers an event whose key did not change.",
+             "9c0b7d5e2a41f388"),
+        _c("event_type", CATEGORY, "Event type: the event_type of one of the rule files (pipeline/rules/*.toml).",
+           "MEETING", False),
+        _c("subtype", CATEGORY, "The subtype most tellings give (ties: the first reported).", "summit"),
+        _c("cameo_code", CATEGORY, "CAMEO event code most tellings give.", "043", False),
+        _c("plover_type", CATEGORY, "PLOVER event type.", "CONSULT", False),
+        _c("codes", pa.string(), "The key's state and IGO codes, sorted, separated by ';' (empty: none named).",
+           "IDN;RUS"),
+        _c("date_start", pa.date32(), "First day of the event: the date most of its finest tellings give.",
+           "2025-06-19", False),
+        _c("date_end", pa.date32(), "Last day of the event.", "2025-06-19", False),
+        _c("date_precision", CATEGORY, "day, month or year: the finest precision of its tellings.", "day", False),
+        _c("location", pa.string(), "The place most tellings state.", "St. Petersburg"),
+        _c("status", CATEGORY, "Status of the latest telling (by publication, then article): happened, planned, "
+           "proposed or cancelled.", "happened", False),
+        _c("first_reported", TIMESTAMP_WIB, "Publication time of the first article telling it.",
+           "2025-06-19T21:05:00+07:00"),
+        _c("last_reported", TIMESTAMP_WIB, "Publication time of the latest article telling it.",
+           "2025-06-21T08:00:00+07:00"),
+        _c("first_mention_id", pa.string(), "The first telling (event_mentions.mention_id).", "e3f1c2a9b0d4e5f6",
+           False),
+        _c("n_mentions", pa.int32(), "Tellings (event_mentions rows).", "5", False),
+        _c("n_articles", pa.int32(), "Distinct articles telling it.", "5", False),
+        _c("n_sites", pa.int32(), "Distinct sites telling it.", "4", False),
+        _c("n_independent_sources", pa.int32(), "Articles telling it, counting copies of one wire story once (the "
+           "same wire_source, or bodies sharing most of their word 5-grams).", "3", False),
+        _c("merge_rule", CATEGORY, "Name and version of the rule that grouped the tellings.",
+           "type-codes-dates/1", False),
+    ),
+    primary_key=("event_id",),
+    sort_by=("date_start", "event_id"),
+)
+
+EVENT_PARTICIPANTS = Table(
+    "event_participants",
+    "One row per actor and role of an event (events), gathered from its tellings (mention_participants).",
+    (
+        _key("event_id", "Event the actor takes part in (events.event_id)."),
+        _c("role", CATEGORY, "attendee, host, supplier, recipient, joiner, organisation, party, ...", "supplier",
+           False),
+        *ACTOR_ID_COLUMNS,
+        _c("canonical", pa.string(), "The canonical name most tellings give.", "Russia", False),
+        _c("label", CATEGORY, "PERSON, ORG, COUNTRY or LOC.", "COUNTRY", False),
+        _c("code", pa.string(), "ISO 3166-1 alpha-3 of a state, or an international organisation's acronym.", "RUS"),
+        _c("actor_kind", CATEGORY, "state or igo (international organisation).", "state"),
+        _c("n_mentions", pa.int32(), "Tellings of the event naming this actor in this role.", "3", False),
+    ),
+    primary_key=("event_id", "role", "actor_id"),
+    sort_by=("event_id", "role", "actor_id"),
 )
 
 INPUTS = Table(
@@ -265,6 +343,6 @@ ERRORS = Table(
     sort_by=("source_path", "stage", "kind"),
 )
 
-TABLES: tuple[Table, ...] = (ARTICLES, REMOVED_LINES, MENTIONS, ENTITIES, EVENTS, EVENT_EVIDENCE,
-                             EVENT_PARTICIPANTS, INPUTS, ERRORS)
+TABLES: tuple[Table, ...] = (ARTICLES, REMOVED_LINES, MENTIONS, ENTITIES, EVENT_MENTIONS, EVENT_EVIDENCE,
+                             MENTION_PARTICIPANTS, EVENTS, EVENT_PARTICIPANTS, INPUTS, ERRORS)
 TABLES_BY_NAME = {t.name: t for t in TABLES}

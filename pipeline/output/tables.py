@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.output import datapackage, partition, schema
+from pipeline.output import actor_ids, datapackage, events_across, partition, schema
 from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
 from pipeline.output.swap import Staging
 from pipeline.record import Article, Event, InputStatus, Problem
@@ -65,10 +65,11 @@ def entity_rows(article: Article) -> Iterator[dict]:
                "n_mentions": n, "first_text": first[(label, canonical, code)]}
 
 
-def _event_row(article: Article, event: Event) -> dict:
+def _event_mention_row(article: Article, event: Event) -> dict:
     main, when = event.evidence[0], event.date
     return {
-        "event_id": event.event_id, "article_id": article.article_id, "event_type": event.event_type,
+        "mention_id": event.event_id, "event_id": event.event_id, "join_rule": events_across.ALONE,
+        "article_id": article.article_id, "event_type": event.event_type,
         "subtype": event.subtype, "cameo_code": event.cameo_code, "plover_type": event.plover_type,
         "date_start": when.start, "date_end": when.end, "date_precision": when.precision,
         "date_approximate": when.approximate, "date_text": when.text, "date_basis": when.basis,
@@ -77,35 +78,38 @@ def _event_row(article: Article, event: Event) -> dict:
         "weapons": "; ".join(event.weapons) or None, "value": event.value, "status": event.status,
         "status_cue": event.status_cue, "status_cue_start": event.status_cue_start,
         "status_cue_end": event.status_cue_end, "rule_id": event.rule_id,
-        "confidence": event.confidence, "n_mentions": len(event.evidence),
+        "confidence": event.confidence, "n_sentences": len(event.evidence),
     }
 
 
-def event_rows(article: Article) -> Iterator[dict]:
+def event_mention_rows(article: Article) -> Iterator[dict]:
+    """Each telling of the article; its event_id is its own until the run groups the tellings across articles
+    (pipeline/output/events_across.py)."""
     for event in article.events:
-        yield _event_row(article, event)
+        yield _event_mention_row(article, event)
 
 
 def event_evidence_rows(article: Article) -> Iterator[dict]:
     for event in article.events:
         for index, ev in enumerate(event.evidence):
-            yield {"event_id": event.event_id, "article_id": article.article_id, "evidence_index": index,
+            yield {"mention_id": event.event_id, "article_id": article.article_id, "evidence_index": index,
                    "field": ev.field, "sentence_index": ev.sentence_index, "sentence_start": ev.start,
                    "sentence_end": ev.end, "trigger": ev.trigger, "trigger_start": ev.trigger_start,
                    "trigger_end": ev.trigger_end, "rule_id": ev.rule_id or event.rule_id,
                    "sentence": ev.sentence}
 
 
-def event_participant_rows(article: Article) -> Iterator[dict]:
+def mention_participant_rows(article: Article) -> Iterator[dict]:
+    people = actor_ids.fuller_names(m.canonical for m in article.mentions if m.label == "PERSON")
     for event in article.events:
         seen = set()
         for p in event.participants:
             if (p.role, p.canonical) in seen:
                 continue
             seen.add((p.role, p.canonical))
-            yield {"event_id": event.event_id, "article_id": article.article_id, "role": p.role,
+            yield {"mention_id": event.event_id, "article_id": article.article_id, "role": p.role,
                    "canonical": p.canonical, "label": p.label, "code": p.code, "actor_kind": p.actor_kind,
-                   "actor_basis": p.actor_basis, "text": p.text,
+                   "actor_basis": p.actor_basis, **actor_ids.actor_fields(p, people), "text": p.text,
                    "start": p.start, "end": p.end}
 
 
@@ -114,9 +118,9 @@ ARTICLE_ROW_BUILDERS = {
     "removed_lines": removed_line_rows,
     "mentions": mention_rows,
     "entities": entity_rows,
-    "events": event_rows,
+    "event_mentions": event_mention_rows,
     "event_evidence": event_evidence_rows,
-    "event_participants": event_participant_rows,
+    "mention_participants": mention_participant_rows,
 }
 
 
@@ -149,8 +153,10 @@ def to_arrow(table: schema.Table, rows: Iterable[dict]) -> pa.Table:
 
 def build_tables(articles: Iterable[Article], problems: Iterable[Problem],
                  inputs: Iterable[InputStatus]) -> dict[str, pa.Table]:
-    """Every table of these records, in memory (the run writes a chunk's at a time: ``article_tables``)."""
-    return {**article_tables(articles), **run_tables(problems, inputs)}
+    """Every table of these records, in memory (the run writes a chunk's at a time: ``article_tables``, and
+    groups the tellings across articles as it writes)."""
+    built = article_tables(articles)
+    return {**events_across.grouped_tables(built), **run_tables(problems, inputs)}
 
 
 def article_tables(articles: Iterable[Article]) -> dict[str, pa.Table]:
