@@ -118,10 +118,12 @@ def write_sample_outputs(out_dir: Path, csv_bom: bool = False, partition_by_year
 KEYS = (("removed_lines", "article_id", "articles", "article_id"),
         ("mentions", "article_id", "articles", "article_id"),
         ("entities", "article_id", "articles", "article_id"),
-        ("events", "article_id", "articles", "article_id"),
-        ("event_evidence", "event_id", "events", "event_id"),
-        ("event_participants", "event_id", "events", "event_id"),
-        ("event_participants", "article_id", "articles", "article_id"))
+        ("event_mentions", "article_id", "articles", "article_id"),
+        ("event_mentions", "event_id", "events", "event_id"),
+        ("event_evidence", "mention_id", "event_mentions", "mention_id"),
+        ("mention_participants", "mention_id", "event_mentions", "mention_id"),
+        ("mention_participants", "article_id", "articles", "article_id"),
+        ("event_participants", "event_id", "events", "event_id"))
 
 
 def parquet(out: Path, name: str) -> str:

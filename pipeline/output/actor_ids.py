@@ -64,8 +64,8 @@ def person_name(canonical: str, article_people: dict[str, str]) -> str:
 def actor_fields(p: Participant, article_people: dict[str, str]) -> dict:
     """actor_id, country_iso3, org_id and wikidata_qid of one participant (``article_people``: the article's
     ``fuller_names``)."""
-    state = p.code if p.actor_kind == "state" and p.code else None
     org = p.code if p.actor_kind == "igo" and p.code else None
+    state = p.code if p.code and not org else None
     if p.label == "PERSON":
         actor_id = f"person:{slug(person_name(p.canonical, article_people))}"
     elif p.label == "COUNTRY" and state:

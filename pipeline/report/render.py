@@ -127,8 +127,9 @@ def timeline_section(events: pd.DataFrame) -> str:
 def actors_section(participants: pd.DataFrame) -> str:
     actors = report_data.top_actors(participants)
     body = image(actors_figure(actors), "most frequent actors") if len(actors) else ""
-    return (f"<h2>Most frequent actors</h2><p>Up to {report_data.TOP_ACTORS} participants "
-            "(event_participants) named in most events, coloured by label.</p>" + body
+    return (f"<h2>Most frequent actors</h2><p>Up to {report_data.TOP_ACTORS} actors (event_participants, by "
+            "actor_id: a person's aliases are one actor) in most events, each event counted once however many "
+            "articles tell it; coloured by label.</p>" + body
             + html_table(actors, "No event participants."))
 
 
@@ -157,7 +158,8 @@ def render(out_dir: Path) -> str:
         "<h1>Event data report</h1>", manifest_line(out_dir), summary_cards(report_data.summary(frames)),
         timeline_section(frames["events"]),
         actors_section(frames["event_participants"]),
-        "<h2>Accessions</h2><p>Which country moved toward membership of which organisation, at which stage.</p>"
+        "<h2>Accessions</h2><p>Which country moved toward membership of which organisation, at which stage, "
+        "and whether it happened or is planned, proposed or cancelled.</p>"
         + html_table(report_data.accession_table(frames), "No accession events."),
         sites_section(frames),
         '<p class="meta">Tables: see datapackage.json and docs/data_dictionary.md.</p>',
