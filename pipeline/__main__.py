@@ -29,8 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="process a folder of pages",
                               description="Read every .txt/.html/.htm/.json/.jsonl file below INPUT (recursively), "
-                                          "and write articles, removed_lines, mentions, entities, events, "
-                                          "event_evidence, event_participants, inputs and errors tables "
+                                          "and write articles, removed_lines, mentions, entities, event_mentions, "
+                                          "event_evidence, mention_participants, events (one per real-world "
+                                          "event, across articles), event_participants, inputs and errors tables "
                                           "as CSV and Parquet into --out, plus datapackage.json (Frictionless Data "
                                           "Package describing the CSVs) and manifest.json.")
     run.add_argument("input", type=Path, help="folder of scraped pages (searched recursively)")
