@@ -47,6 +47,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("event_mentions", "date_basis"): ("sentence", "context", "publication"),
     ("event_mentions", "status"): STATUSES,
     ("event_mentions", "join_rule"): events_across.JOIN_RULES,
+    ("event_mentions", "location_basis"): ("alias", "city", "country", "unresolved", "dateline"),
     ("event_mentions", "field"): EVENT_FIELDS,
     ("event_evidence", "field"): EVENT_FIELDS,
     ("mention_participants", "actor_kind"): ACTOR_KINDS,

