@@ -33,7 +33,13 @@ KEEP = 4        # compiled knowledges kept (a run needs one; tests compile a few
 SCRIPT_LEXICONS = {"country_aliases": ("alias", "code", "label", "canonical", "note")}
 # Lexicons the table writer reads (pipeline/output): checked here with the rest, read when the tables are made.
 OUTPUT_LEXICONS = {"place_aliases": {"alias": Text(r"\S", "a place name"), "geonames_id": Text(r"^\d+$", "a GeoNames id"),
-                                     "name": Text(r"\S", "the GeoNames name"), "note": str}}
+                                     "name": Text(r"\S", "the GeoNames name"), "note": str},
+                   "cameo_codes": {"cameo_code": Text(r"^\d{3,4}$", "a CAMEO code"), "name": str,
+                                   "goldstein": Text(r"^-?\d+(?:\.\d+)?$", "a number from -10 to 10")},
+                   "plover_modes": {"event_type": Text(r"\S", "an event type"), "subtype": str,
+                                    "plover_mode": Text(r"\S", "a PLOVER mode")},
+                   "dyad_roles": {"event_type": Text(r"\S", "an event type"), "source_role": Text(r"\S", "a role"),
+                                  "target_role": Text(r"\S", "a role"), "note": str}}
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("events", "merge_rule"): (events_across.MERGE_RULE,),
     ("event_participants", "actor_kind"): ACTOR_KINDS,
     ("event_participants", "label"): LABELS,
+    ("dyads", "status"): STATUSES,
     ("inputs", "status"): ("processed", "duplicate", "error"),
     ("errors", "stage"): STAGES,
 }
@@ -73,6 +74,7 @@ FOREIGN_KEYS: dict[str, tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]
                              (("mention_id",), "event_mentions", ("mention_id",))),
     "events": ((("first_mention_id",), "event_mentions", ("mention_id",)),),
     "event_participants": ((("event_id",), "events", ("event_id",)),),
+    "dyads": ((("event_id",), "events", ("event_id",)),),
     "inputs": ((("duplicate_of",), "", ("source_path",)),),
 }
 

@@ -32,12 +32,15 @@ import re
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Iterable, Iterator
 
 import pyarrow as pa
 
-from pipeline.output import schema
+from pipeline.knowledge import load_knowledge
+
+from pipeline.output import codebook, schema
 
 MERGE_RULE = "type-codes-dates/1"
 ALONE, SAME_KEY, OVERLAP, COARSER, NO_CODES = "alone", "same-key", "overlap", "coarser-in-finer", "no-codes"
@@ -173,7 +176,10 @@ class Grouping:
             times = [a.published_at for a in map(self.articles.get, articles) if a and a.published_at]
             yield {"event_id": self.assigned[first.mention_id][0], "event_type": first.event_type,
                    "subtype": _most(t.subtype for t in tellings), "cameo_code": _most(t.cameo_code for t in tellings),
-                   "plover_type": _most(t.plover_type for t in tellings), "codes": ";".join(first.codes) or None,
+                   "plover_type": _most(t.plover_type for t in tellings),
+                   **codebook.codebook_fields(_most(t.cameo_code for t in tellings), first.event_type,
+                                              _most(t.subtype for t in tellings)),
+                   "codes": ";".join(first.codes) or None,
                    "date_start": when.date_start, "date_end": when.date_end, "date_precision": when.date_precision,
                    "location_text": _most(t.location_text for t in tellings), **_place(tellings),
                    "status": tellings[-1].status,
@@ -342,9 +348,42 @@ def grouping_of(mentions: Iterable[pa.Table], participants: Iterable[pa.Table],
 
 
 def cross_tables(grouping: Grouping) -> dict[str, pa.Table]:
-    """The events and event_participants tables, each in its order."""
-    return {"events": _to_arrow(schema.EVENTS, grouping.event_rows()),
-            "event_participants": _to_arrow(schema.EVENT_PARTICIPANTS, grouping.event_participant_rows())}
+    """The events, event_participants and dyads tables, each in its order."""
+    events = list(grouping.event_rows())
+    participants = list(grouping.event_participant_rows())
+    return {"events": _to_arrow(schema.EVENTS, events),
+            "event_participants": _to_arrow(schema.EVENT_PARTICIPANTS, participants),
+            "dyads": _to_arrow(schema.DYADS, dyad_rows(events, participants))}
+
+
+def _apart(source: dict, target: dict) -> bool:
+    """Two sides, not one: a host's own head of state among the attendees is no visitor."""
+    return source["actor_id"] != target["actor_id"] and not (source["code"] and source["code"] == target["code"])
+
+
+@lru_cache(maxsize=1)
+def dyad_roles() -> dict[str, tuple[str, str]]:
+    return {row["event_type"]: (row["source_role"], row["target_role"])
+            for row in load_knowledge().lexicon("dyad_roles")}
+
+
+def dyad_rows(events: list[dict], participants: list[dict]) -> Iterator[dict]:
+    """Each source-target pair of a directed event (an actor, or a state's people, never its own target)."""
+    by_event: dict[str, list[dict]] = defaultdict(list)
+    for p in participants:
+        by_event[p["event_id"]].append(p)
+    for event in events:
+        roles = dyad_roles().get(event["event_type"])
+        if roles is None:
+            continue
+        sources = [p for p in by_event[event["event_id"]] if p["role"] == roles[0]]
+        targets = [p for p in by_event[event["event_id"]] if p["role"] == roles[1]]
+        for source, target in ((s, t) for s in sources for t in targets if _apart(s, t)):
+            yield {"event_id": event["event_id"], "event_type": event["event_type"], "subtype": event["subtype"],
+                   "date_start": event["date_start"], "date_precision": event["date_precision"],
+                   "source_actor_id": source["actor_id"], "source": source["canonical"], "source_role": roles[0],
+                   "target_actor_id": target["actor_id"], "target": target["canonical"], "target_role": roles[1],
+                   "cameo_code": event["cameo_code"], "goldstein": event["goldstein"], "status": event["status"]}
 
 
 def grouped_tables(built: dict[str, pa.Table]) -> dict[str, pa.Table]:

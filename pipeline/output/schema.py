@@ -166,6 +166,16 @@ PLACE_COLUMNS = (
     _c("longitude", pa.float64(), "Longitude of a city (empty for a country).", "37.61556"),
 )
 
+CODEBOOK_COLUMNS = (
+    _c("cameo_root", CATEGORY, "CAMEO root code: the first two digits of cameo_code.", "04"),
+    _c("quad_class", pa.int8(), "QuadClass of the root, as in GDELT and ICEWS: 1 verbal cooperation (01-05), 2 "
+       "material cooperation (06-09), 3 verbal conflict (10-14), 4 material conflict (15-20).", "1"),
+    _c("goldstein", pa.float64(), "Goldstein (1992) conflict-cooperation value of cameo_code, from -10 to 10 "
+       "(lexicons/cameo_codes.tsv).", "2.5"),
+    _c("plover_mode", CATEGORY, "PLOVER mode of the type and subtype where PLOVER defines one "
+       "(lexicons/plover_modes.tsv).", "visit"),
+)
+
 EVENT_MENTIONS = Table(
     "event_mentions",
     "One row per article's telling of an event (restatements within the article merged; see event_evidence); "
@@ -185,6 +195,7 @@ EVENT_MENTIONS = Table(
            "summit"),
         _c("cameo_code", CATEGORY, "CAMEO event code.", "043", False),
         _c("plover_type", CATEGORY, "PLOVER event type.", "CONSULT", False),
+        *CODEBOOK_COLUMNS,
         _c("date_start", pa.date32(), "First day of the event (ISO date).", "2020-11-10", False),
         _c("date_end", pa.date32(), "Last day of the event (ISO date).", "2020-11-10", False),
         _c("date_precision", CATEGORY, "day, month or year.", "day", False),
@@ -284,6 +295,7 @@ EVENTS = Table(
         _c("subtype", CATEGORY, "The subtype most tellings give (ties: the first reported).", "summit"),
         _c("cameo_code", CATEGORY, "CAMEO event code most tellings give.", "043", False),
         _c("plover_type", CATEGORY, "PLOVER event type.", "CONSULT", False),
+        *CODEBOOK_COLUMNS,
         _c("codes", pa.string(), "The key's state and IGO codes, sorted, separated by ';' (empty: none named).",
            "IDN;RUS"),
         _c("date_start", pa.date32(), "First day of the event: the date most of its finest tellings give.",
@@ -330,6 +342,30 @@ EVENT_PARTICIPANTS = Table(
     sort_by=("event_id", "role", "actor_id"),
 )
 
+DYADS = Table(
+    "dyads",
+    "One row per source and target actor of a directed event (events counted once; lexicons/dyad_roles.tsv: "
+    "supplier → recipient, joiner → organisation, visitor → host), as GDELT/ICEWS Source and Target.",
+    (
+        _key("event_id", "The event (events.event_id)."),
+        _c("event_type", CATEGORY, "Event type.", "ARMS_DEAL", False),
+        _c("subtype", CATEGORY, "Event subtype.", "delivery"),
+        _c("date_start", pa.date32(), "First day of the event.", "2025-06-19", False),
+        _c("date_precision", CATEGORY, "day, month or year.", "day", False),
+        _key("source_actor_id", "The source actor (event_participants.actor_id).", "state:FRA"),
+        _c("source", pa.string(), "The source's canonical name.", "France", False),
+        _c("source_role", CATEGORY, "The source's role.", "supplier", False),
+        _key("target_actor_id", "The target actor.", "state:IDN"),
+        _c("target", pa.string(), "The target's canonical name.", "Indonesia", False),
+        _c("target_role", CATEGORY, "The target's role.", "recipient", False),
+        _c("cameo_code", CATEGORY, "CAMEO event code.", "062", False),
+        _c("goldstein", pa.float64(), "Goldstein value of the CAMEO code.", "7.4"),
+        _c("status", CATEGORY, "Status of the event's latest telling.", "happened", False),
+    ),
+    primary_key=("event_id", "source_actor_id", "target_actor_id"),
+    sort_by=("date_start", "event_id", "source_actor_id", "target_actor_id"),
+)
+
 INPUTS = Table(
     "inputs",
     "One row per input document, so every input is accounted for: processed, duplicate or error.",
@@ -360,5 +396,5 @@ ERRORS = Table(
 )
 
 TABLES: tuple[Table, ...] = (ARTICLES, REMOVED_LINES, MENTIONS, ENTITIES, EVENT_MENTIONS, EVENT_EVIDENCE,
-                             MENTION_PARTICIPANTS, EVENTS, EVENT_PARTICIPANTS, INPUTS, ERRORS)
+                             MENTION_PARTICIPANTS, EVENTS, EVENT_PARTICIPANTS, DYADS, INPUTS, ERRORS)
 TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.output import actor_ids, datapackage, events_across, partition, places, schema
+from pipeline.output import actor_ids, codebook, datapackage, events_across, partition, places, schema
 from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
 from pipeline.output.swap import Staging
 from pipeline.record import Article, Event, InputStatus, Problem
@@ -71,6 +71,7 @@ def _event_mention_row(article: Article, event: Event) -> dict:
         "mention_id": event.event_id, "event_id": event.event_id, "join_rule": events_across.ALONE,
         "article_id": article.article_id, "event_type": event.event_type,
         "subtype": event.subtype, "cameo_code": event.cameo_code, "plover_type": event.plover_type,
+        **codebook.codebook_fields(event.cameo_code, event.event_type, event.subtype),
         "date_start": when.start, "date_end": when.end, "date_precision": when.precision,
         "date_approximate": when.approximate, "date_text": when.text, "date_basis": when.basis,
         "date_rule_id": when.rule_id, **places.place_fields(event.location, main.sentence, article.meta.dateline),
