@@ -54,11 +54,30 @@ def fuller_names(names: Iterable[str]) -> dict[str, str]:
 
 
 def person_name(canonical: str, article_people: dict[str, str]) -> str:
-    known = leader_names()
-    if fold(canonical) in known:
-        return known[fold(canonical)]
+    """The one name of a person: leaders.tsv's for a name or alias it knows, else the article's fuller name."""
     fuller = article_people.get(canonical, canonical)
-    return known.get(fold(fuller), fuller)
+    for name in (canonical, name_part(canonical), fuller, name_part(fuller)):
+        if (found := known_name(name)) is not None:
+            return found
+    return fuller
+
+
+def name_part(name: str) -> str:
+    """The name before a lowercase word the tagger ran on into ("Prabowo via Zoom" → "Prabowo")."""
+    words = name.split()
+    cut = next((i for i, word in enumerate(words) if i and word[:1].islower()), len(words))
+    return " ".join(words[:cut])
+
+
+def known_name(name: str) -> str | None:
+    """leaders.tsv's full name for a name or alias, also written without its spaces ("PrabowoSubianto")."""
+    known = leader_names()
+    return known.get(fold(name)) or compact_names().get(re.sub(r"[\W_]+", "", fold(name)))
+
+
+@lru_cache(maxsize=1)
+def compact_names() -> dict[str, str]:
+    return {re.sub(r"[\W_]+", "", alias): name for alias, name in leader_names().items()}
 
 
 def actor_fields(p: Participant, article_people: dict[str, str]) -> dict:
