@@ -57,6 +57,44 @@ def events_per_year(events: pd.DataFrame, order: Sequence[str] | None = None) ->
     return counts
 
 
+SPAN_QUANTILES = (0.01, 0.99)     # the timeline's span: the dates that hold all but the outlying events
+MONTHLY_DAYS = 2 * 366            # a span up to two years is drawn by month
+
+
+def timeline_span(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+    """(first day, last day, "month" or "year") of the span that holds the events (all but the outlying first
+    and last percent: a 1955 anniversary does not stretch a 2025 corpus), by month when it is up to two years."""
+    dates = pd.to_datetime(events["date_start"])
+    low, high = dates.quantile(SPAN_QUANTILES[0]), dates.quantile(SPAN_QUANTILES[1])
+    monthly = (high - low).days <= MONTHLY_DAYS
+    if monthly:
+        return low.to_period("M").start_time, high.to_period("M").end_time.normalize(), "month"
+    return low.to_period("Y").start_time, high.to_period("Y").end_time.normalize(), "year"
+
+
+def events_per_period(events: pd.DataFrame, order: Sequence[str] | None = None
+                      ) -> tuple[pd.DataFrame, int]:
+    """Event counts per month (or year) of the timeline's span, one column per type; and the number of events
+    outside the span."""
+    order = [t.name for t in event_types()] if order is None else list(order)
+    first, last, unit = timeline_span(events)
+    dates = pd.to_datetime(events["date_start"])
+    inside = events[(dates >= first) & (dates <= last)]
+    periods = pd.to_datetime(inside["date_start"]).dt.to_period("M" if unit == "month" else "Y").rename(unit)
+    counts = inside.groupby([periods, inside["event_type"].rename("type")]).size().unstack(fill_value=0)
+    every = pd.period_range(first, last, freq="M" if unit == "month" else "Y", name=unit)
+    ordered = [t for t in order if t in counts.columns] + sorted(set(counts.columns) - set(order))
+    counts = counts.reindex(index=every, columns=ordered, fill_value=0).astype(int)
+    counts.columns.name = None
+    return counts, len(events) - len(inside)
+
+
+def place_points(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with a resolved point (a city): latitude, longitude, type, the articles telling them."""
+    placed = events.dropna(subset=["latitude", "longitude"])
+    return placed[["location", "latitude", "longitude", "event_type", "n_articles"]]
+
+
 def top_actors(participants: pd.DataFrame, n: int = TOP_ACTORS) -> pd.DataFrame:
     """The actors (by actor_id, aliases resolved) in most events (each counted once, however many articles
     tell it): name (the one given most), label, events, mentions (tellings naming the actor), actor_id."""
