@@ -47,6 +47,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("event_mentions", "date_basis"): ("sentence", "context", "publication"),
     ("event_mentions", "status"): STATUSES,
     ("event_mentions", "join_rule"): events_across.JOIN_RULES,
+    ("event_mentions", "deal_stage"): ("talks", "mou", "contract", "delivery"),
     ("event_mentions", "location_basis"): ("alias", "city", "country", "unresolved", "dateline"),
     ("event_mentions", "field"): EVENT_FIELDS,
     ("event_evidence", "field"): EVENT_FIELDS,
@@ -58,6 +59,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("event_participants", "actor_kind"): ACTOR_KINDS,
     ("event_participants", "label"): LABELS,
     ("dyads", "status"): STATUSES,
+    ("membership_history", "status"): STATUSES,
     ("inputs", "status"): ("processed", "duplicate", "error"),
     ("errors", "stage"): STAGES,
 }
@@ -75,6 +77,7 @@ FOREIGN_KEYS: dict[str, tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]
     "events": ((("first_mention_id",), "event_mentions", ("mention_id",)),),
     "event_participants": ((("event_id",), "events", ("event_id",)),),
     "dyads": ((("event_id",), "events", ("event_id",)),),
+    "membership_history": ((("event_id",), "events", ("event_id",)),),
     "inputs": ((("duplicate_of",), "", ("source_path",)),),
 }
 

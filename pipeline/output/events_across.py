@@ -175,7 +175,9 @@ class Grouping:
             articles = {t.article_id for t in tellings}
             times = [a.published_at for a in map(self.articles.get, articles) if a and a.published_at]
             yield {"event_id": self.assigned[first.mention_id][0], "event_type": first.event_type,
-                   "subtype": _most(t.subtype for t in tellings), "cameo_code": _most(t.cameo_code for t in tellings),
+                   "subtype": _most(t.subtype for t in tellings),
+                   "accession_stage": _stage(first.event_type, _most(t.subtype for t in tellings), tellings[-1].status),
+                   "cameo_code": _most(t.cameo_code for t in tellings),
                    "plover_type": _most(t.plover_type for t in tellings),
                    **codebook.codebook_fields(_most(t.cameo_code for t in tellings), first.event_type,
                                               _most(t.subtype for t in tellings)),
@@ -276,6 +278,10 @@ def _date_key(telling: Telling) -> str:
     return first if first == last else f"{first}/{last}"
 
 
+def _stage(event_type: str, subtype: str | None, status: str) -> str | None:
+    return subtype if event_type == "ACCESSION" and status == "happened" else None
+
+
 def _place(tellings: list[Telling]) -> dict:
     """The resolved place most tellings give."""
     geonames_id = _most(t.geonames_id for t in tellings)
@@ -353,7 +359,25 @@ def cross_tables(grouping: Grouping) -> dict[str, pa.Table]:
     participants = list(grouping.event_participant_rows())
     return {"events": _to_arrow(schema.EVENTS, events),
             "event_participants": _to_arrow(schema.EVENT_PARTICIPANTS, participants),
-            "dyads": _to_arrow(schema.DYADS, dyad_rows(events, participants))}
+            "dyads": _to_arrow(schema.DYADS, dyad_rows(events, participants)),
+            "membership_history": _to_arrow(schema.MEMBERSHIP_HISTORY, membership_rows(events, participants))}
+
+
+def membership_rows(events: list[dict], participants: list[dict]) -> Iterator[dict]:
+    """Each joiner and organisation of an ACCESSION event."""
+    by_event: dict[str, list[dict]] = defaultdict(list)
+    for p in participants:
+        by_event[p["event_id"]].append(p)
+    for event in (e for e in events if e["event_type"] == "ACCESSION"):
+        sides = by_event[event["event_id"]]
+        for member in (p for p in sides if p["role"] == "joiner"):
+            for organisation in (p for p in sides if p["role"] == "organisation"):
+                yield {"event_id": event["event_id"], "member_actor_id": member["actor_id"],
+                       "member": member["canonical"], "member_code": member["code"],
+                       "organisation_actor_id": organisation["actor_id"], "organisation": organisation["canonical"],
+                       "date_start": event["date_start"], "date_precision": event["date_precision"],
+                       "subtype": event["subtype"], "accession_stage": event["accession_stage"],
+                       "status": event["status"], "n_articles": event["n_articles"]}
 
 
 def _apart(source: dict, target: dict) -> bool:

@@ -22,7 +22,8 @@ from pipeline.output.swap import Staging
 
 YEAR = "year"
 PARTITIONING = ds.partitioning(pa.schema([(YEAR, pa.int16())]), flavor="hive")
-UNPARTITIONED = ("inputs", "errors", "events", "event_participants", "dyads")   # no article: not by year
+UNPARTITIONED = ("inputs", "errors", "events", "event_participants", "dyads",
+                 "membership_history")   # no article: not by year
 NO_YEAR = "__HIVE_DEFAULT_PARTITION__"
 PART_FILE = "part-0.parquet"
 BUFFER_BYTES = 16 << 20        # rows held for all of a table's year files together before the largest is written

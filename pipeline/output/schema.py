@@ -176,6 +176,22 @@ CODEBOOK_COLUMNS = (
        "(lexicons/plover_modes.tsv).", "visit"),
 )
 
+ACCESSION_STAGE = _c("accession_stage", CATEGORY, "ACCESSION: the stage reached, only when it happened (status "
+                     "happened): an interest, a leader's support or a membership planned for later has none.",
+                     "member")
+
+ARMS_COLUMNS = (
+    _c("weapon_designation", pa.string(), "ARMS_DEAL: the named systems (not kinds such as 'jet tempur'), '; '.",
+       "Rafale"),
+    _c("weapon_category", pa.string(), "ARMS_DEAL: SIPRI weapon categories of the weapons (weapons_id.toml), '; '.",
+       "aircraft"),
+    _c("quantity", pa.int32(), "ARMS_DEAL: number of systems written before a weapon's name.", "42"),
+    _c("value_amount", pa.float64(), "ARMS_DEAL: the stated value as a number, in value_currency.", "1200000000"),
+    _c("value_currency", pa.string(), "ARMS_DEAL: ISO 4217 code of the value's currency.", "USD"),
+    _c("deal_stage", CATEGORY, "ARMS_DEAL: talks (proposed or planned), mou (memorandum or letter of intent), "
+       "contract or delivery.", "contract"),
+)
+
 EVENT_MENTIONS = Table(
     "event_mentions",
     "One row per article's telling of an event (restatements within the article merged; see event_evidence); "
@@ -193,6 +209,7 @@ EVENT_MENTIONS = Table(
            "MEETING", False),
         _c("subtype", CATEGORY, "Event subtype; for ACCESSION the stage (applied, protocol, member, observer, ...).",
            "summit"),
+        ACCESSION_STAGE,
         _c("cameo_code", CATEGORY, "CAMEO event code.", "043", False),
         _c("plover_type", CATEGORY, "PLOVER event type.", "CONSULT", False),
         *CODEBOOK_COLUMNS,
@@ -219,6 +236,7 @@ EVENT_MENTIONS = Table(
         _c("sentence_end", pa.int32(), "End offset of the main evidence sentence in its field.", "470", False),
         _c("weapons", pa.string(), "ARMS_DEAL: weapon systems, separated by '; '.", "S-300; drone tempur"),
         _c("value", pa.string(), "ARMS_DEAL: stated value.", "US$ 1 miliar"),
+        *ARMS_COLUMNS,
         _c("status", CATEGORY, "happened (took place or is going on), planned (scheduled or announced), proposed "
            "(a party proposes or explores it, no date set) or cancelled (called off, refused), as the article "
            "words it at publication.", "happened", False),
@@ -293,6 +311,7 @@ EVENTS = Table(
         _c("event_type", CATEGORY, "Event type: the event_type of one of the rule files (pipeline/rules/*.toml).",
            "MEETING", False),
         _c("subtype", CATEGORY, "The subtype most tellings give (ties: the first reported).", "summit"),
+        ACCESSION_STAGE,
         _c("cameo_code", CATEGORY, "CAMEO event code most tellings give.", "043", False),
         _c("plover_type", CATEGORY, "PLOVER event type.", "CONSULT", False),
         *CODEBOOK_COLUMNS,
@@ -366,6 +385,28 @@ DYADS = Table(
     sort_by=("date_start", "event_id", "source_actor_id", "target_actor_id"),
 )
 
+MEMBERSHIP_HISTORY = Table(
+    "membership_history",
+    "One row per state (or organisation) and organisation of an ACCESSION event, in date order: who moved toward "
+    "membership of what, when, at which stage, and whether it happened (events counted once).",
+    (
+        _key("event_id", "The event (events.event_id)."),
+        _key("member_actor_id", "The joining actor (event_participants.actor_id).", "state:IDN"),
+        _c("member", pa.string(), "Its canonical name.", "Indonesia", False),
+        _c("member_code", pa.string(), "Its ISO3 (or org_id).", "IDN"),
+        _key("organisation_actor_id", "The organisation.", "igo:BRICS"),
+        _c("organisation", pa.string(), "Its canonical name.", "BRICS", False),
+        _c("date_start", pa.date32(), "First day of the event.", "2025-01-06", False),
+        _c("date_precision", CATEGORY, "day, month or year.", "day", False),
+        _c("subtype", CATEGORY, "The stage the tellings name (applied, member, observer, ...).", "member"),
+        ACCESSION_STAGE,
+        _c("status", CATEGORY, "happened, planned, proposed or cancelled (latest telling).", "happened", False),
+        _c("n_articles", pa.int32(), "Articles telling it.", "3", False),
+    ),
+    primary_key=("event_id", "member_actor_id", "organisation_actor_id"),
+    sort_by=("organisation_actor_id", "member_actor_id", "date_start", "event_id"),
+)
+
 INPUTS = Table(
     "inputs",
     "One row per input document, so every input is accounted for: processed, duplicate or error.",
@@ -396,5 +437,6 @@ ERRORS = Table(
 )
 
 TABLES: tuple[Table, ...] = (ARTICLES, REMOVED_LINES, MENTIONS, ENTITIES, EVENT_MENTIONS, EVENT_EVIDENCE,
-                             MENTION_PARTICIPANTS, EVENTS, EVENT_PARTICIPANTS, DYADS, INPUTS, ERRORS)
+                             MENTION_PARTICIPANTS, EVENTS, EVENT_PARTICIPANTS, DYADS,
+                             MEMBERSHIP_HISTORY, INPUTS, ERRORS)
 TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.output import actor_ids, codebook, datapackage, events_across, partition, places, schema
+from pipeline.output import actor_ids, arms, codebook, datapackage, events_across, partition, places, schema
 from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
 from pipeline.output.swap import Staging
 from pipeline.record import Article, Event, InputStatus, Problem
@@ -70,18 +70,25 @@ def _event_mention_row(article: Article, event: Event) -> dict:
     return {
         "mention_id": event.event_id, "event_id": event.event_id, "join_rule": events_across.ALONE,
         "article_id": article.article_id, "event_type": event.event_type,
-        "subtype": event.subtype, "cameo_code": event.cameo_code, "plover_type": event.plover_type,
+        "subtype": event.subtype, "accession_stage": accession_stage(event.event_type, event.subtype, event.status),
+        "cameo_code": event.cameo_code, "plover_type": event.plover_type,
         **codebook.codebook_fields(event.cameo_code, event.event_type, event.subtype),
         "date_start": when.start, "date_end": when.end, "date_precision": when.precision,
         "date_approximate": when.approximate, "date_text": when.text, "date_basis": when.basis,
         "date_rule_id": when.rule_id, **places.place_fields(event.location, main.sentence, article.meta.dateline),
         "field": event.field, "trigger": main.trigger,
         "sentence": main.sentence, "sentence_start": main.start, "sentence_end": main.end,
-        "weapons": "; ".join(event.weapons) or None, "value": event.value, "status": event.status,
+        "weapons": "; ".join(event.weapons) or None, "value": event.value, **arms.arms_fields(event),
+        "status": event.status,
         "status_cue": event.status_cue, "status_cue_start": event.status_cue_start,
         "status_cue_end": event.status_cue_end, "rule_id": event.rule_id,
         "confidence": event.confidence, "n_sentences": len(event.evidence),
     }
+
+
+def accession_stage(event_type: str, subtype: str | None, status: str) -> str | None:
+    """An ACCESSION's stage only when it happened: interest, support or a plan is no membership."""
+    return subtype if event_type == "ACCESSION" and status == "happened" else None
 
 
 def event_mention_rows(article: Article) -> Iterator[dict]:

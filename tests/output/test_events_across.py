@@ -176,3 +176,21 @@ def test_copies_count_once_by_wire_source_or_by_text():
     assert events_across.independent_sources([wire, same_wire]) == 1
     assert events_across.independent_sources([wire, own]) == 2
     assert events_across.similarity(events_across.sketch(text), events_across.sketch(other)) == 0
+
+
+def test_dyads_and_membership_history_count_each_event_once():
+    supplier, recipient = country("Russia", "RUS", "supplier"), country("Belarus", "BLR", "recipient")
+    joiner = country("Iran", "IRN", "joiner")
+    sco = Participant("organisation", "SCO", "ORG", "SCO", "SCO", actor_kind="igo")
+    day = (date(2025, 7, 4), date(2025, 7, 4), "day")
+    articles = [article(aid, f"{aid}.txt", "kontan", datetime(2025, 7, 5, 9, tzinfo=WIB), (
+        _telling(aid, 1, *day, (supplier, recipient), event_type="ARMS_DEAL"),
+        _telling(aid, 2, *day, (joiner, sco), event_type="ACCESSION", status=status)))
+        for aid, status in (("a", "planned"), ("b", "happened"))]
+    built = tables.build_tables(articles, [], [])
+    dyads = built["dyads"].to_pylist()
+    assert sorted((d["event_type"], d["source_actor_id"], d["target_actor_id"]) for d in dyads) == [
+        ("ACCESSION", "state:IRN", "igo:SCO"), ("ARMS_DEAL", "state:RUS", "state:BLR")]
+    [history] = built["membership_history"].to_pylist()
+    assert (history["member"], history["organisation"], history["n_articles"]) == ("Iran", "SCO", 2)
+    assert (history["status"], history["accession_stage"]) == ("happened", "bilateral")   # the later telling's
