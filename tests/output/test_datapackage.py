@@ -43,7 +43,7 @@ def test_written_csvs_validate_against_the_package(sample_out):
     rows = {task.name: task.stats["rows"] for task in report.tasks}
     assert rows == {"articles": 4, "removed_lines": 10, "mentions": 17, "entities": 16, "event_mentions": 8,
                     "event_evidence": 8, "mention_participants": 17, "events": 8, "event_participants": 17,
-                    "inputs": 7, "errors": 2}
+                    "dyads": 6, "membership_history": 3, "inputs": 7, "errors": 2}
 
 
 def test_package_mirrors_schema_py(sample_out):

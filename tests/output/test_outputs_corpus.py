@@ -55,7 +55,7 @@ def test_corpus_parquet_keeps_the_declared_types(project):
 
 def test_corpus_report_builds(project):
     page = report.write_report(project / "outputs").read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == 3
+    assert page.count("data:image/png;base64,") == 4                 # timeline, actors, places, sites
     assert "<td>SCO</td>" in page
 
 
