@@ -35,7 +35,8 @@ OUTPUT_TOML_LEXICONS = {"arms_id": Table({
     "currencies": dict, "magnitudes": dict, "numbers": dict,
     "stages": Table({"talks_statuses": WORDS, "mou_cues": ListOf(Regex(), non_empty=True), "by_subtype": dict})})}
 # Lexicons the table writer reads (pipeline/output): checked here with the rest, read when the tables are made.
-OUTPUT_LEXICONS = {"place_aliases": {"alias": Text(r"\S", "a place name"), "geonames_id": Text(r"^\d+$", "a GeoNames id"),
+OUTPUT_LEXICONS = {"place_aliases": {"alias": Text(r"\S", "a place name"),
+                                     "geonames_id": Text(r"^\d+$", "a GeoNames id"),
                                      "name": Text(r"\S", "the GeoNames name"), "note": str},
                    "cameo_codes": {"cameo_code": Text(r"^\d{3,4}$", "a CAMEO code"), "name": str,
                                    "goldstein": Text(r"^-?\d+(?:\.\d+)?$", "a number from -10 to 10")},

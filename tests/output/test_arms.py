@@ -31,7 +31,8 @@ def _deal(sentence: str, weapons: tuple[str, ...], subtype: str = "purchase", st
 
 
 def test_an_arms_deal_gets_designation_category_quantity_value_and_stage():
-    deal = _deal("Indonesia membeli 42 jet tempur Rafale senilai US$ 8,1 miliar dari Prancis.", ("Rafale", "jet tempur"))
+    deal = _deal("Indonesia membeli 42 jet tempur Rafale senilai US$ 8,1 miliar dari Prancis.",
+                 ("Rafale", "jet tempur"))
     assert arms.arms_fields(deal) == {"weapon_designation": "Rafale", "weapon_category": "aircraft", "quantity": 42,
                                       "value_amount": pytest.approx(8.1e9), "value_currency": "USD",
                                       "deal_stage": "contract"}

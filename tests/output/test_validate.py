@@ -70,7 +70,8 @@ def test_an_orphan_row_breaks_a_foreign_key(out, capsys):
     assert broken <= checks(out)
     assert main(["validate", str(out)]) == 1
     printed = capsys.readouterr().out
-    assert "event_mentions: foreign-key: article_id: 1 value(s) with no row in articles.article_id, e.g. 'a4'" in printed
+    assert ("event_mentions: foreign-key: article_id: 1 value(s) with no row in articles.article_id, e.g. 'a4'"
+            in printed)
     assert not frictionless_valid(out)
 
 
