@@ -57,13 +57,13 @@ def events_per_year(events: pd.DataFrame, order: Sequence[str] | None = None) ->
     return counts
 
 
-SPAN_QUANTILES = (0.01, 0.99)     # the timeline's span: the dates that hold all but the outlying events
+SPAN_QUANTILES = (0.05, 0.95)     # the timeline's span: the dates that hold all but the outlying events
 MONTHLY_DAYS = 2 * 366            # a span up to two years is drawn by month
 
 
 def timeline_span(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp, str]:
     """(first day, last day, "month" or "year") of the span that holds the events (all but the outlying first
-    and last percent: a 1955 anniversary does not stretch a 2025 corpus), by month when it is up to two years."""
+    and last five percent: a 1955 anniversary does not stretch a 2025 corpus), by month when it is up to two years."""
     dates = pd.to_datetime(events["date_start"])
     low, high = dates.quantile(SPAN_QUANTILES[0]), dates.quantile(SPAN_QUANTILES[1])
     monthly = (high - low).days <= MONTHLY_DAYS

@@ -153,7 +153,7 @@ def timeline_section(events: pd.DataFrame) -> str:
     per_period, outside = report_data.events_per_period(events, [t.name for t in types])
     figure = period_figure(events, per_period, {t.name: t.colour for t in types})
     note = (f"<p>Each event once, however many articles tell it. {outside} event(s) dated outside this span "
-            "(the first and last percent of dates) are not drawn.</p>")
+            "(the first and last five percent of dates) are not drawn.</p>")
     table = per_period.reset_index()
     table[per_period.index.name] = table[per_period.index.name].astype(str)
     return "<h2>Event timeline</h2>" + note + image(figure, "events by date and type") + html_table(table, "")
