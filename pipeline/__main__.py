@@ -68,8 +68,9 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                               description="Read every .txt/.html/.htm/.json/.jsonl file below INPUT (recursively; "
                                           "also compressed: .gz/.bz2/.xz/.zst) and web archives (.warc, "
                                           ".warc.gz), and write articles, removed_lines, text_repairs, mentions, "
-                                          "entities, events, "
-                                          "event_evidence, event_participants, inputs and errors tables "
+                                          "entities, event_mentions, event_evidence, mention_participants, events "
+                                          "(one per real-world event, across articles), event_participants, dyads, "
+                                          "membership_history, inputs and errors tables "
                                           "as CSV and Parquet into --out, plus datapackage.json (Frictionless Data "
                                           "Package describing the CSVs) and manifest.json.")
     run.add_argument("input", type=Path, help="folder of scraped pages (searched recursively)")

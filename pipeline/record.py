@@ -307,7 +307,8 @@ class RunResult:
         lines = [
             f"inputs    {len(self.inputs)} = processed {self.count('processed')} + duplicates "
             f"{self.count('duplicate')} + errors {self.count('error')}",
-            f"articles  {self.n_articles} written; {self.n_events} events, {self.n_mentions} mentions",
+            f"articles  {self.n_articles} written; {self.n_events} event tellings (event_mentions; the events "
+            f"table counts each event once), {self.n_mentions} entity mentions",
             f"stages    run/cached: {stages}",
             "time      " + "  ".join(f"{k} {v:.2f}s" for k, v in self.seconds_per_stage.items()),
         ]

@@ -119,10 +119,12 @@ KEYS = (("removed_lines", "article_id", "articles", "article_id"),
         ("text_repairs", "article_id", "articles", "article_id"),
         ("mentions", "article_id", "articles", "article_id"),
         ("entities", "article_id", "articles", "article_id"),
-        ("events", "article_id", "articles", "article_id"),
-        ("event_evidence", "event_id", "events", "event_id"),
-        ("event_participants", "event_id", "events", "event_id"),
-        ("event_participants", "article_id", "articles", "article_id"))
+        ("event_mentions", "article_id", "articles", "article_id"),
+        ("event_mentions", "event_id", "events", "event_id"),
+        ("event_evidence", "mention_id", "event_mentions", "mention_id"),
+        ("mention_participants", "mention_id", "event_mentions", "mention_id"),
+        ("mention_participants", "article_id", "articles", "article_id"),
+        ("event_participants", "event_id", "events", "event_id"))
 
 
 def parquet(out: Path, name: str) -> str:

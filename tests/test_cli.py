@@ -14,8 +14,8 @@ from pipeline.__main__ import main
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "corpus").glob("00[0-4]_*.txt"))
-TABLE_NAMES = ("articles", "removed_lines", "text_repairs", "mentions", "entities", "events", "event_evidence",
-               "event_participants", "inputs", "errors")
+TABLE_NAMES = ("articles", "removed_lines", "text_repairs", "mentions", "entities", "event_mentions",
+               "event_evidence", "mention_participants", "events", "event_participants", "inputs", "errors")
 
 
 @pytest.fixture(scope="module")

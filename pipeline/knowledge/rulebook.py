@@ -45,8 +45,11 @@ _CAMEO = Text(r"^\d{2,4}$", 'a CAMEO code such as "040"')
 _PLOVER = Text(r"^[A-Z_]+$", "an upper-case PLOVER type such as CONSULT")
 CODES_SHAPE = Table(values=Table({"cameo": _CAMEO, "plover": _PLOVER},
                                  {"subtypes": Table(values=Table(optional={"cameo": _CAMEO, "plover": _PLOVER}))}))
+SIPRI_CATEGORIES = ("aircraft", "air defence systems", "anti-submarine warfare", "armoured vehicles", "artillery",
+                    "engines", "missiles", "naval weapons", "satellites", "sensors", "ships", "other")
 WEAPONS_SHAPE = Table({"weapon": ListOf(Table({"name": str, "patterns": ListOf(Regex(), non_empty=True)},
-                                              {"specific": bool, "origin": str}), unique="name")})
+                                              {"specific": bool, "origin": str, "category": Choice(SIPRI_CATEGORIES)}),
+                                        unique="name")})
 RULES_DIR = "rules"
 CODES_FILE = "lexicons/cameo_plover.toml"
 CUES_FILE = "lexicons/events_id.toml"

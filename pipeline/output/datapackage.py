@@ -21,15 +21,18 @@ import pyarrow as pa
 from pipeline import __version__
 from pipeline.knowledge import load_knowledge
 from pipeline.knowledge.compiled import compile_knowledge
-from pipeline.output import schema
+from pipeline.output import events_across, schema
 from pipeline.record import STAGES
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
 EVENT_FIELDS = ("body", "captions")
+PRECISIONS = ("day", "month", "year")
+STATUSES = ("happened", "planned", "proposed", "cancelled")
+ACTOR_KINDS = ("state", "igo")
 
-EVENT_TYPE_COLUMN = ("events", "event_type")     # its values: the event types of the rule files
+EVENT_TYPE_COLUMNS = (("event_mentions", "event_type"), ("events", "event_type"))   # the rule files' event types
 # Closed vocabularies: (table, column) → every value the pipeline writes there. Open-ended categoricals
 # (site, rule ids, roles, error kinds) are not listed. The data dictionary shows these values too.
 ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -41,13 +44,23 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("mentions", "label"): LABELS,
     ("mentions", "source"): ("model", "gazetteer", "definition", "coreference"),
     ("entities", "label"): LABELS,
-    ("events", "date_precision"): ("day", "month", "year"),
-    ("events", "date_basis"): ("sentence", "context", "publication"),
-    ("events", "status"): ("happened", "planned", "proposed", "cancelled"),
-    ("event_participants", "actor_kind"): ("state", "igo"),
-    ("events", "field"): EVENT_FIELDS,
+    ("event_mentions", "date_precision"): PRECISIONS,
+    ("event_mentions", "date_basis"): ("sentence", "context", "publication"),
+    ("event_mentions", "status"): STATUSES,
+    ("event_mentions", "join_rule"): events_across.JOIN_RULES,
+    ("event_mentions", "deal_stage"): ("talks", "mou", "contract", "delivery"),
+    ("event_mentions", "location_basis"): ("alias", "city", "country", "unresolved", "dateline"),
+    ("event_mentions", "field"): EVENT_FIELDS,
     ("event_evidence", "field"): EVENT_FIELDS,
+    ("mention_participants", "actor_kind"): ACTOR_KINDS,
+    ("mention_participants", "label"): LABELS,
+    ("events", "date_precision"): PRECISIONS,
+    ("events", "status"): STATUSES,
+    ("events", "merge_rule"): (events_across.MERGE_RULE,),
+    ("event_participants", "actor_kind"): ACTOR_KINDS,
     ("event_participants", "label"): LABELS,
+    ("dyads", "status"): STATUSES,
+    ("membership_history", "status"): STATUSES,
     ("inputs", "status"): ("processed", "duplicate", "error"),
     ("errors", "stage"): STAGES,
 }
@@ -58,10 +71,15 @@ FOREIGN_KEYS: dict[str, tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]
     "text_repairs": ((("article_id",), "articles", ("article_id",)),),
     "mentions": ((("article_id",), "articles", ("article_id",)),),
     "entities": ((("article_id",), "articles", ("article_id",)),),
-    "events": ((("article_id",), "articles", ("article_id",)),),
-    "event_evidence": ((("article_id",), "articles", ("article_id",)), (("event_id",), "events", ("event_id",))),
-    "event_participants": ((("article_id",), "articles", ("article_id",)),
-                           (("event_id",), "events", ("event_id",))),
+    "event_mentions": ((("article_id",), "articles", ("article_id",)), (("event_id",), "events", ("event_id",))),
+    "event_evidence": ((("article_id",), "articles", ("article_id",)),
+                       (("mention_id",), "event_mentions", ("mention_id",))),
+    "mention_participants": ((("article_id",), "articles", ("article_id",)),
+                             (("mention_id",), "event_mentions", ("mention_id",))),
+    "events": ((("first_mention_id",), "event_mentions", ("mention_id",)),),
+    "event_participants": ((("event_id",), "events", ("event_id",)),),
+    "dyads": ((("event_id",), "events", ("event_id",)),),
+    "membership_history": ((("event_id",), "events", ("event_id",)),),
     "inputs": ((("duplicate_of",), "", ("source_path",)),),
 }
 
@@ -89,7 +107,7 @@ def allowed_values(event_types: Sequence[str] | None = None) -> dict[tuple[str, 
     """ALLOWED_VALUES and the event types (default: those of the package's knowledge files)."""
     if event_types is None:
         event_types = compile_knowledge(load_knowledge()).event_type_names
-    return {**ALLOWED_VALUES, EVENT_TYPE_COLUMN: tuple(event_types)}
+    return {**ALLOWED_VALUES, **{column: tuple(event_types) for column in EVENT_TYPE_COLUMNS}}
 
 
 def field_descriptor(table: schema.Table, column: schema.Column, allowed_by_column: dict | None = None) -> dict:

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.output import datapackage, partition, schema
+from pipeline.output import actor_ids, arms, codebook, datapackage, events_across, partition, places, schema
 from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
 from pipeline.output.swap import Staging
 from pipeline.record import Article, Event, InputStatus, Problem
@@ -84,47 +84,60 @@ def entity_rows(article: Article) -> Iterator[dict]:
                "n_mentions": n, "first_text": first[(label, canonical, code)]}
 
 
-def _event_row(article: Article, event: Event) -> dict:
+def _event_mention_row(article: Article, event: Event) -> dict:
     main, when = event.evidence[0], event.date
     return {
-        "event_id": event.event_id, "article_id": article.article_id, "event_type": event.event_type,
-        "subtype": event.subtype, "cameo_code": event.cameo_code, "plover_type": event.plover_type,
+        "mention_id": event.event_id, "event_id": event.event_id, "join_rule": events_across.ALONE,
+        "article_id": article.article_id, "event_type": event.event_type,
+        "subtype": event.subtype, "accession_stage": accession_stage(event.event_type, event.subtype, event.status),
+        "cameo_code": event.cameo_code, "plover_type": event.plover_type,
+        **codebook.codebook_fields(event.cameo_code, event.event_type, event.subtype),
         "date_start": when.start, "date_end": when.end, "date_precision": when.precision,
         "date_approximate": when.approximate, "date_text": when.text, "date_basis": when.basis,
-        "date_rule_id": when.rule_id, "location": event.location, "field": event.field, "trigger": main.trigger,
+        "date_rule_id": when.rule_id, **places.place_fields(event.location, main.sentence, article.meta.dateline),
+        "field": event.field, "trigger": main.trigger,
         "sentence": main.sentence, "sentence_start": main.start, "sentence_end": main.end,
-        "weapons": "; ".join(event.weapons) or None, "value": event.value, "status": event.status,
+        "weapons": "; ".join(event.weapons) or None, "value": event.value, **arms.arms_fields(event),
+        "status": event.status,
         "status_cue": event.status_cue, "status_cue_start": event.status_cue_start,
         "status_cue_end": event.status_cue_end, "rule_id": event.rule_id,
-        "confidence": event.confidence, "n_mentions": len(event.evidence),
+        "confidence": event.confidence, "n_sentences": len(event.evidence),
     }
 
 
-def event_rows(article: Article) -> Iterator[dict]:
+def accession_stage(event_type: str, subtype: str | None, status: str) -> str | None:
+    """An ACCESSION's stage only when it happened: interest, support or a plan is no membership."""
+    return subtype if event_type == "ACCESSION" and status == "happened" else None
+
+
+def event_mention_rows(article: Article) -> Iterator[dict]:
+    """Each telling of the article; its event_id is its own until the run groups the tellings across articles
+    (pipeline/output/events_across.py)."""
     for event in article.events:
-        yield _event_row(article, event)
+        yield _event_mention_row(article, event)
 
 
 def event_evidence_rows(article: Article) -> Iterator[dict]:
     for event in article.events:
         for index, ev in enumerate(event.evidence):
-            yield {"event_id": event.event_id, "article_id": article.article_id, "evidence_index": index,
+            yield {"mention_id": event.event_id, "article_id": article.article_id, "evidence_index": index,
                    "field": ev.field, "sentence_index": ev.sentence_index, "sentence_start": ev.start,
                    "sentence_end": ev.end, "trigger": ev.trigger, "trigger_start": ev.trigger_start,
                    "trigger_end": ev.trigger_end, "rule_id": ev.rule_id or event.rule_id,
                    "sentence": ev.sentence}
 
 
-def event_participant_rows(article: Article) -> Iterator[dict]:
+def mention_participant_rows(article: Article) -> Iterator[dict]:
+    people = actor_ids.fuller_names(m.canonical for m in article.mentions if m.label == "PERSON")
     for event in article.events:
         seen = set()
         for p in event.participants:
             if (p.role, p.canonical) in seen:
                 continue
             seen.add((p.role, p.canonical))
-            yield {"event_id": event.event_id, "article_id": article.article_id, "role": p.role,
+            yield {"mention_id": event.event_id, "article_id": article.article_id, "role": p.role,
                    "canonical": p.canonical, "label": p.label, "code": p.code, "actor_kind": p.actor_kind,
-                   "actor_basis": p.actor_basis, "text": p.text,
+                   "actor_basis": p.actor_basis, **actor_ids.actor_fields(p, people), "text": p.text,
                    "start": p.start, "end": p.end}
 
 
@@ -134,9 +147,9 @@ ARTICLE_ROW_BUILDERS = {
     "text_repairs": text_repair_rows,
     "mentions": mention_rows,
     "entities": entity_rows,
-    "events": event_rows,
+    "event_mentions": event_mention_rows,
     "event_evidence": event_evidence_rows,
-    "event_participants": event_participant_rows,
+    "mention_participants": mention_participant_rows,
 }
 
 
@@ -169,8 +182,10 @@ def to_arrow(table: schema.Table, rows: Iterable[dict]) -> pa.Table:
 
 def build_tables(articles: Iterable[Article], problems: Iterable[Problem],
                  inputs: Iterable[InputStatus]) -> dict[str, pa.Table]:
-    """Every table of these records, in memory (the run writes a chunk's at a time: ``article_tables``)."""
-    return {**article_tables(articles), **run_tables(problems, inputs)}
+    """Every table of these records, in memory (the run writes a chunk's at a time: ``article_tables``, and
+    groups the tellings across articles as it writes)."""
+    built = article_tables(articles)
+    return {**events_across.grouped_tables(built), **run_tables(problems, inputs)}
 
 
 def article_tables(articles: Iterable[Article]) -> dict[str, pa.Table]:

@@ -92,7 +92,7 @@ def test_anything_changed_takes_the_full_path(folder_run, change):
     code, imported, _ = run_fresh(*argv)
     assert code == 0 and "pyarrow" in imported
     if change.startswith("table"):
-        assert (out / "events.csv").read_text(encoding="utf-8").startswith("event_id,article_id,")
+        assert (out / "events.csv").read_text(encoding="utf-8").startswith("event_id,event_type,")
         assert (out / "mentions.parquet").is_file()
 
 

@@ -41,8 +41,9 @@ def test_written_csvs_validate_against_the_package(sample_out):
     report = validate(sample_out)
     assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])
     rows = {task.name: task.stats["rows"] for task in report.tasks}
-    assert rows == {"articles": 4, "removed_lines": 10, "text_repairs": 2, "mentions": 17, "entities": 16, "events": 8,
-                    "event_evidence": 8, "event_participants": 17, "inputs": 7, "errors": 2}
+    assert rows == {"articles": 4, "removed_lines": 10, "text_repairs": 2, "mentions": 17, "entities": 16,
+                    "event_mentions": 8, "event_evidence": 8, "mention_participants": 17, "events": 8,
+                    "event_participants": 17, "dyads": 6, "membership_history": 3, "inputs": 7, "errors": 2}
 
 
 def test_package_mirrors_schema_py(sample_out):
@@ -55,9 +56,11 @@ def test_package_mirrors_schema_py(sample_out):
         assert described["primaryKey"] == list(table.primary_key)
         required = [f["name"] for f in described["fields"] if f.get("constraints", {}).get("required")]
         assert required == [c.name for c in table.columns if not c.nullable]
-    events = {f["name"]: f for f in resources["events"]["schema"]["fields"]}
+    events = {f["name"]: f for f in resources["event_mentions"]["schema"]["fields"]}
     assert (events["date_start"]["type"], events["confidence"]["type"]) == ("date", "number")
     assert "MEETING" in events["event_type"]["constraints"]["enum"]
+    across = {f["name"]: f for f in resources["events"]["schema"]["fields"]}
+    assert across["event_type"]["constraints"]["enum"] == events["event_type"]["constraints"]["enum"]
     assert resources["articles"]["schema"]["fields"][7]["type"] == "datetime"
     assert {"fields": ["event_id"], "reference": {"resource": "events", "fields": ["event_id"]}} in \
         resources["event_participants"]["schema"]["foreignKeys"]
@@ -68,15 +71,15 @@ def test_an_orphan_row_breaks_the_foreign_key(tmp_path):
     built["articles"] = built["articles"].filter(pc.not_equal(built["articles"]["article_id"], "a4"))
     report = validate(write(built, tmp_path))
     assert not report.valid
-    assert {("mentions", "foreign-key"), ("events", "foreign-key"),
-            ("event_participants", "foreign-key")} <= error_types(report)
+    assert {("mentions", "foreign-key"), ("event_mentions", "foreign-key"),
+            ("mention_participants", "foreign-key")} <= error_types(report)
 
 
 def test_a_value_outside_the_allowed_ones_is_a_constraint_error(tmp_path):
     built = tables.build_tables(sample_articles(), SAMPLE_PROBLEMS, SAMPLE_INPUTS)
     rows = built["events"].to_pylist()
     rows[0]["event_type"] = "PARADE"
-    built["events"] = tables.to_arrow(schema.EVENTS, rows)
+    built["events"] = tables.to_arrow(schema.EVENTS, rows)      # the events across articles keep the rules' types
     assert error_types(validate(write(built, tmp_path))) == {("events", "constraint-error")}
 
 
@@ -101,8 +104,9 @@ def test_empty_tables_validate(tmp_path):
 
 def test_event_types_allowed_are_those_the_rules_produce():
     produced = {tomllib.loads(p.read_text(encoding="utf-8"))["event_type"] for p in RULES_DIR.glob("*.toml")}
-    assert set(datapackage.allowed_values()[datapackage.EVENT_TYPE_COLUMN]) == produced
-    assert datapackage.allowed_values(["PARADE"])[datapackage.EVENT_TYPE_COLUMN] == ("PARADE",)
+    for column in datapackage.EVENT_TYPE_COLUMNS:
+        assert set(datapackage.allowed_values()[column]) == produced
+        assert datapackage.allowed_values(["PARADE"])[column] == ("PARADE",)
 
 
 def test_allowed_values_name_real_categorical_columns():

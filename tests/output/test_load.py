@@ -27,18 +27,18 @@ def tables(out):
 
 def test_every_table_is_loaded_by_name_and_as_an_attribute(tables):
     assert list(tables) == [t.name for t in schema.TABLES]
-    assert tables.events is tables["events"] and len(tables.events) == 8
+    assert tables.events is tables["events"] and len(tables.event_mentions) == 8
     assert "event_participants" in dir(tables)
     with pytest.raises(AttributeError, match="no table 'event'"):
         tables.event
 
 
 def test_codes_stay_strings_and_numbers_keep_their_types(tables):
-    events = tables.events
+    events = tables.event_mentions
     assert isinstance(events["cameo_code"].dtype, pd.CategoricalDtype)
     assert set(events["cameo_code"]) == {"043"}
     assert events["confidence"].dtype == "float64" and events["confidence"].iloc[0] == 0.8
-    assert events["n_mentions"].dtype == "int32"                      # required: a plain integer
+    assert events["n_sentences"].dtype == "int32"                     # required: a plain integer
     assert events["status_cue_start"].dtype == "Int32"                # nullable: gaps stay integer, not float
     assert events["status_cue_start"].isna().all()
     assert events["date_approximate"].dtype == bool
@@ -67,32 +67,32 @@ def test_a_folder_without_tables_or_an_unknown_table_is_a_clear_error(tmp_path, 
 
 
 def test_an_older_file_whose_columns_match_is_cast_and_other_columns_are_refused(out, tmp_path):
-    old = pq.read_table(out / "events.parquet")
+    old = pq.read_table(out / "event_mentions.parquet")
     index = old.column_names.index("confidence")
     as_float32 = old.set_column(index, "confidence", old["confidence"].cast(pa.float32()))
-    pq.write_table(as_float32, tmp_path / "events.parquet")
-    assert pipeline.load(tmp_path, ["events"]).events["confidence"].dtype == "float64"
-    pq.write_table(old.drop_columns(["plover_type"]), tmp_path / "events.parquet")
+    pq.write_table(as_float32, tmp_path / "event_mentions.parquet")
+    assert pipeline.load(tmp_path, ["event_mentions"]).event_mentions["confidence"].dtype == "float64"
+    pq.write_table(old.drop_columns(["plover_type"]), tmp_path / "event_mentions.parquet")
     with pytest.raises(PipelineError, match=r"missing: \['plover_type'\]"):
-        pipeline.load(tmp_path, ["events"])
+        pipeline.load(tmp_path, ["event_mentions"])
 
 
 def test_column_descriptions_travel_in_the_parquet_files(out):
-    read = pq.read_schema(out / "events.parquet")
+    read = pq.read_schema(out / "event_mentions.parquet")
     assert read.field("cameo_code").metadata[b"description"] == b"CAMEO event code."
-    assert read.metadata[b"description"].decode().startswith("One row per distinct event")
+    assert read.metadata[b"description"].decode().startswith("One row per article's telling of an event")
 
 
 def test_csv_dtypes_keep_codes_as_text_where_a_plain_read_csv_turns_them_into_numbers(out):
-    plain = pd.read_csv(out / "events.csv")
+    plain = pd.read_csv(out / "event_mentions.csv")
     assert plain["cameo_code"].iloc[0] == 43                          # the trap csv_dtypes avoids
-    typed = pd.read_csv(out / "events.csv", dtype=pipeline.csv_dtypes("events"), keep_default_na=False,
-                        na_values=[""], parse_dates=pipeline.csv_date_columns("events"))
+    typed = pd.read_csv(out / "event_mentions.csv", dtype=pipeline.csv_dtypes("event_mentions"),
+                        keep_default_na=False, na_values=[""], parse_dates=pipeline.csv_date_columns("event_mentions"))
     assert typed["cameo_code"].iloc[0] == "043"
     assert typed["status_cue_start"].dtype == "Int32" and typed["date_approximate"].dtype == "boolean"
-    assert pipeline.csv_date_columns("events") == ["date_start", "date_end"]
-    loaded = pipeline.load(out, ["events"]).events
-    assert typed["event_id"].tolist() == loaded["event_id"].tolist()
+    assert pipeline.csv_date_columns("event_mentions") == ["date_start", "date_end"]
+    loaded = pipeline.load(out, ["event_mentions"]).event_mentions
+    assert typed["mention_id"].tolist() == loaded["mention_id"].tolist()
     assert typed["date_start"].tolist() == loaded["date_start"].tolist()
 
 
