@@ -35,7 +35,7 @@ EVENT_TYPE_COLUMN = ("events", "event_type")     # its values: the event types o
 ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("articles", "input_format"): ("txt", "html", "jsonl"),
     ("articles", "date_source"): ("json-ld", "meta-tag", "time-element", "page", "html-meta",
-                                  "inferred-from-text"),
+                                  "inferred-from-text", "out-of-range"),
     ("mentions", "field"): ("title", "body", "captions"),
     ("mentions", "label"): LABELS,
     ("mentions", "source"): ("model", "gazetteer", "definition", "coreference"),

@@ -4,7 +4,7 @@ A CSV reader guesses types, and guesses wrong for codes: pandas and polars read 
 number 30. The Parquet files carry their types, and ``load`` turns them into pandas columns that keep
 them: categorical strings as ``category``, nullable integers and booleans as pandas' nullable ``Int32`` and
 ``boolean`` (a plain integer column with a gap would become float), dates as ``datetime64`` at midnight,
-timestamps in Asia/Jakarta. ``csv_dtypes`` gives pandas' ``read_csv`` the same types for the CSV files.
+timestamps in WIB (+07:00). ``csv_dtypes`` gives pandas' ``read_csv`` the same types for the CSV files.
 """
 from __future__ import annotations
 
