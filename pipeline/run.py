@@ -54,7 +54,7 @@ def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: 
     compiled = compile_knowledge(knowledge)
     result = RunResult(started_at=utc_now(), fingerprints=stage_cache.fingerprints(settings, knowledge),
                        input_dir=Path(input_dir), settings=settings, knowledge=knowledge, options=options)
-    cache = Cache(options.cache_dir, result.fingerprints, options.rerun)
+    cache = Cache(stage_cache.claim(options.cache_dir, Path(input_dir)), result.fingerprints, options.rerun)
     driver = Driver(result, cache, options)
     exclude = [folder for folder in (options.output_dir, options.cache_dir) if folder is not None]
     entries = inputs.list_folder(Path(input_dir), settings, result, exclude)

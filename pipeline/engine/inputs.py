@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from pipeline.engine.cache import MISS, Cache
 from pipeline.ingest import pages as ingest
-from pipeline.ingest.walk import VANISHED, list_inputs, read_regular
+from pipeline.ingest.walk import VANISHED, escape_name, list_inputs, read_regular
 from pipeline.ingest.html_extract import PageRules
 from pipeline.record import INGEST, INTERNAL, InputStatus, Page, PipelineError, Problem, RunResult, replace
 from pipeline.settings import Settings
@@ -50,6 +50,7 @@ def read_pages(entries: list[tuple[str, Path | Problem]], settings: Settings, ru
 def _account(item: Page | Problem, result: RunResult, first_path: dict[str, str]) -> bool:
     """Record the item's input status; True for a page to process (the first with its article_id)."""
     if isinstance(item, Problem):
+        item = replace(item, message=printable(item.message))     # it may name a path that is not UTF-8
         result.problems.append(item)
         result.inputs[item.source_path] = InputStatus(item.source_path, "error", item.article_id)
         return False
@@ -62,6 +63,11 @@ def _account(item: Page | Problem, result: RunResult, first_path: dict[str, str]
     return True
 
 
+def printable(text: str) -> str:
+    """The text with the bytes of a non-UTF-8 file name (surrogates, as os functions give them) as \\xe9."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _read(path: Path, rel: str, settings: Settings, rules: PageRules, cache: Cache, result: RunResult) -> list:
     try:
         digest = _digest(path, settings)
@@ -72,7 +78,8 @@ def _read(path: Path, rel: str, settings: Settings, rules: PageRules, cache: Cac
         if cached is not MISS:
             result.cached[INGEST] += 1
             return cached
-    items = [_vanished(path, replace(item, source_path=rel + item.source_path[len(path.name):]))
+    named = len(escape_name(path.name))
+    items = [_vanished(path, replace(item, source_path=rel + item.source_path[named:]))
              for item in _pages_of(path, settings, rules)]
     result.computed[INGEST] += 1
     if digest is not None and _cacheable(items) and _digest_or_none(path, settings) == digest:

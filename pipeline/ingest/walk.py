@@ -1,6 +1,8 @@
 """The input folder, walked: every path the walk meets is a file to read or a Problem saying why it is not.
 
-- Regular files are read, in the order of their relative POSIX paths.
+- Regular files are read, in the order of their relative POSIX paths. A path is named with "%" and "#" escaped
+  as %25 and %23 ("file.jsonl#3" is the 4th record of file.jsonl, never a file of that name) and a byte of
+  a name that is not UTF-8 as %XX (``escape_name``).
 - Hidden files and folders (".git", ".DS_Store") are not inputs and are passed over.
 - A folder that cannot be listed is one error row (``sub/``, kind ``unreadable``): its files cannot be named.
 - A FIFO, socket or device, also behind a link, is never opened (kind ``not-a-file``): reading a FIFO would
@@ -20,6 +22,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +32,7 @@ from pipeline.output.layout import DATAPACKAGE, MANIFEST, MANIFEST_KEYS, PARTITI
 from pipeline.record import PipelineError, Problem
 
 MAX_MANIFEST_BYTES = 16 * 2**20
+_ESCAPED = re.compile("[%#\ud800-\udfff]")
 VANISHED = ("the file was removed while the run was reading the folder; run again to process the folder "
             "as it is now")
 SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
@@ -59,7 +63,7 @@ def list_inputs(input_dir: Path, exclude: Iterable[Path] = (), follow_links: boo
     if not os.path.lexists(input_dir):
         raise PipelineError("missing-input", f"input folder {input_dir} does not exist")
     if not input_dir.is_dir():
-        return Listing(files=[(input_dir, input_dir.name)])
+        return Listing(files=[(input_dir, escape_name(input_dir.name))])
     walk = _Walk(os.path.realpath(input_dir), {os.path.realpath(p) for p in exclude}, follow_links)
     todo = [_Folder(input_dir, "", frozenset({_identity(os.stat(input_dir))}))]
     while todo:
@@ -88,7 +92,7 @@ class _Walk:
         for name in names:
             if name.startswith("."):
                 continue
-            path, rel = folder.path / name, folder.rel + name
+            path, rel = folder.path / name, folder.rel + escape_name(name)
             if name in outputs or self.exclude and os.path.realpath(path) in self.exclude:
                 self.listing.excluded.append(rel + ("/" if path.is_dir() else ""))
                 continue
@@ -119,6 +123,22 @@ class _Walk:
 
     def _refuse(self, rel: str, kind: str, message: str) -> None:
         self.listing.problems.append(Problem(rel, "ingest", kind, message))
+
+
+def escape_name(name: str) -> str:
+    """A file name as the tables name it: '%' and '#' (the record separator) escaped as %25 and %23, and each
+    byte that is not UTF-8 (os.listdir gives it as a surrogate) as %XX: 'caf\\udce9.txt' → 'caf%E9.txt'."""
+    if not _ESCAPED.search(name):
+        return name
+    return "".join(_escape_char(char) for char in name)
+
+
+def _escape_char(char: str) -> str:
+    if char in "%#":
+        return f"%{ord(char):02X}"
+    if "\udc80" <= char <= "\udcff":
+        return f"%{ord(char) - 0xDC00:02X}"
+    return char.encode("utf-8", "backslashreplace").decode("utf-8")     # a lone surrogate of another kind
 
 
 def _identity(info: os.stat_result) -> tuple[int, int]:

@@ -3,6 +3,7 @@ entries, no article is lost behind a failed duplicate, file names cannot pass fo
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -129,3 +130,92 @@ def test_frictionless_finds_an_old_date_valid(tmp_path):
     assert main(cli(folder, out)) == 0
     report = frictionless.validate(out / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+# ---------------------------------------------------------------- item 2: the cache deletes only its own entries
+
+def one_article(folder: Path) -> Path:
+    return jsonl(folder / "a.jsonl", {"date": DATE, "text": TEXT}).parent
+
+
+def test_a_cache_folder_holding_other_files_is_refused_and_left_as_it_was(tmp_path, capsys):
+    project = tmp_path / "proj"
+    (project / "models" / "v1").mkdir(parents=True)
+    (project / "data" / "raw").mkdir(parents=True)
+    (project / "models" / "v1" / "model.pkl").write_bytes(b"x")
+    (project / "data" / "raw" / "download.tmp").write_bytes(b"x")
+    before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    folder = one_article(tmp_path / "in")
+    assert main(cli(folder, tmp_path / "out", "--cache-dir", str(project))) == 2
+    assert "holds files this pipeline did not write (data, models)" in capsys.readouterr().err
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == before
+
+
+def test_the_input_folder_cannot_be_the_cache(tmp_path, capsys):
+    folder = one_article(tmp_path / "in")
+    for cache in (folder, tmp_path):
+        assert main(cli(folder, tmp_path / "out", "--cache-dir", str(cache))) == 2
+        assert "holds the input folder" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == ["a.jsonl"]
+
+
+def test_prune_deletes_only_entries_of_the_caches_own_layout(tmp_path):
+    folder, cache = one_article(tmp_path / "in"), tmp_path / "cache"
+    assert main(cli(folder, tmp_path / "out", "--cache-dir", str(cache))) == 0
+    assert (cache / "CACHEDIR.TAG").read_bytes().startswith(b"Signature: 8a477f597d28d172789f06886806bc55")
+    entry = next((cache / "events").rglob("*.pkl"))
+    strangers = [entry.parent / "notes.pkl", entry.parent / "draft.tmp", cache / "events" / "keep.pkl",
+                 cache / "mine" / "ab" / "x.0123456789abcdef0123456789abcdef.pkl"]
+    for path in strangers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"not the cache's")
+    stale = entry.with_name("0000000000000000.0123456789abcdef0123456789abcdef.pkl")
+    stale.write_bytes(b"an entry no run uses")
+    assert main(cli(folder, tmp_path / "out", "--cache-dir", str(cache))) == 0
+    assert all(path.read_bytes() == b"not the cache's" for path in strangers)
+    assert not stale.exists() and entry.exists()
+
+
+def test_a_cache_of_an_earlier_version_without_the_tag_is_adopted(tmp_path):
+    folder, out = one_article(tmp_path / "in"), tmp_path / "out"
+    assert main(cli(folder, out)) == 0
+    (out / ".cache" / "CACHEDIR.TAG").unlink()
+    assert main(cli(folder, out, "--force")) == 0
+    assert (out / ".cache" / "CACHEDIR.TAG").is_file()
+
+
+# ---------------------------------------------------------------- items 3 and 7: file names as the tables name them
+
+def test_a_file_name_that_is_not_utf8_gets_an_escaped_row_and_is_read(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    raw = bytes(folder) + b"/caf\xe9.txt"
+    with open(raw, "w", encoding="utf-8") as page:
+        page.write(TEXT)
+    (folder / "other.txt").write_text(TEXT.replace("Senin", "Selasa"), encoding="utf-8")
+    os.symlink(b"nowh\xe9re.txt", bytes(folder) + b"/dangling.txt")
+    with open(bytes(folder) + b"/page.t\xe9t", "w", encoding="utf-8") as page:
+        page.write(TEXT)
+    assert main(cli(folder, out)) == 0
+    statuses = {path: row["status"] for path, row in by_path(out, "inputs").items()}
+    assert statuses == {"caf%E9.txt": "processed", "other.txt": "processed", "dangling.txt": "error",
+                        "page.t%E9t": "error"}
+    messages = {path: row["message"] for path, row in by_path(out, "errors").items()}
+    assert "nowh\\xe9re.txt" in messages["dangling.txt"] and "'.t\\xe9t'" in messages["page.t%E9t"]
+    assert by_path(out, "articles")["caf%E9.txt"]["body"] == BODY
+    assert main(cli(folder, out)) == 0                          # the warm run reads the same name from the cache
+    assert main(["validate", str(out)]) == 0
+
+
+def test_a_file_named_like_a_record_cannot_take_its_row(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    jsonl(folder / "b.jsonl", {"date": DATE, "text": TEXT}, {"date": DATE, "text": TEXT + " Lagi."})
+    jsonl(folder / "b.jsonl#1", {"date": DATE, "text": TEXT + " Sekali lagi."})
+    (folder / "100%.txt").write_text(TEXT + " Penuh.", encoding="utf-8")
+    (folder / "100%25.txt").write_text(TEXT + " Penuh sekali.", encoding="utf-8")
+    assert main(cli(folder, out)) == 0
+    statuses = {path: row["status"] for path, row in by_path(out, "inputs").items()}
+    assert statuses == {"b.jsonl#0": "processed", "b.jsonl#1": "processed", "b.jsonl%231": "error",
+                        "100%25.txt": "processed", "100%2525.txt": "processed"}
+    assert sorted(by_path(out, "articles")) == ["100%25.txt", "100%2525.txt", "b.jsonl#0", "b.jsonl#1"]
+    assert main(["validate", str(out)]) == 0
