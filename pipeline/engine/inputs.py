@@ -47,6 +47,19 @@ def read_pages(entries: list[tuple[str, Path | Problem]], settings: Settings, ru
         on_entry()
 
 
+def read_stand_ins(entries: list[tuple[str, Path | Problem]], wanted: set[str], settings: Settings,
+                   rules: PageRules, result: RunResult, cache: Cache, promote: Callable[[Page], None]) -> Iterator[Page]:
+    """The pages named ``wanted`` (duplicates to process in place of a failed original), read again (from the
+    ingest cache, mostly); each is ``promote``d as it is handed out."""
+    files = {path.partition("#")[0] for path in wanted}        # (a file name's own '#' is escaped as %23)
+    for rel, entry in entries:
+        if rel in files and not isinstance(entry, Problem):
+            for item in _read(entry, rel, settings, rules, cache, result):
+                if isinstance(item, Page) and item.source_path in wanted:
+                    promote(item)
+                    yield item
+
+
 def _account(item: Page | Problem, result: RunResult, first_path: dict[str, str]) -> bool:
     """Record the item's input status; True for a page to process (the first with its article_id)."""
     if isinstance(item, Problem):

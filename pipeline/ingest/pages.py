@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator
 
 import charset_normalizer
 
-from pipeline.ingest import html_extract
+from pipeline.ingest import html_extract, json_text
 from pipeline.ingest.html_extract import PageRules
 from pipeline.ingest.walk import list_inputs, read_regular
 from pipeline.record import INGEST, INTERNAL, Page, PipelineError, Problem, problem_from, traceback_text
@@ -235,6 +235,10 @@ def _json_records(rel: str, text: str, kind: str) -> Iterator[tuple[str, Any]]:
             yield f"{rel}#{n}", _loads(line, f"record {n}")
         return
     data = _loads(text, "the file")
+    if isinstance(data, PipelineError) and json_text.array_items(text) is not None:
+        items = json_text.array_items(text)        # an item too deep to parse costs that item only
+        yield from ((f"{rel}#{n}", _loads(item, f"item {n}")) for n, item in enumerate(items))
+        return
     if isinstance(data, list):
         yield from ((f"{rel}#{n}", item) for n, item in enumerate(data))
     else:
@@ -243,10 +247,12 @@ def _json_records(rel: str, text: str, kind: str) -> Iterator[tuple[str, Any]]:
 
 def _loads(text: str, what: str) -> Any:
     try:
-        return json.loads(text)
+        return json_text.loads(text)
     except json.JSONDecodeError as exc:
         return PipelineError("invalid-json", f"{what} is not valid JSON ({exc.msg} at line {exc.lineno} "
                                              f"column {exc.colno})")
+    except json_text.TooDeep as exc:
+        return PipelineError("invalid-json", f"{what} is {exc}: not a scraped article")
 
 
 _RECORD_META = ("title", "date", "published_at", "author", "editor", "sitename")
@@ -277,7 +283,7 @@ def _record_fields(record: dict) -> dict[str, str]:
         value = record.get(name)
         if value is None:
             continue
-        if not isinstance(value, str):
+        if not isinstance(value, str) or isinstance(value, json_text.Number):
             raise PipelineError("invalid-json", f"field '{name}' must be a string or null, not "
                                                 f"{_JSON_TYPES.get(type(value), type(value).__name__)}; fix the "
                                                 "scraper's output (no value is stored in its place)")
@@ -287,4 +293,4 @@ def _record_fields(record: dict) -> dict[str, str]:
     return fields
 
 
-_JSON_TYPES = {dict: "an object", list: "an array", bool: "a boolean", int: "a number", float: "a number"}
+_JSON_TYPES = {dict: "an object", list: "an array", bool: "a boolean", json_text.Number: "a number"}

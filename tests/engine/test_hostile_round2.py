@@ -219,3 +219,73 @@ def test_a_file_named_like_a_record_cannot_take_its_row(tmp_path):
                         "100%25.txt": "processed", "100%2525.txt": "processed"}
     assert sorted(by_path(out, "articles")) == ["100%25.txt", "100%2525.txt", "b.jsonl#0", "b.jsonl#1"]
     assert main(["validate", str(out)]) == 0
+
+
+# ---------------------------------------------------------------- item 6: a duplicate stands in for a failed original
+
+def test_the_article_of_a_failed_first_copy_is_in_the_tables(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    jsonl(folder / "a.jsonl", {"date": "0001-01-01T00:00:00+07:00", "text": TEXT})
+    (folder / "b.txt").write_text(TEXT, encoding="utf-8")
+    assert main(cli(folder, out)) == 0
+    assert len(read(out, "articles")) == 1 and read(out, "errors") == []
+
+
+def test_a_duplicate_is_processed_in_place_of_an_original_that_fails(tmp_path, monkeypatch):
+    from pipeline.annotate import metadata
+
+    add_metadata = metadata.add_metadata
+
+    def fails_for_the_first_two(article, rules):
+        if article.page.source_path in ("a.jsonl#0", "b.txt"):
+            raise ValueError("this copy cannot be read")
+        return add_metadata(article, rules)
+
+    monkeypatch.setattr(metadata, "add_metadata", fails_for_the_first_two)
+    folder, out = tmp_path / "in", tmp_path / "out"
+    jsonl(folder / "a.jsonl", {"date": DATE, "text": TEXT}, {"date": DATE, "text": TEXT + " Lain."})
+    for name in ("b.txt", "c.txt", "d.txt"):
+        (folder / name).write_text(TEXT, encoding="utf-8")
+    assert main(cli(folder, out)) == 0
+    inputs = {path: (row["status"], row["duplicate_of"]) for path, row in by_path(out, "inputs").items()}
+    assert inputs == {"a.jsonl#0": ("error", None), "a.jsonl#1": ("processed", None), "b.txt": ("error", None),
+                      "c.txt": ("processed", None), "d.txt": ("duplicate", "c.txt")}
+    assert sorted(by_path(out, "articles")) == ["a.jsonl#1", "c.txt"]
+    assert sorted(by_path(out, "errors")) == ["a.jsonl#0", "b.txt"]
+    assert main(["validate", str(out)]) == 0
+
+
+# ---------------------------------------------------------------- item 5: JSON the pipeline never reads
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_a_field_never_read_costs_nothing_and_a_deep_record_costs_itself(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    record = {"date": DATE, "text": TEXT}
+    lines = [json.dumps({**record, "id": 0}).replace("0}", "7" * 4301 + "}"),
+             json.dumps({**record, "text": TEXT + " Dua.", "extra": 0}).replace("0}", DEEP + "}"),
+             json.dumps({**record, "text": TEXT + " Tiga.", "score": 1.5e308, "ok": True})]
+    (folder / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = [json.dumps({**record, "text": TEXT + " Empat."}), DEEP, json.dumps({**record, "text": TEXT + " Lima."})]
+    (folder / "list.json").write_text("[" + ", ".join(items) + "]", encoding="utf-8")
+    deep_ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-03-04", '
+               f'"x": {DEEP}, "id": {"9" * 5000}}}</script>')
+    (folder / "deep.html").write_text(html_page(deep_ld, title="Menteri bertemu lagi"), encoding="utf-8")
+    assert main(cli(folder, out)) == 0
+    errors = {path: (row["kind"], row["message"]) for path, row in by_path(out, "errors").items()}
+    assert set(errors) == {"batch.jsonl#1", "list.json#1"}
+    assert all(kind == "invalid-json" and "nested more than 100 levels deep" in message
+               for kind, message in errors.values())
+    assert sorted(by_path(out, "articles")) == ["batch.jsonl#0", "batch.jsonl#2", "deep.html", "list.json#0",
+                                                "list.json#2"]
+    assert by_path(out, "articles")["deep.html"]["body"].startswith("Menteri Luar Negeri")
+
+
+def test_a_number_in_a_field_that_is_read_is_still_refused(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    jsonl(folder / "a.jsonl", {"text": TEXT, "url": 7}, {"text": TEXT, "title": 1.5})
+    assert main(cli(folder, out)) == 0
+    messages = [row["message"] for row in read(out, "errors")]
+    assert len(messages) == 2 and all("must be a string or null, not a number" in m for m in messages)
