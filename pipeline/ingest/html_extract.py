@@ -50,6 +50,7 @@ _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp
                     "utf-8": "utf_8"}
 # The page description's first characters that find the lead paragraph again (shorter keys match teasers).
 LEAD_KEY_CHARS = 50
+MAX_TREE_DEPTH = 2047
 MIN_LEAD_WORDS = 12
 
 
@@ -115,10 +116,15 @@ def parse(html: str):
     from lxml.etree import ParserError
 
     html = _XML_DECLARATION.sub("", html)
+    parser = _utf8_parser()
     try:               # bytes with a declared encoding parse twice as fast as the same text as str
-        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=_utf8_parser())
+        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
     except (ParserError, ValueError):
         tree = None
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        # libxml2 stops reading at its depth limit (2,048 elements with huge_tree): the rest of the page is lost
+        raise PipelineError("too-deep", f"the markup nests elements more than {MAX_TREE_DEPTH:,} deep, the limit of "
+                                        "the HTML parser: the page cannot be read whole")
     if tree is None or tree.find("body") is None:
         from lxml.html import soupparser
         tree = soupparser.fromstring(html)
@@ -128,7 +134,7 @@ def parse(html: str):
 @lru_cache(maxsize=1)
 def _utf8_parser():
     import lxml.html
-    return lxml.html.HTMLParser(encoding="utf-8")
+    return lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)     # huge_tree: 2,048 levels, not 256
 
 
 # ---------------------------------------------------------------- the profile's selectors

@@ -289,3 +289,32 @@ def test_a_number_in_a_field_that_is_read_is_still_refused(tmp_path):
     assert main(cli(folder, out)) == 0
     messages = [row["message"] for row in read(out, "errors")]
     assert len(messages) == 2 and all("must be a string or null, not a number" in m for m in messages)
+
+
+# ---------------------------------------------------------------- item 4: deep markup
+
+def deep_page(depth: int) -> str:
+    """The article's second paragraph ``depth`` elements deep, its last one after them."""
+    first, last = BODY.split(". ", 1)
+    second = "<p>Presiden Indonesia juga bertemu Perdana Menteri Malaysia di Istana Merdeka pada hari yang sama.</p>"
+    return (f"<html><head><title>Kedua menteri bertemu</title></head><body><article><h1>Kedua menteri bertemu</h1>"
+            f"<p>{first}.</p>{'<div>' * depth}{second}{'</div>' * depth}<p>{last}</p></article></body></html>")
+
+
+def test_markup_hundreds_of_levels_deep_is_read_whole(compiled):
+    from pipeline.ingest import html_extract
+
+    for depth in (260, 1000, 2000):
+        text, _ = html_extract.extract(deep_page(depth), None, compiled.pages)
+        assert BODY.split(". ")[-1] in text and "Istana Merdeka" in text, depth
+
+
+def test_markup_deeper_than_the_parser_reads_is_an_error_that_says_so(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    (folder / "deep.html").write_text(deep_page(2100), encoding="utf-8")
+    (folder / "fine.html").write_text(deep_page(300), encoding="utf-8")
+    assert main(cli(folder, out)) == 0
+    (error,) = read(out, "errors")
+    assert (error["source_path"], error["kind"]) == ("deep.html", "too-deep") and "2,047" in error["message"]
+    assert "Istana Merdeka" in by_path(out, "articles")["fine.html"]["body"]
