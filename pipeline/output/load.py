@@ -35,13 +35,16 @@ class Tables(dict):
         return [*super().__dir__(), *self]
 
 
-def load(out_dir: str | Path, tables: Iterable[str] | None = None) -> Tables:
+def load(out_dir: str | Path, tables: str | Iterable[str] | None = None) -> Tables:
     """The tables of an output folder written by ``idnews-pipeline run`` (or ``pipeline.write_outputs``), read
     from their Parquet files as pandas DataFrames typed as ``docs/data_dictionary.md`` describes.
 
-    ``tables`` names the tables to read (default: all of them), e.g. ``("events", "event_participants")``.
+    ``tables`` names the tables to read (default: all of them), e.g. ``("events", "event_participants")``, or
+    the one table to read (``"events"``).
     Raises ``PipelineError`` when a file is missing or its columns are not this version's.
     """
+    if isinstance(tables, str):
+        tables = [tables]
     names = list(tables) if tables is not None else [t.name for t in schema.TABLES]
     unknown = [n for n in names if n not in schema.TABLES_BY_NAME]
     if unknown:

@@ -318,3 +318,20 @@ def test_markup_deeper_than_the_parser_reads_is_an_error_that_says_so(tmp_path):
     (error,) = read(out, "errors")
     assert (error["source_path"], error["kind"]) == ("deep.html", "too-deep") and "2,047" in error["message"]
     assert "Istana Merdeka" in by_path(out, "articles")["fine.html"]["body"]
+
+
+# ---------------------------------------------------------------- item 11: the Python API
+
+def test_a_failed_write_keeps_the_result_for_a_retry_and_load_takes_one_name(tmp_path):
+    import pipeline
+    from pipeline.settings import Settings
+
+    folder = one_article(tmp_path / "in")
+    (tmp_path / "a_file").write_text("not a folder", encoding="utf-8")
+    result = pipeline.process_folder(folder, Settings(use_ner=False))
+    with pytest.raises(OSError):
+        pipeline.write_outputs(result, tmp_path / "a_file" / "out")
+    assert pipeline.write_outputs(result, tmp_path / "out") is True
+    events = pipeline.load(tmp_path / "out", tables="events")
+    assert list(events) == ["events"] and len(events.events) == result.n_events > 0
+    assert len(read(tmp_path / "out", "articles")) == 1
