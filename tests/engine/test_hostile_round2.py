@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -335,3 +336,67 @@ def test_a_failed_write_keeps_the_result_for_a_retry_and_load_takes_one_name(tmp
     events = pipeline.load(tmp_path / "out", tables="events")
     assert list(events) == ["events"] and len(events.events) == result.n_events > 0
     assert len(read(tmp_path / "out", "articles")) == 1
+
+
+# ---------------------------------------------------------------- item 9: validate and a tampered package
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("written")
+    assert main(cli(one_article(base / "in"), base / "out")) == 0
+    return base / "out"
+
+
+def tampered(written: Path, tmp_path: Path, edit) -> Path:
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(written, out)
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    (out / "datapackage.json").write_text(json.dumps(edit(package, out)), encoding="utf-8")
+    return out
+
+
+def without_events(package: dict, out: Path) -> dict:
+    (out / "events.csv").unlink()
+    (out / "events.parquet").unlink()
+    return {**package, "resources": [r for r in package["resources"] if r["name"] != "events"]}
+
+
+def without_keys(package: dict, out: Path) -> dict:
+    for resource in package["resources"]:
+        resource["schema"].pop("foreignKeys", None)
+    evidence = pq.read_table(out / "event_evidence.parquet")
+    column = evidence.column("event_id").to_pylist()
+    fixed = evidence.set_column(evidence.column_names.index("event_id"), evidence.schema.field("event_id"),
+                                pa.array(["nowhere"] * len(column), pa.string()))
+    pq.write_table(fixed, out / "event_evidence.parquet")
+    for resource in package["resources"]:
+        if resource["name"] == "event_evidence":
+            resource["parquet"].pop("hash", None)
+            resource.pop("hash", None)
+    return package
+
+
+def test_a_table_deleted_with_its_resource_is_found(written, tmp_path, capsys):
+    assert main(["validate", str(written)]) == 0
+    out = tampered(written, tmp_path, without_events)
+    assert main(["validate", str(out)]) == 1
+    report = capsys.readouterr().out
+    assert "events: file: the pipeline writes this table, but datapackage.json does not list it" in report
+    assert "event_evidence: foreign-key: event_id: cannot be checked, the events table is missing" in report
+
+
+def test_a_package_without_its_foreign_keys_is_still_checked_for_them(written, tmp_path, capsys):
+    out = tampered(written, tmp_path, without_keys)
+    assert main(["validate", str(out)]) == 1
+    assert "event_evidence: foreign-key: event_id: 1 value(s) with no row in events.event_id" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("package", [{"resources": 5}, [5], {"resources": [5]}, {"resources": [{"name": 5}]},
+                                     {"resources": [{"name": "events", "path": "events.csv", "parquet": {"path": 5}}]}])
+def test_a_malformed_package_is_exit_2_not_a_traceback(written, tmp_path, capsys, package):
+    out = tampered(written, tmp_path, lambda *_: package)
+    assert main(["validate", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read" in err and "Traceback" not in err
