@@ -63,7 +63,7 @@ def clean(page: Page, profiles: Mapping[str, Profile]) -> Article:
     _strip_signoff(profile, cut)
     paragraphs = _paragraphs(cut.body)
     if not any(_is_prose(p, profile) for p in paragraphs):
-        raise PipelineError("no-article", f"no article text left in {page.source_path} after removing boilerplate "
+        raise PipelineError("no-article", "no article text left after removing boilerplate "
                                           f"(profile {profile.id!r}): no paragraph of {profile.prose_min_words}+ "
                                           "words ending a sentence; check that the file holds a news article")
     body = "\n\n".join(paragraphs)

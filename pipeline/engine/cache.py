@@ -241,8 +241,9 @@ def delta(before: Article | None, after: Article | Problem) -> dict | Problem:
 
 
 def restore(before: Article | None, page: Page, entry: dict | Problem) -> Article | Problem:
-    if isinstance(entry, Problem):
-        return replace(entry, source_path=page.source_path)
+    if isinstance(entry, Problem):      # an entry is the article's, whatever its file is called now
+        message = entry.message.replace(entry.source_path, page.source_path) if entry.source_path else entry.message
+        return replace(entry, source_path=page.source_path, message=message)
     return replace(before or Article(page=page), **entry)
 
 

@@ -400,3 +400,27 @@ def test_a_malformed_package_is_exit_2_not_a_traceback(written, tmp_path, capsys
     assert main(["validate", str(out)]) == 2
     err = capsys.readouterr().err
     assert "cannot read" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- item 10: a cached error under a new file name
+
+def test_a_cached_error_names_the_file_as_it_is_called_now(tmp_path):
+    folder, out, fresh = tmp_path / "in", tmp_path / "out", tmp_path / "fresh"
+    folder.mkdir()
+    (folder / "first.txt").write_text("Baca juga: berita lain\n\nIklan\n\nGulir untuk melanjutkan\n", encoding="utf-8")
+    assert main(cli(folder, out)) == 0
+    (folder / "first.txt").rename(folder / "renamed.txt")
+    assert main(cli(folder, out)) == 0
+    assert main(cli(folder, fresh, "--no-cache")) == 0
+    assert (out / "errors.csv").read_bytes() == (fresh / "errors.csv").read_bytes()
+    assert b"first.txt" not in (out / "errors.csv").read_bytes()
+
+
+def test_a_restored_problem_is_renamed_in_its_message_too():
+    from pipeline.engine.cache import restore
+    from pipeline.record import Page, Problem
+
+    page = Page("a1", "baru/b.txt", "teks", "utf_8", "txt")
+    entry = Problem("lama/a.txt", "events", "internal", "unexpected error in lama/a.txt", "a1")
+    assert restore(None, page, entry) == Problem("baru/b.txt", "events", "internal",
+                                                 "unexpected error in baru/b.txt", "a1")
