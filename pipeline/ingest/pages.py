@@ -139,6 +139,8 @@ def _as_utf8(data: bytes) -> tuple[str, str] | None:
 def _as_declared(data: bytes, declared: str | None) -> tuple[str, str] | None:
     if not declared or b"\x00" in data or (declared in _SINGLE_BYTE and _UTF8_SEQUENCE.search(data)):
         return None
+    if declared.replace("_", "-").startswith(("utf-16", "utf-32", "ucs-2", "ucs2")):
+        return None      # without NUL bytes the markup cannot be UTF-16 or UTF-32: any even bytes "decode" as it
     try:
         return data.decode(declared), declared
     except (UnicodeDecodeError, LookupError):
@@ -146,6 +148,9 @@ def _as_declared(data: bytes, declared: str | None) -> tuple[str, str] | None:
 
 
 def _as_detected(data: bytes) -> tuple[str, str]:
+    wide = _as_utf32_without_bom(data)
+    if wide:
+        return wide
     best = charset_normalizer.from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS, threshold=MAX_MESS).best()
     if best is None:
         raise _undecodable(data)
@@ -154,6 +159,19 @@ def _as_detected(data: bytes) -> tuple[str, str]:
     if best.encoding in _SINGLE_BYTE and _UTF8_SEQUENCE.search(data):
         raise _undecodable(data)
     return str(best), best.encoding
+
+
+def _as_utf32_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-32 with no byte-order mark, which charset-normalizer does not try: three of every four bytes NUL."""
+    if len(data) % 4 or len(data) < 16:
+        return None
+    for encoding, high in (("utf_32_le", (2, 3)), ("utf_32_be", (0, 1))):
+        if all(data[byte::4].count(0) == len(data) // 4 for byte in high):     # (characters of the BMP)
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                continue
+    return None
 
 
 def _undecodable(data: bytes) -> PipelineError:
@@ -270,7 +288,11 @@ def _record_page(record_path: str, record: Any, encoding: str, rules: PageRules)
     if "published_at" in meta:
         meta["date"] = meta.pop("published_at")
     if fields.get("html", "").strip():
-        return _html_page(record_path, fields["html"], encoding, "jsonl", fields.get("url"), rules, meta)
+        try:
+            return _html_page(record_path, fields["html"], encoding, "jsonl", fields.get("url"), rules, meta)
+        except PipelineError as exc:        # markup with no article (a consent wall): the text may hold it
+            if exc.kind != "no-article" or not fields.get("text", "").strip():
+                raise
     if "text" in fields:
         return _page(record_path, fields["text"], encoding, "jsonl", fields.get("url"), meta)
     raise PipelineError("empty", "the record has no 'html' or 'text' field with content")

@@ -56,6 +56,7 @@ class _Folder:
     path: Path
     rel: str                        # "" for the input folder, else "sub/" (with the slash)
     ancestors: frozenset            # (st_dev, st_ino) of this folder and the folders it is inside
+    identity: tuple[int, int]       # (st_dev, st_ino) of this folder
 
 
 def list_inputs(input_dir: Path, exclude: Iterable[Path] = (), follow_links: bool = False) -> Listing:
@@ -64,8 +65,9 @@ def list_inputs(input_dir: Path, exclude: Iterable[Path] = (), follow_links: boo
         raise PipelineError("missing-input", f"input folder {input_dir} does not exist")
     if not input_dir.is_dir():
         return Listing(files=[(input_dir, escape_name(input_dir.name))])
-    walk = _Walk(os.path.realpath(input_dir), {os.path.realpath(p) for p in exclude}, follow_links)
-    todo = [_Folder(input_dir, "", frozenset({_identity(os.stat(input_dir))}))]
+    walk = _Walk(os.path.realpath(input_dir), _identities(exclude), follow_links)
+    top = _identity(os.stat(input_dir))
+    todo = [_Folder(input_dir, "", frozenset({top}), top)]
     while todo:
         todo += walk.folder(todo.pop())
     walk.listing.excluded.sort()
@@ -73,7 +75,7 @@ def list_inputs(input_dir: Path, exclude: Iterable[Path] = (), follow_links: boo
 
 
 class _Walk:
-    def __init__(self, root: str, exclude: set[str], follow_links: bool):
+    def __init__(self, root: str, exclude: set[tuple[int, int]], follow_links: bool):
         self.root, self.exclude, self.follow_links = root, exclude, follow_links
         self.listing = Listing()
 
@@ -87,13 +89,13 @@ class _Walk:
             self._refuse(folder.rel, "unreadable", f"cannot list the folder ({exc.strerror}); its files are not "
                                                    "read: check its permissions")
             return []
-        outputs = _pipeline_outputs(folder.path, names, os.path.realpath(folder.path) in self.exclude)
+        outputs = _pipeline_outputs(folder.path, names, folder.identity in self.exclude)
         subfolders = []
         for name in names:
             if name.startswith("."):
                 continue
             path, rel = folder.path / name, folder.rel + escape_name(name)
-            if name in outputs or self.exclude and os.path.realpath(path) in self.exclude:
+            if name in outputs:
                 self.listing.excluded.append(rel + ("/" if path.is_dir() else ""))
                 continue
             subfolders += self.entry(path, rel, folder)
@@ -104,6 +106,9 @@ class _Walk:
             info = os.stat(path)            # follows links
         except OSError as exc:
             self._refuse(rel, *_stat_failure(exc, path))
+            return []
+        if _identity(info) in self.exclude:     # (by identity: a realpath per folder grows with the depth)
+            self.listing.excluded.append(rel + ("/" if stat.S_ISDIR(info.st_mode) else ""))
             return []
         special = _special(info)
         is_folder = stat.S_ISDIR(info.st_mode)
@@ -116,7 +121,7 @@ class _Walk:
         elif is_folder and _identity(info) in parent.ancestors:
             self._refuse(rel, "link-loop", "a link to a folder that contains it: walking it would never end")
         elif is_folder:
-            return [_Folder(path, rel, parent.ancestors | {_identity(info)})]
+            return [_Folder(path, rel, parent.ancestors | {_identity(info)}, _identity(info))]
         else:
             self.listing.files.append((path, rel))
         return []
@@ -141,6 +146,17 @@ def _escape_char(char: str) -> str:
     return char.encode("utf-8", "backslashreplace").decode("utf-8")     # a lone surrogate of another kind
 
 
+def _identities(paths: Iterable[Path]) -> set[tuple[int, int]]:
+    """(st_dev, st_ino) of each folder that exists (an output folder not made yet has no files to leave out)."""
+    found = set()
+    for path in paths:
+        try:
+            found.add(_identity(os.stat(path)))
+        except OSError:
+            continue
+    return found
+
+
 def _identity(info: os.stat_result) -> tuple[int, int]:
     return info.st_dev, info.st_ino
 
@@ -154,6 +170,9 @@ def _link_note(path: Path) -> str:
 
 
 def _stat_failure(exc: OSError, path: Path) -> tuple[str, str]:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "path-too-long", (f"the path is longer than the system allows ({os.pathconf('/', 'PC_PATH_MAX'):,} "
+                                 "bytes): move its files to a folder fewer levels deep")
     if exc.errno == errno.ELOOP:
         return "link-loop", "a symbolic link that leads back to itself (a link loop): nothing to read"
     if isinstance(exc, FileNotFoundError) and os.path.islink(path):

@@ -3,6 +3,7 @@ datapackage.json and the year partitions (pipeline/output/swap.py)."""
 from __future__ import annotations
 
 import csv
+import json
 import io
 from contextlib import nullcontext
 from collections import Counter
@@ -15,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.output import datapackage, partition, schema
-from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
+from pipeline.output.layout import DATAPACKAGE, MANIFEST, PARTITION_DIR
 from pipeline.output.swap import Staging
 from pipeline.record import Article, Event, InputStatus, Problem
 from pipeline.settings import OutputOptions
@@ -260,11 +261,22 @@ def write_tables(tables: Mapping[str, pa.Table | Iterable[pa.Table]], out_dir: P
 
 
 def _year_partitions(staged: Staging, target: Path, wanted: bool):
-    """The year partitions to fill, or (when not wanted) nothing, and an old copy goes with the swap."""
+    """The year partitions to fill, or (when not wanted) nothing, and an old copy a run wrote goes with the swap
+    (a folder of that name the last manifest does not list is the user's: it stays)."""
     if wanted:
         return partition.YearPartitions(staged, target)
-    staged.remove(target)
+    if _listed_in_manifest(target):
+        staged.remove(target)
     return nullcontext()
+
+
+def _listed_in_manifest(folder: Path) -> bool:
+    """The manifest.json beside ``folder`` lists files in it: an earlier run wrote them."""
+    try:
+        listed = json.loads((folder.parent / MANIFEST).read_text(encoding="utf-8")).get("output_files") or {}
+    except (OSError, ValueError, AttributeError):
+        return False
+    return any(isinstance(name, str) and name.startswith(f"{folder.name}/") for name in listed)
 
 
 def _stage_table(staged: Staging, out_dir: Path, table: schema.Table, batches: Iterable[pa.Table], bom: bool,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pyarrow as pa
@@ -424,3 +425,76 @@ def test_a_restored_problem_is_renamed_in_its_message_too():
     entry = Problem("lama/a.txt", "events", "internal", "unexpected error in lama/a.txt", "a1")
     assert restore(None, page, entry) == Problem("baru/b.txt", "events", "internal",
                                                  "unexpected error in baru/b.txt", "a1")
+
+
+# ---------------------------------------------------------------- item 13: the smaller ones
+
+def test_a_declared_charset_that_cannot_be_right_yields_to_detection(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    page = html_page('<meta charset="utf-16">').replace("Kedua menteri", "Kedua menteri “sepakat”")
+    (folder / "cp1252.html").write_bytes(page.encode("cp1252"))
+    assert main(cli(folder, out)) == 0
+    (article,) = read(out, "articles")
+    assert article["encoding"] == "cp1252" and "“sepakat”" in article["title"]
+
+
+def test_utf32_without_a_byte_order_mark_is_read(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    (folder / "le.txt").write_bytes(TEXT.encode("utf_32_le"))
+    (folder / "be.txt").write_bytes((TEXT + " Lagi.").encode("utf_32_be"))
+    assert main(cli(folder, out)) == 0
+    assert read(out, "errors") == []
+    assert {row["source_path"]: row["encoding"] for row in read(out, "articles")} == {"be.txt": "utf_32_be",
+                                                                                     "le.txt": "utf_32_le"}
+
+
+def test_a_record_whose_html_holds_no_article_is_read_from_its_text(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    jsonl(folder / "a.jsonl", {"date": DATE, "html": "<html><body><p>Setujui kuki untuk lanjut</p></body></html>",
+                               "text": TEXT},
+          {"date": DATE, "html": "<html><body><p>Hanya menu</p></body></html>"})
+    assert main(cli(folder, out)) == 0
+    assert [row["source_path"] for row in read(out, "articles")] == ["a.jsonl#0"]
+    assert [(row["source_path"], row["kind"]) for row in read(out, "errors")] == [("a.jsonl#1", "no-article")]
+
+
+def test_a_users_own_by_year_folder_is_left_alone(tmp_path):
+    folder, out = one_article(tmp_path / "in"), tmp_path / "out"
+    (out / "by_year").mkdir(parents=True)
+    (out / "by_year" / "notes.txt").write_text("catatan saya", encoding="utf-8")
+    assert main(cli(folder, out)) == 0
+    assert (out / "by_year" / "notes.txt").read_text(encoding="utf-8") == "catatan saya"
+    partitioned = tmp_path / "partitioned"
+    assert main(cli(folder, partitioned, "--partition-by-year")) == 0
+    assert main(cli(folder, partitioned)) == 0                      # the run's own partitions go
+    assert not (partitioned / "by_year").exists()
+
+
+@pytest.mark.parametrize("depth, found", [(1500, ["1"]), (2500, ["0", "path-too-long"])])   # 5,000 > PATH_MAX
+def test_a_folder_thousands_of_levels_deep_is_walked_in_linear_time(tmp_path, depth, found):
+    from tests.engine.test_hostile import limited_python
+
+    code = """
+import os, sys
+from pipeline.ingest.walk import list_inputs
+root = sys.argv[1]
+os.chdir(root)
+for _ in range(int(sys.argv[2])):
+    os.mkdir("d")
+    os.chdir("d")
+open("page.txt", "w").write("Judul")
+listing = list_inputs(root, exclude=[root + "/elsewhere"])
+print(len(listing.files), *(problem.kind for problem in listing.problems))
+os.remove("page.txt")
+for _ in range(int(sys.argv[2])):          # (shutil.rmtree, and so pytest's clean-up, recurses: too deep for it)
+    os.chdir("..")
+    os.rmdir("d")
+"""
+    try:
+        done = limited_python(code, str(tmp_path), str(depth), cpu_seconds=20)
+    finally:
+        subprocess.run(["rm", "-rf", str(tmp_path / "d")], check=False)
+    assert done.returncode == 0, done.stderr[-2000:] or "killed: over 20 s of CPU time"
+    assert done.stdout.split() == found
