@@ -1,6 +1,8 @@
-"""Hostile inputs, one article at a time (issue 11): time and peak memory per article as one line grows.
+"""Hostile inputs, one article at a time (issues 11 and 21): time and peak memory per article as one line, or
+the nesting, grows.
 
-    python bench/bench_hostile.py [--cases long-line dense-line overlap] [--sizes 0 100k 1m 5m]
+    python bench/bench_hostile.py [--cases long-line dense-line overlap deep-markup deep-json deep-folder]
+                                  [--sizes 0 100k 1m 5m]
                                   [--ner default|on|off|both]
                                   [--cpu-limit 300] [--memory-limit-gb 8] [--json FILE]
 

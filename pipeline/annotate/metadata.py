@@ -368,7 +368,8 @@ def _candidate_dates(body: str, dates: DateRules) -> Iterator[tuple[date, str]]:
     for _, pattern in dates.inferred:
         for match in pattern.finditer(body):
             day = _date_of(match)
-            if (day and in_range(day.year, dates) and day.weekday() == dates.weekdays.get(match["weekday"], day.weekday())
+            if (day and in_range(day.year, dates)
+                    and day.weekday() == dates.weekdays.get(match["weekday"], day.weekday())
                     and not _looks_ahead(body, match, dates.future_cues)):
                 yield day, match.group(0)
 

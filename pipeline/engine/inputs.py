@@ -48,7 +48,8 @@ def read_pages(entries: list[tuple[str, Path | Problem]], settings: Settings, ru
 
 
 def read_stand_ins(entries: list[tuple[str, Path | Problem]], wanted: set[str], settings: Settings,
-                   rules: PageRules, result: RunResult, cache: Cache, promote: Callable[[Page], None]) -> Iterator[Page]:
+                   rules: PageRules, result: RunResult, cache: Cache,
+                   promote: Callable[[Page], None]) -> Iterator[Page]:
     """The pages named ``wanted`` (duplicates to process in place of a failed original), read again (from the
     ingest cache, mostly); each is ``promote``d as it is handed out."""
     files = {path.partition("#")[0] for path in wanted}        # (a file name's own '#' is escaped as %23)

@@ -1,10 +1,11 @@
 """``idnews-pipeline validate OUT``: does an output folder hold what its ``datapackage.json`` describes?
 
-For every table the pipeline writes (whether the package lists it or not): both files are there with the size and SHA-256 the package gives (a file edited or cut
-after the run shows here); the Parquet file has this version's columns and Arrow types, nullability
-included (Parquet refuses a null in a required column, so required values are checked there); its values
-keep the package's closed vocabularies and this version's keys (unique primary keys, foreign keys that find
-their row: a package edited to drop a key or a table does not skip its check); and the CSV is exactly the Parquet table written as CSV, so both hold the same rows.
+For every table the pipeline writes (whether the package lists it or not): both files are there with the size
+and SHA-256 the package gives (a file edited or cut after the run shows here); the Parquet file has this
+version's columns and Arrow types, nullability included (Parquet refuses a null in a required column, so
+required values are checked there); its values keep the package's closed vocabularies and this version's keys
+(unique primary keys, foreign keys that find their row: a package edited to drop a key or a table does not skip
+its check); and the CSV is exactly the Parquet table written as CSV, so both hold the same rows.
 
 The checks run on Arrow tables with pyarrow rather than through frictionless: they cover the Parquet files
 (frictionless reads the CSVs only, and reads a Parquet resource through pandas, which turns a nullable
