@@ -118,9 +118,16 @@ def timeline_section(events: pd.DataFrame) -> str:
     if events.empty:
         return '<h2>Event timeline</h2><p class="empty">No events were extracted.</p>'
     types = report_data.event_types()
-    per_year = report_data.events_per_year(events, [t.name for t in types])
-    figure = timeline_figure(events, per_year, {t.name: t.colour for t in types})
-    return ("<h2>Event timeline</h2>" + image(figure, "events by date and type")
+    first, last = report_data.plausible_years()
+    plotted = events[pd.to_datetime(events["date_start"]).dt.year.between(first, last)]
+    left_out = len(events) - len(plotted)
+    note = (f'<p class="empty">{left_out} event(s) dated outside {first}–{last} (see their date_text in '
+            "events.csv) are left out of the timeline.</p>") if left_out else ""
+    if plotted.empty:
+        return "<h2>Event timeline</h2>" + note
+    per_year = report_data.events_per_year(plotted, [t.name for t in types])
+    figure = timeline_figure(plotted, per_year, {t.name: t.colour for t in types})
+    return ("<h2>Event timeline</h2>" + note + image(figure, "events by date and type")
             + html_table(per_year.reset_index(), ""))
 
 

@@ -498,3 +498,20 @@ for _ in range(int(sys.argv[2])):          # (shutil.rmtree, and so pytest's cle
         subprocess.run(["rm", "-rf", str(tmp_path / "d")], check=False)
     assert done.returncode == 0, done.stderr[-2000:] or "killed: over 20 s of CPU time"
     assert done.stdout.split() == found
+
+
+def test_the_report_leaves_events_dated_in_year_1_or_9999_off_its_timeline(tmp_path):
+    from pipeline.report import render as report
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    for year in ("0001", "9999", "2023"):
+        (folder / f"p{year}.txt").write_text(
+            f"Latihan bersama\n\nJAKARTA - TNI Angkatan Laut dan Angkatan Laut Australia menggelar latihan bersama "
+            f"di Laut Arafura pada tahun {year} untuk meningkatkan kemampuan patroli kedua negara.\n\nLatihan itu "
+            "melibatkan kapal perang dari kedua negara, kata juru bicara, Senin (4/3/2024).\n", encoding="utf-8")
+    assert main(cli(folder, out)) == 0
+    assert {e["date_start"].year for e in read(out, "events")} >= {1, 9999, 2023}
+    assert report.main([str(out)]) == 0
+    page = (out / "report" / "index.html").read_text(encoding="utf-8")
+    assert "2 event(s) dated outside 1800–2100" in page
