@@ -169,6 +169,12 @@ def _body_lines(index: PageIndex, profile: Profile) -> list[str]:
     return lines if any(_is_prose(line, profile) for line in lines) else []
 
 
+def has_prose(text: str, profile_id: str | None, rules: PageRules) -> bool:
+    """A line of the text reads as article prose for the profile (as the cleaner will ask of the body)."""
+    profile = rules.profiles.get(profile_id or BASE_PROFILE) or rules.profiles[BASE_PROFILE]
+    return any(_is_prose(line, profile) for line in text.split("\n"))
+
+
 def _is_prose(line: str, profile: Profile) -> bool:
     return len(line.split()) >= profile.prose_min_words and line[-1:] in '.!?"”’)'
 

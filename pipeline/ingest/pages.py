@@ -288,11 +288,15 @@ def _record_page(record_path: str, record: Any, encoding: str, rules: PageRules)
     if "published_at" in meta:
         meta["date"] = meta.pop("published_at")
     if fields.get("html", "").strip():
+        has_text = bool(fields.get("text", "").strip())
         try:
-            return _html_page(record_path, fields["html"], encoding, "jsonl", fields.get("url"), rules, meta)
+            page = _html_page(record_path, fields["html"], encoding, "jsonl", fields.get("url"), rules, meta)
         except PipelineError as exc:        # markup with no article (a consent wall): the text may hold it
-            if exc.kind != "no-article" or not fields.get("text", "").strip():
+            if exc.kind != "no-article" or not has_text:
                 raise
+        else:
+            if not has_text or html_extract.has_prose(page.text, page.html_meta.get("profile"), rules):
+                return page
     if "text" in fields:
         return _page(record_path, fields["text"], encoding, "jsonl", fields.get("url"), meta)
     raise PipelineError("empty", "the record has no 'html' or 'text' field with content")
