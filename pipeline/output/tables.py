@@ -3,7 +3,6 @@ datapackage.json and the year partitions (pipeline/output/swap.py)."""
 from __future__ import annotations
 
 import csv
-import json
 import io
 from contextlib import nullcontext
 from collections import Counter
@@ -16,7 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.output import datapackage, partition, schema
-from pipeline.output.layout import DATAPACKAGE, MANIFEST, PARTITION_DIR
+from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
 from pipeline.output.swap import Staging
 from pipeline.record import Article, Event, InputStatus, Problem
 from pipeline.settings import OutputOptions
@@ -262,21 +261,28 @@ def write_tables(tables: Mapping[str, pa.Table | Iterable[pa.Table]], out_dir: P
 
 def _year_partitions(staged: Staging, target: Path, wanted: bool):
     """The year partitions to fill, or (when not wanted) nothing, and an old copy a run wrote goes with the swap
-    (a folder of that name the last manifest does not list is the user's: it stays)."""
+    (a folder of that name holding anything else is the user's: it stays)."""
     if wanted:
         return partition.YearPartitions(staged, target)
-    if _listed_in_manifest(target):
+    if _partitions_only(target):
         staged.remove(target)
     return nullcontext()
 
 
-def _listed_in_manifest(folder: Path) -> bool:
-    """The manifest.json beside ``folder`` lists files in it: an earlier run wrote them."""
+def _partitions_only(folder: Path) -> bool:
+    """``folder`` holds nothing but year partitions as a run writes them: TABLE/year=YYYY/part-0.parquet."""
     try:
-        listed = json.loads((folder.parent / MANIFEST).read_text(encoding="utf-8")).get("output_files") or {}
-    except (OSError, ValueError, AttributeError):
+        for table in folder.iterdir():
+            if table.name not in schema.TABLES_BY_NAME or not table.is_dir():
+                return False
+            for year in table.iterdir():
+                if not year.name.startswith(f"{partition.YEAR}=") or not year.is_dir():
+                    return False
+                if any(part.name != partition.PART_FILE for part in year.iterdir()):
+                    return False
+    except OSError:             # no such folder (nothing to remove), or not one
         return False
-    return any(isinstance(name, str) and name.startswith(f"{folder.name}/") for name in listed)
+    return True
 
 
 def _stage_table(staged: Staging, out_dir: Path, table: schema.Table, batches: Iterable[pa.Table], bom: bool,
