@@ -49,19 +49,18 @@ def write_outputs(result: RunResult, out_dir: str | Path, csv_bom: bool = False,
     """Write ``result`` into ``out_dir`` as the command line does: every table as CSV and Parquet, with
     ``datapackage.json`` and ``by_year/`` when ``partition_by_year`` (swapped in together, or not at all), and
     ``manifest.json``. Files that already hold exactly this result are left as they are; returns False then.
-    Raises ``OSError`` when the folder cannot be written (previous outputs are then unchanged). The result's
-    table parts are removed afterwards: write a result once. ``inputs_key`` (pipeline/engine/current.py), taken
-    before the run read its inputs, lets the next run with nothing changed see so at once."""
+    Raises ``OSError`` when the folder cannot be written (previous outputs are then unchanged; the result is
+    kept, to be written again elsewhere). Once written, the result's table parts are removed: write it once.
+    ``inputs_key`` (pipeline/engine/current.py), taken before the run read its inputs, lets the next run with
+    nothing changed see so at once."""
     out_dir, output = Path(out_dir), OutputOptions(csv_bom=csv_bom, partition_by_year=partition_by_year)
     settings, options = result.settings or Settings(), result.options or RunOptions()
-    try:
-        key = outputs_key(result, output)
-        files = current_outputs(out_dir, key)      # nothing changed since the last run: keep its files
-        changed = files is None
-        if changed:
-            files = relative_digests(write_tables(result, out_dir, output), out_dir)
-    finally:
-        remove_parts(result)
+    key = outputs_key(result, output)
+    files = current_outputs(out_dir, key)      # nothing changed since the last run: keep its files
+    changed = files is None
+    if changed:
+        files = relative_digests(write_tables(result, out_dir, output), out_dir)   # (OSError: the parts stay)
+    remove_parts(result)
     log.info("tables in %s %s", out_dir, f"written ({len(files)} files)" if changed else "already up to date")
     write_manifest(out_dir, result.input_dir, result, run_config(settings, options, output), settings,
                    result.knowledge or load_knowledge(), key, files, inputs_key)

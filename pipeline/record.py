@@ -64,9 +64,9 @@ class Meta:
     site: str | None = None
     url: str | None = None
     title: str | None = None
-    published_at: datetime | None = None   # tz-aware, Asia/Jakarta
+    published_at: datetime | None = None   # tz-aware, WIB (UTC+07:00)
     date_source: str | None = None          # "json-ld" | "meta-tag" | "time-element" | "page" | "html-meta"
-                                            # | "inferred-from-text" | None
+                                            # | "inferred-from-text" | "out-of-range" | None
     date_text: str | None = None            # the words the date came from
     author: str | None = None
     editor: str | None = None

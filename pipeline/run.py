@@ -55,16 +55,22 @@ def process_folder(input_dir: Path, settings: Settings = Settings(), knowledge: 
     compiled = compile_knowledge(knowledge)
     result = RunResult(started_at=utc_now(), fingerprints=stage_cache.fingerprints(settings, knowledge),
                        input_dir=Path(input_dir), settings=settings, knowledge=knowledge, options=options)
-    cache = Cache(options.cache_dir, result.fingerprints, options.rerun)
+    cache = Cache(stage_cache.claim(options.cache_dir, Path(input_dir)), result.fingerprints, options.rerun)
     driver = Driver(result, cache, options)
     exclude = [folder for folder in (options.output_dir, options.cache_dir) if folder is not None]
     entries = inputs.list_folder(Path(input_dir), settings, result, exclude)
     with progress.bar(len(entries), options.progress) as bar:
         pages = inputs.read_pages(entries, settings, compiled.pages, result, cache, on_entry=bar.update)
-        for summary in pool.run_tasks(annotate_chunk, driver.tasks(pages), settings, compiled, tagger,
-                                      driver.context(), options):
-            driver.finished(summary)
-            progress.add_chunk(result, summary)
+        context = driver.context()
+        while True:
+            for summary in pool.run_tasks(annotate_chunk, driver.tasks(pages), settings, compiled, tagger,
+                                          context, options):
+                driver.finished(summary)
+                progress.add_chunk(result, summary)
+            stand_ins = driver.stand_ins()          # duplicates of articles whose first page failed
+            if not stand_ins:
+                break
+            pages = inputs.read_stand_ins(entries, stand_ins, settings, compiled.pages, result, cache, driver.promote)
     driver.finish()
     log.info("%d inputs: %d articles (%d found whole in the cache); cache %s: %s", len(result.inputs),
              result.n_articles, result.parts.cached_pages, options.cache_dir, dict(sorted(result.cache_stats.items())))

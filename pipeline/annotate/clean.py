@@ -73,7 +73,7 @@ def clean(page: Page, profiles: Mapping[str, Profile], repairs: RepairRules | No
     paragraphs = _paragraphs(cut.body)
     kind = body_kind(paragraphs, profile)
     if kind is None:
-        raise _no_article(page, lines, paragraphs, profile)
+        raise _no_article(lines, paragraphs, profile)
     body, captions, repaired = "\n\n".join(paragraphs), "\n".join(cut.captions), ()
     if repairs is not None:
         (body, in_body), (captions, in_captions) = (repair_text(body, repairs, "body"),
@@ -117,8 +117,10 @@ def _holds_sentence(text: str, profile: Profile) -> bool:
     return len(text.split()) >= profile.prose_min_words and bool(_SENTENCE_BREAK.search(text))
 
 
-def _no_article(page: Page, lines: list[str], paragraphs: list[str], profile: Profile) -> PipelineError:
-    """The error for a page with no article, saying which kind of page it is: empty, redirect, navigation."""
+def _no_article(lines: list[str], paragraphs: list[str], profile: Profile) -> PipelineError:
+    """The error for a page with no article, saying which kind of page it is: empty, redirect, navigation. It
+    does not name the file (the error row's source_path does, and a cached error may be restored under another
+    name)."""
     redirect = next((line for line in lines if _first_match(profile.redirect, line)), None)
     if redirect is not None:
         what = f"a redirect ({redirect[:80]!r}): the article is at the address it names"
@@ -128,8 +130,7 @@ def _no_article(page: Page, lines: list[str], paragraphs: list[str], profile: Pr
         what = (f"navigation only: {len(paragraphs)} short line(s) such as {paragraphs[0][:60]!r}, none a "
                 f"paragraph of {profile.prose_min_words}+ words, a list, a table or a schedule (a menu, index "
                 "or link page)")
-    return PipelineError("no-article", f"no article in {page.source_path} (profile {profile.id!r}): the page is "
-                                       f"{what}")
+    return PipelineError("no-article", f"no article (profile {profile.id!r}): the page is {what}")
 
 
 # ---------------------------------------------------------------- regions

@@ -13,7 +13,7 @@ import email.utils
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterator, Mapping
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -48,9 +48,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 # The named groups a date pattern of meta_dates [[inferred]] must have: _date_of and _candidate_dates read them.
 _INFERRED_GROUPS = frozenset({"day", "month", "year", "weekday"})
 DATES_FILE = "lexicons/meta_dates.toml"
+OUT_OF_RANGE = "out-of-range"      # date_source of an article whose only date lies outside DateRules.years
 SOURCES_FILE = "lexicons/meta_sources.toml"
 LANGUAGE_FILE = "lexicons/meta_language.toml"
-DATES_SHAPE = Table({"timezone": str, "future_cues": ListOf(str), "zones": Table(values=str),
+_OFFSET = re.compile(r"^(?P<sign>[+-])(?P<hours>\d{2}):(?P<minutes>\d{2})$")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+DATES_SHAPE = Table({"timezone": str, "years": ListOf(int, size=2), "future_cues": ListOf(str),
+                     "zones": Table(values=str),
                      "weekdays": Table(values=int), "month_prefixes": Table(values=int),
                      "inferred": ListOf(Table({"id": str, "pattern": Regex(_INFERRED_GROUPS, _INFERRED_GROUPS)}))})
 SOURCES_SHAPE = Table({"known": WORDS, "attribution": Regex(), "domain": Regex()})
@@ -61,8 +65,9 @@ LANGUAGE_SHAPE = Table({"min_share": float, "expected": str, "words": Table(valu
 class DateRules:
     """``lexicons/meta_dates.toml``: time zones, month and weekday names, the body's dated references."""
 
-    timezone: str                                  # IANA name every published_at is expressed in (WIB)
-    zones: Mapping[str, str]                       # abbreviation -> IANA name
+    timezone: tzinfo                               # the zone every published_at is expressed in (WIB)
+    zones: Mapping[str, tzinfo]                    # abbreviation -> zone
+    years: tuple[int, int]                         # the first and last publication year that is a date
     month_prefixes: Mapping[str, int]
     weekdays: Mapping[str, int]
     inferred: tuple[tuple[str, re.Pattern], ...]   # (rule id, pattern) of the body's dated references
@@ -98,19 +103,34 @@ def compile_metadata_rules(profiles: Mapping[str, Profile] | None, title_rules: 
 
 
 def _date_rules(dates: Mapping[str, Any]) -> DateRules:
-    return DateRules(dates["timezone"], dates["zones"], dates["month_prefixes"], dates["weekdays"],
-                     tuple((r["id"], re.compile(r["pattern"])) for r in dates["inferred"]),
+    zones = {name: zone_named(value) for name, value in dates["zones"].items()}
+    return DateRules(zone_named(dates["timezone"]), zones, tuple(dates["years"]), dates["month_prefixes"],
+                     dates["weekdays"], tuple((r["id"], re.compile(r["pattern"])) for r in dates["inferred"]),
                      frozenset(dates["future_cues"]))
+
+
+def zone_named(name: str) -> tzinfo:
+    """'+07:00' → that fixed offset; 'Asia/Makassar' → the IANA zone (KeyError or ValueError for neither)."""
+    offset = _OFFSET.match(name)
+    if offset is None:
+        return ZoneInfo(name)
+    sign = -1 if offset["sign"] == "-" else 1
+    return timezone(sign * timedelta(hours=int(offset["hours"]), minutes=int(offset["minutes"])))
 
 
 def _known_zones(dates: Mapping[str, Any], problems: Problems) -> bool:
     ok = True
     for path, name in [(("timezone",), dates["timezone"]), *((("zones", k), v) for k, v in dates["zones"].items())]:
         try:
-            ZoneInfo(name)
+            zone_named(name)
         except (KeyError, ValueError):
-            problems.add(DATES_FILE, path, f"{name!r} is not an IANA time zone (such as 'Asia/Jakarta')")
+            problems.add(DATES_FILE, path, f"{name!r} is neither a UTC offset (such as '+07:00') nor an IANA time "
+                                           "zone (such as 'Asia/Makassar')")
             ok = False
+    first, last = dates["years"]
+    if not 1 < first <= last < 9999:
+        problems.add(DATES_FILE, ("years",), f"[{first}, {last}] is not a range of years between 2 and 9998")
+        ok = False
     return ok
 
 
@@ -209,9 +229,27 @@ def _publication(fields: dict, html: dict, body: str, dates: DateRules):
     inferred = infer_date(body, dates)
     if inferred:
         day, text = inferred
-        wib = ZoneInfo(dates.timezone)
-        return datetime(day.year, day.month, day.day, tzinfo=wib), "inferred-from-text", text
-    return None, None, None
+        return datetime(day.year, day.month, day.day, tzinfo=dates.timezone), "inferred-from-text", text
+    rejected = next((text for text in _date_texts(fields, html) if _out_of_range(text, dates)), None)
+    return None, OUT_OF_RANGE if rejected else None, rejected
+
+
+def _date_texts(fields: dict, html: dict) -> Iterator[str]:
+    for key in ("date.json-ld", "date.meta-tag", "date.time-element", "date"):
+        if html.get(key):
+            yield str(html[key])
+    if fields.get("date"):
+        yield fields.get("date_text", fields["date"])
+
+
+def _out_of_range(text: str, dates: DateRules) -> bool:
+    """The text names a year (four digits) outside the range of publication years."""
+    return any(not in_range(int(year), dates) for year in _YEAR.findall(text))
+
+
+def in_range(year: int, dates: DateRules) -> bool:
+    first, last = dates.years
+    return first <= year <= last
 
 
 def _own_dates(fields: dict, html: dict, dates: DateRules) -> Iterator[_Dated | None]:
@@ -243,8 +281,8 @@ def _page_dated(text: str, tz: str | None, date_text: str, dates: DateRules) -> 
     parsed = parse_page_date(text, tz, dates, keep_zone=True)
     if parsed is None:
         return None
-    wib = ZoneInfo(dates.timezone)
-    return _Dated("page", date_text, parsed.astimezone(wib), parsed.replace(tzinfo=None), bool(_CLOCK.search(text)))
+    at = parsed.astimezone(dates.timezone)
+    return _Dated("page", date_text, at, parsed.replace(tzinfo=None), bool(_CLOCK.search(text)))
 
 
 def parse_page_date(text: str, tz: str | None, dates: DateRules, keep_zone: bool = False) -> datetime | None:
@@ -258,10 +296,10 @@ def parse_page_date(text: str, tz: str | None, dates: DateRules, keep_zone: bool
     parsed = _common_page_date(cleaned, dates.month_prefixes)
     if parsed is None:
         parsed = dateparser.parse(cleaned, languages=_PAGE_DATE_LANGUAGES, settings=_DATEPARSER_SETTINGS)
-    if parsed is None:
+    if parsed is None or not in_range(parsed.year, dates):
         return None
-    local = parsed.replace(tzinfo=ZoneInfo(zones.get(tz or "", dates.timezone)))
-    return local if keep_zone else local.astimezone(ZoneInfo(dates.timezone))
+    local = parsed.replace(tzinfo=zones.get(tz or "", dates.timezone))
+    return local if keep_zone else local.astimezone(dates.timezone)
 
 
 def _common_page_date(text: str, months: Mapping[str, int]) -> datetime | None:
@@ -289,13 +327,15 @@ def parse_machine_date(text: str, dates: DateRules) -> tuple[datetime, datetime,
     if not match:
         return _rfc2822_date(text, dates)
     parts = {k: int(match[k]) for k in _DATE_PARTS if match[k]}
+    if not in_range(parts["year"], dates):
+        return None
     try:
         wall = datetime(parts["year"], parts["month"], parts["day"], parts.get("hour", 0), parts.get("minute", 0),
                         parts.get("second", 0))
     except ValueError:
         return None
     zone = _zone_of(match["offset"] or match["hour_offset"], match["zone"] or match["zone_end"], dates)
-    return wall.replace(tzinfo=zone).astimezone(ZoneInfo(dates.timezone)), wall, match["hour"] is not None
+    return wall.replace(tzinfo=zone).astimezone(dates.timezone), wall, match["hour"] is not None
 
 
 def _rfc2822_date(text: str, dates: DateRules) -> tuple[datetime, datetime, bool] | None:
@@ -303,7 +343,9 @@ def _rfc2822_date(text: str, dates: DateRules) -> tuple[datetime, datetime, bool
         parsed = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-    wib = ZoneInfo(dates.timezone)
+    if not in_range(parsed.year, dates):
+        return None
+    wib = dates.timezone
     at = parsed.replace(tzinfo=wib) if parsed.tzinfo is None else parsed.astimezone(wib)
     return at, parsed.replace(tzinfo=None), True
 
@@ -315,14 +357,14 @@ def _zone_of(offset: str | None, name: str | None, dates: DateRules):
         sign = -1 if offset[0] == "-" else 1
         digits = offset[1:].replace(":", "")
         return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
-    return ZoneInfo(dates.zones.get(name or "", dates.timezone))
+    return dates.zones.get(name or "", dates.timezone)
 
 
 def _machine_date(source: str, text: str, dates: DateRules) -> _Dated | None:
     parsed = parse_machine_date(text, dates)
     if parsed is None:                          # '28/09/2019 19:17' and other printed forms
         local = parse_page_date(text, None, dates, keep_zone=True)
-        wib = ZoneInfo(dates.timezone)
+        wib = dates.timezone
         parsed = (local.astimezone(wib), local.replace(tzinfo=None), bool(_CLOCK.search(text))) if local else None
     if parsed is None:
         return None
@@ -334,7 +376,8 @@ def _candidate_dates(body: str, dates: DateRules) -> Iterator[tuple[date, str]]:
     for _, pattern in dates.inferred:
         for match in pattern.finditer(body):
             day = _date_of(match)
-            if (day and day.weekday() == dates.weekdays.get(match["weekday"], day.weekday())
+            if (day and in_range(day.year, dates)
+                    and day.weekday() == dates.weekdays.get(match["weekday"], day.weekday())
                     and not _looks_ahead(body, match, dates.future_cues)):
                 yield day, match.group(0)
 

@@ -11,7 +11,10 @@ Stages add fields to the frozen ``Article``; an entry stores only the fields its
 or the ``Problem`` the stage raised. Ingest is cached per input file, keyed by the file's bytes.
 
 Layout: ``ROOT/STAGE/ab/NAME.KEY.pkl``, one file per entry: a magic line, the SHA-256 of the payload, the
-pickled payload. A torn or edited entry fails the hash check and is recomputed, never trusted. Entries are
+pickled payload. The folder is the cache's only when it says so: ``claim`` writes a CACHEDIR.TAG (the
+standard cache-folder tag, which backup tools skip) into an empty or new folder and refuses one holding other
+files, or holding the input folder; ``prune`` deletes only entries of this layout, nothing else it finds
+there. A torn or edited entry fails the hash check and is recomputed, never trusted. Entries are
 written to a temporary file and renamed (pipeline/output/swap.py), without fsync: a SIGKILL loses nothing the
 kernel already has, and after a power cut the hash check catches a half-written entry. Only this project reads the folder:
 pickle is safe here because the entries are our own (do not point --cache-dir at files from elsewhere).
@@ -22,7 +25,9 @@ import ast
 import hashlib
 import json
 import logging
+import os
 import pickle
+import re
 from collections import Counter
 from dataclasses import astuple, dataclass, field, fields
 from functools import lru_cache
@@ -34,7 +39,7 @@ from pipeline.annotate import ner
 from pipeline.engine.libraries import library_versions
 from pipeline.knowledge import Knowledge
 from pipeline.output.swap import write_atomically
-from pipeline.record import ARTICLE_STAGES, INGEST, STAGES, Article, Page, Problem, RunResult, replace
+from pipeline.record import ARTICLE_STAGES, INGEST, STAGES, Article, Page, PipelineError, Problem, RunResult, replace
 from pipeline.settings import Settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +50,13 @@ STAGE_MODULES = {INGEST: ("pipeline.ingest.pages",), "clean": ("pipeline.annotat
 STAGE_KNOWLEDGE = {INGEST: ("sites", "lexicons"), "clean": ("sites", "lexicons"), "metadata": ("sites", "lexicons"),
                    "ner": ("lexicons",), "events": ("rules", "lexicons")}
 MAGIC = b"idnews-cache-1\n"
+TAG_FILE = "CACHEDIR.TAG"
+TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
+       b"# The cache of idnews-pipeline: it deletes only its own entries here (STAGE/ab/NAME.KEY.pkl).\n")
+RUN_MARKER = ".idnews-run"          # the token a Dask run leaves in its cache folder (engine/chunk.py)
+# An entry's file, and the temporary file it is written through (output/swap.py: mkstemp ".NAME.XXXX.tmp").
+ENTRY_NAME = re.compile(r"[0-9A-Za-z_-]+\.[0-9a-f]{32}\.pkl")
+TEMP_NAME = re.compile(r"\.[0-9A-Za-z_-]+\.[0-9a-f]{32}\.pkl\.[^/]+\.tmp")
 MISS = object()
 log = logging.getLogger(__name__)
 
@@ -166,6 +178,58 @@ def content_digest(pages: list[Page], result: RunResult) -> str:
     return sha.hexdigest()
 
 
+# ---------------------------------------------------------------- whose folder
+
+def claim(root: Path | None, input_dir: Path) -> Path | None:
+    """``root`` made this pipeline's cache folder (its tag written), or PipelineError when it is not ours to
+    use: it holds the input folder (the run would read its own entries back) or files this pipeline did not
+    write. None (no cache, with a warning) when the tag cannot be written."""
+    if root is None:
+        return None
+    root = Path(root)
+    where, inputs = os.path.realpath(root), os.path.realpath(input_dir)
+    if inputs == where or inputs.startswith(where.rstrip("/") + "/"):
+        raise PipelineError("cache-dir", f"the cache folder {root} holds the input folder {input_dir}: the run "
+                                         "would read its own entries as inputs; choose a folder outside it")
+    if _tagged(root):
+        return root
+    foreign = sorted(name for name in _names(root) if not _own_folder(root, name))
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise PipelineError("cache-dir", f"the cache folder {root} holds files this pipeline did not write "
+                                         f"({shown}); it keeps its cache only in a new or empty folder (or one it "
+                                         f"marked with {TAG_FILE}): choose another folder")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        write_atomically(root / TAG_FILE, TAG, durable=False)
+    except OSError as exc:
+        log.warning("cannot use the cache folder %s (%s): the run goes on without a cache", root, exc.strerror or exc)
+        return None
+    return root
+
+
+def _tagged(root: Path) -> bool:
+    try:
+        with open(root / TAG_FILE, "rb") as tag:
+            return tag.read(len(TAG)) == TAG
+    except OSError:
+        return False
+
+
+def _names(root: Path) -> list[str]:
+    try:
+        return os.listdir(root)
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        raise PipelineError("cache-dir", f"the cache folder {root} is a file: choose a folder") from None
+
+
+def _own_folder(root: Path, name: str) -> bool:
+    """A stage's folder of entries (a cache from before the tag), or the Dask run's marker."""
+    return name == RUN_MARKER or name in STAGES and (root / name).is_dir()
+
+
 # ---------------------------------------------------------------- deltas
 
 def delta(before: Article | None, after: Article | Problem) -> dict | Problem:
@@ -177,8 +241,9 @@ def delta(before: Article | None, after: Article | Problem) -> dict | Problem:
 
 
 def restore(before: Article | None, page: Page, entry: dict | Problem) -> Article | Problem:
-    if isinstance(entry, Problem):
-        return replace(entry, source_path=page.source_path)
+    if isinstance(entry, Problem):      # an entry is the article's, whatever its file is called now
+        message = entry.message.replace(entry.source_path, page.source_path) if entry.source_path else entry.message
+        return replace(entry, source_path=page.source_path, message=message)
     return replace(before or Article(page=page), **entry)
 
 
@@ -245,13 +310,15 @@ class Cache:
             return MISS
 
     def prune(self) -> int:
-        """Delete entries this run neither read nor wrote (removed inputs, stale fingerprints)."""
-        if self.root is None or not self.root.is_dir():
+        """Delete entries this run neither read nor wrote (removed inputs, stale fingerprints) and the temporary
+        files of entries; only files of the cache's own layout, in a folder it marked as its own."""
+        if self.root is None or not _tagged(self.root):
             return 0
         removed = 0
-        for path in self.root.glob("*/*/*"):
-            if path.suffix == ".tmp" or path.suffix == ".pkl" and _key(path) not in self.used:
-                removed += self._delete(path)
+        for stage in STAGES:
+            for path in (self.root / stage).glob("*/*"):
+                if TEMP_NAME.fullmatch(path.name) or ENTRY_NAME.fullmatch(path.name) and _key(path) not in self.used:
+                    removed += self._delete(path)
         self.stats["pruned"] += removed
         return removed
 

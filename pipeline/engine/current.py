@@ -93,11 +93,12 @@ def inputs_key(input_dir: Path, settings: Settings, options: RunOptions, output:
     try:
         listing = list_inputs(Path(input_dir), exclude, settings.follow_links)
         for path, rel in sorted(listing.files, key=lambda file: file[1]):
-            sha.update(f"file\0{rel}\0{file_sha256(path)}\n".encode())
+            sha.update(f"file\0{rel}\0{file_sha256(path)}\n".encode("utf-8", "surrogateescape"))
     except (OSError, PipelineError):
         return None
     for problem in sorted(listing.problems, key=lambda p: p.source_path):
-        sha.update(f"refused\0{problem.source_path}\0{problem.kind}\0{problem.message}\n".encode())
+        sha.update(f"refused\0{problem.source_path}\0{problem.kind}\0{problem.message}\n".encode("utf-8",
+                                                                                                 "surrogateescape"))
     sha.update(json.dumps(listing.excluded).encode())
     return sha.hexdigest()
 

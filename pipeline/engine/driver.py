@@ -44,6 +44,8 @@ class Driver:
         weakref.finalize(result, _remove_parts, self.parts.location, str(self.parts.scratch))
         self.pages_sha = hashlib.sha256()
         self._pending: list[tuple[Page, str]] = []
+        self._number = 0                        # of the next task: parts are named by it
+        self._tried: set[str] = set()           # duplicates already handed out in place of a failed original
 
     def context(self) -> TaskContext:
         """What the tasks share; a Dask worker that sees the cache folder writes its entries itself."""
@@ -56,7 +58,6 @@ class Driver:
     def tasks(self, pages: Iterable[Page]) -> Iterator[Task]:
         """The work left after the cache, a chunk per task; what the cache has whole is set aside on disk."""
         chunk: list[WorkItem] = []
-        number = 0
         for index, page in enumerate(pages):
             content = stage_cache.page_key(page)
             self.pages_sha.update(f"{page.source_path}\0{content}".encode())
@@ -64,16 +65,40 @@ class Driver:
             if isinstance(state, WorkItem):
                 chunk.append(state)
                 if len(chunk) >= self.options.chunk_size:
-                    yield Task(number, chunk)
-                    chunk, number = [], number + 1
+                    yield self._task(chunk)
+                    chunk = []
             elif isinstance(state, Problem):
                 self._failed(state)
             else:
                 self._count(1, len(state.mentions), len(state.events))
                 self._set_aside(page_for_rows(page), content)
         if chunk:
-            yield Task(number, chunk)
+            yield self._task(chunk)
         self._set_aside_pending()
+
+    def _task(self, chunk: list[WorkItem]) -> Task:
+        self._number += 1
+        return Task(self._number - 1, chunk)
+
+    def stand_ins(self) -> set[str]:
+        """The duplicates to process in place of an original that failed: for each such article, the first
+        duplicate not tried yet (a duplicate is the same text; its file's metadata may let it through)."""
+        inputs, chosen = self.result.inputs, {}
+        for status in inputs.values():
+            if (status.status == "duplicate" and inputs[status.duplicate_of].status == "error"
+                    and status.source_path not in self._tried):
+                chosen.setdefault(status.article_id, status.source_path)
+        self._tried.update(chosen.values())
+        return set(chosen.values())
+
+    def promote(self, page: Page) -> None:
+        """The duplicate ``page`` is processed in place of its failed original; the other duplicates are its."""
+        inputs = self.result.inputs
+        inputs[page.source_path] = InputStatus(page.source_path, "processed", page.article_id)
+        for status in list(inputs.values()):
+            if status.status == "duplicate" and status.article_id == page.article_id:
+                inputs[status.source_path] = InputStatus(status.source_path, "duplicate", page.article_id,
+                                                         page.source_path)
 
     def finished(self, summary: ChunkSummary) -> None:
         """A task's summary: its counts, problems and parts; the cache entries it sent back are written here."""

@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 from pipeline.engine.cache import MISS, Cache
 from pipeline.ingest import archives
 from pipeline.ingest import pages as ingest
-from pipeline.ingest.walk import VANISHED, list_inputs, read_regular
+from pipeline.ingest.walk import VANISHED, escape_name, list_inputs, read_regular
 from pipeline.ingest.html_extract import PageRules
 from pipeline.record import (INGEST, INTERNAL, ArchiveRecords, InputStatus, Page, PipelineError, Problem, RunResult,
                              replace)
@@ -58,6 +58,20 @@ def read_pages(entries: list[tuple[str, Path | Problem]], settings: Settings, ru
         on_entry()
 
 
+def read_stand_ins(entries: list[tuple[str, Path | Problem]], wanted: set[str], settings: Settings,
+                   rules: PageRules, result: RunResult, cache: Cache,
+                   promote: Callable[[Page], None]) -> Iterator[Page]:
+    """The pages named ``wanted`` (duplicates to process in place of a failed original), read again (from the
+    ingest cache, mostly); each is ``promote``d as it is handed out."""
+    files = {path.partition("#")[0] for path in wanted}        # (a file name's own '#' is escaped as %23)
+    for rel, entry in entries:
+        if rel in files and not isinstance(entry, Problem):
+            for item in _read(entry, rel, settings, rules, cache, result):
+                if isinstance(item, Page) and item.source_path in wanted:
+                    promote(item)
+                    yield item
+
+
 def _account(item: Page | Problem | ArchiveRecords, result: RunResult, first_path: dict[str, str]) -> bool:
     """Record the item's input status; True for a page to process (the first with its article_id)."""
     if isinstance(item, ArchiveRecords):
@@ -65,6 +79,7 @@ def _account(item: Page | Problem | ArchiveRecords, result: RunResult, first_pat
                                                       records_skipped=item.records_skipped)
         return False
     if isinstance(item, Problem):
+        item = replace(item, message=printable(item.message))     # it may name a path that is not UTF-8
         result.problems.append(item)
         result.inputs[item.source_path] = InputStatus(item.source_path, "error", item.article_id)
         return False
@@ -75,6 +90,11 @@ def _account(item: Page | Problem | ArchiveRecords, result: RunResult, first_pat
     first_path[item.article_id] = item.source_path
     result.inputs[item.source_path] = InputStatus(item.source_path, "processed", item.article_id)
     return True
+
+
+def printable(text: str) -> str:
+    """The text with the bytes of a non-UTF-8 file name (surrogates, as os functions give them) as \\xe9."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _read(path: Path, rel: str, settings: Settings, rules: PageRules, cache: Cache,
@@ -123,7 +143,7 @@ def _streamed_items(path: Path, rel: str, settings: Settings, rules: PageRules) 
 
 def _relative(path: Path, rel: str, item):
     """The item keyed by its path in the input folder (ingest read the file alone: it knows its name only)."""
-    return _vanished(path, replace(item, source_path=rel + item.source_path[len(path.name):]))
+    return _vanished(path, replace(item, source_path=rel + item.source_path[len(escape_name(path.name)):]))
 
 
 def _pages_of(path: Path, settings: Settings, rules: PageRules) -> list[Page | Problem]:

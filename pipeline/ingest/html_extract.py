@@ -56,6 +56,7 @@ TRAFILATURA_FAST = True
 # The date line near the title: elements after the <h1> looked at, and the longest text a date line has.
 DATE_LINE_REACH = 30
 MAX_DATE_LINE_CHARS = 120
+MAX_TREE_DEPTH = 2047
 MIN_LEAD_WORDS = 12
 
 
@@ -126,10 +127,15 @@ def parse(html: str):
     from lxml.etree import ParserError
 
     html = _XML_DECLARATION.sub("", html)
+    parser = _utf8_parser()
     try:               # bytes with a declared encoding parse twice as fast as the same text as str
-        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=_utf8_parser())
+        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
     except (ParserError, ValueError):
         tree = None
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        # libxml2 stops reading at its depth limit (2,048 elements with huge_tree): the rest of the page is lost
+        raise PipelineError("too-deep", f"the markup nests elements more than {MAX_TREE_DEPTH:,} deep, the limit of "
+                                        "the HTML parser: the page cannot be read whole")
     if tree is None or tree.find("body") is None:
         from lxml.html import soupparser
         tree = soupparser.fromstring(html)
@@ -139,7 +145,7 @@ def parse(html: str):
 @lru_cache(maxsize=1)
 def _utf8_parser():
     import lxml.html
-    return lxml.html.HTMLParser(encoding="utf-8")
+    return lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)     # huge_tree: 2,048 levels, not 256
 
 
 # ---------------------------------------------------------------- the profile's selectors
@@ -185,6 +191,12 @@ def _no_article_kind(tree, html: str) -> str:
     if not text:
         return "empty (no text in its <body>)"
     return f"navigation only ({len(text.split())} words of menus, links or widgets, no paragraph)"
+
+
+def has_prose(text: str, profile_id: str | None, rules: PageRules) -> bool:
+    """A line of the text reads as article prose for the profile (as the cleaner will ask of the body)."""
+    profile = rules.profiles.get(profile_id or BASE_PROFILE) or rules.profiles[BASE_PROFILE]
+    return any(_is_prose(line, profile) for line in text.split("\n"))
 
 
 def _is_prose(line: str, profile: Profile) -> bool:

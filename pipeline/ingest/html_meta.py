@@ -8,10 +8,10 @@ metadata.py can say which source won.  Nothing here parses a date or cleans a ti
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Iterator, Mapping
 
+from pipeline.ingest import json_text
 from pipeline.knowledge.profiles import normalise_line
 from pipeline.knowledge.shape import WORDS, ListOf, Table
 
@@ -72,7 +72,7 @@ def _loads(text: str) -> Any:
     text = text.strip().removeprefix("<!--").removesuffix("-->").strip()
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
-            return json.loads(candidate, strict=False)     # strict=False: raw newlines inside strings
+            return json_text.loads(candidate, strict=False)     # strict=False: raw newlines inside strings
         except ValueError:
             continue
     return None

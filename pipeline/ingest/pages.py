@@ -31,7 +31,7 @@ from typing import Any, Iterable, Iterator
 
 import charset_normalizer
 
-from pipeline.ingest import archives, html_extract
+from pipeline.ingest import archives, html_extract, json_text
 from pipeline.ingest.html_extract import PageRules
 from pipeline.ingest.walk import list_inputs, read_regular
 from pipeline.record import INGEST, INTERNAL, ArchiveRecords, Page, PipelineError, Problem, problem_from, traceback_text
@@ -221,6 +221,8 @@ def _as_utf8(data: bytes) -> tuple[str, str] | None:
 def _as_declared(data: bytes, declared: str | None) -> tuple[str, str] | None:
     if not declared or b"\x00" in data or (declared in _SINGLE_BYTE and _UTF8_SEQUENCE.search(data)):
         return None
+    if declared.replace("_", "-").startswith(("utf-16", "utf-32", "ucs-2", "ucs2")):
+        return None      # without NUL bytes the markup cannot be UTF-16 or UTF-32: any even bytes "decode" as it
     try:
         return data.decode(declared), declared
     except (UnicodeDecodeError, LookupError):
@@ -228,6 +230,9 @@ def _as_declared(data: bytes, declared: str | None) -> tuple[str, str] | None:
 
 
 def _as_detected(data: bytes) -> tuple[str, str]:
+    wide = _as_utf32_without_bom(data)
+    if wide:
+        return wide
     best = charset_normalizer.from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS, threshold=MAX_MESS).best()
     if best is None:
         raise _undecodable(data)
@@ -236,6 +241,19 @@ def _as_detected(data: bytes) -> tuple[str, str]:
     if best.encoding in _SINGLE_BYTE and _UTF8_SEQUENCE.search(data):
         raise _undecodable(data)
     return str(best), best.encoding
+
+
+def _as_utf32_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-32 with no byte-order mark, which charset-normalizer does not try: three of every four bytes NUL."""
+    if len(data) % 4 or len(data) < 16:
+        return None
+    for encoding, high in (("utf_32_le", (2, 3)), ("utf_32_be", (0, 1))):
+        if all(data[byte::4].count(0) == len(data) // 4 for byte in high):     # (characters of the BMP)
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                continue
+    return None
 
 
 def _undecodable(data: bytes) -> PipelineError:
@@ -320,6 +338,10 @@ def _json_records(rel: str, text: str, kind: str) -> Iterator[tuple[str, Any]]:
             yield f"{rel}#{n}", _loads(line, f"record {n}")
         return
     data = _loads(text, "the file")
+    if isinstance(data, PipelineError) and json_text.array_items(text) is not None:
+        items = json_text.array_items(text)        # an item too deep to parse costs that item only
+        yield from ((f"{rel}#{n}", _loads(item, f"item {n}")) for n, item in enumerate(items))
+        return
     if isinstance(data, list):
         yield from ((f"{rel}#{n}", item) for n, item in enumerate(data))
     else:
@@ -328,10 +350,12 @@ def _json_records(rel: str, text: str, kind: str) -> Iterator[tuple[str, Any]]:
 
 def _loads(text: str, what: str) -> Any:
     try:
-        return json.loads(text)
+        return json_text.loads(text)
     except json.JSONDecodeError as exc:
         return PipelineError("invalid-json", f"{what} is not valid JSON ({exc.msg} at line {exc.lineno} "
                                              f"column {exc.colno})")
+    except json_text.TooDeep as exc:
+        return PipelineError("invalid-json", f"{what} is {exc}: not a scraped article")
 
 
 _RECORD_META = ("title", "date", "published_at", "author", "editor", "sitename")
@@ -349,7 +373,15 @@ def _record_page(record_path: str, record: Any, encoding: str, rules: PageRules)
     if "published_at" in meta:
         meta["date"] = meta.pop("published_at")
     if fields.get("html", "").strip():
-        return _html_page(record_path, fields["html"], encoding, "jsonl", fields.get("url"), rules, meta)
+        has_text = bool(fields.get("text", "").strip())
+        try:
+            page = _html_page(record_path, fields["html"], encoding, "jsonl", fields.get("url"), rules, meta)
+        except PipelineError as exc:        # markup with no article (a consent wall): the text may hold it
+            if exc.kind != "no-article" or not has_text:
+                raise
+        else:
+            if not has_text or html_extract.has_prose(page.text, page.html_meta.get("profile"), rules):
+                return page
     if "text" in fields:
         return _page(record_path, fields["text"], encoding, "jsonl", fields.get("url"), meta)
     raise PipelineError("empty", "the record has no 'html' or 'text' field with content")
@@ -362,7 +394,7 @@ def _record_fields(record: dict) -> dict[str, str]:
         value = record.get(name)
         if value is None:
             continue
-        if not isinstance(value, str):
+        if not isinstance(value, str) or isinstance(value, json_text.Number):
             raise PipelineError("invalid-json", f"field '{name}' must be a string or null, not "
                                                 f"{_JSON_TYPES.get(type(value), type(value).__name__)}; fix the "
                                                 "scraper's output (no value is stored in its place)")
@@ -372,4 +404,4 @@ def _record_fields(record: dict) -> dict[str, str]:
     return fields
 
 
-_JSON_TYPES = {dict: "an object", list: "an array", bool: "a boolean", int: "a number", float: "a number"}
+_JSON_TYPES = {dict: "an object", list: "an array", bool: "a boolean", json_text.Number: "a number"}

@@ -1,6 +1,8 @@
 """The input folder, walked: every path the walk meets is a file to read or a Problem saying why it is not.
 
-- Regular files are read, in the order of their relative POSIX paths.
+- Regular files are read, in the order of their relative POSIX paths. A path is named with "%" and "#" escaped
+  as %25 and %23 ("file.jsonl#3" is the 4th record of file.jsonl, never a file of that name) and a byte of
+  a name that is not UTF-8 as %XX (``escape_name``).
 - Hidden files and folders (".git", ".DS_Store") are not inputs and are passed over.
 - A folder that cannot be listed is one error row (``sub/``, kind ``unreadable``): its files cannot be named.
 - A FIFO, socket or device, also behind a link, is never opened (kind ``not-a-file``): reading a FIFO would
@@ -20,6 +22,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +32,7 @@ from pipeline.output.layout import DATAPACKAGE, MANIFEST, MANIFEST_KEYS, PARTITI
 from pipeline.record import PipelineError, Problem
 
 MAX_MANIFEST_BYTES = 16 * 2**20
+_ESCAPED = re.compile("[%#\ud800-\udfff]")
 VANISHED = ("the file was removed while the run was reading the folder; run again to process the folder "
             "as it is now")
 SPECIAL_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
@@ -52,6 +56,7 @@ class _Folder:
     path: Path
     rel: str                        # "" for the input folder, else "sub/" (with the slash)
     ancestors: frozenset            # (st_dev, st_ino) of this folder and the folders it is inside
+    identity: tuple[int, int]       # (st_dev, st_ino) of this folder
 
 
 def list_inputs(input_dir: Path, exclude: Iterable[Path] = (), follow_links: bool = False) -> Listing:
@@ -59,9 +64,10 @@ def list_inputs(input_dir: Path, exclude: Iterable[Path] = (), follow_links: boo
     if not os.path.lexists(input_dir):
         raise PipelineError("missing-input", f"input folder {input_dir} does not exist")
     if not input_dir.is_dir():
-        return Listing(files=[(input_dir, input_dir.name)])
-    walk = _Walk(os.path.realpath(input_dir), {os.path.realpath(p) for p in exclude}, follow_links)
-    todo = [_Folder(input_dir, "", frozenset({_identity(os.stat(input_dir))}))]
+        return Listing(files=[(input_dir, escape_name(input_dir.name))])
+    walk = _Walk(os.path.realpath(input_dir), _identities(exclude), follow_links)
+    top = _identity(os.stat(input_dir))
+    todo = [_Folder(input_dir, "", frozenset({top}), top)]
     while todo:
         todo += walk.folder(todo.pop())
     walk.listing.excluded.sort()
@@ -69,7 +75,7 @@ def list_inputs(input_dir: Path, exclude: Iterable[Path] = (), follow_links: boo
 
 
 class _Walk:
-    def __init__(self, root: str, exclude: set[str], follow_links: bool):
+    def __init__(self, root: str, exclude: set[tuple[int, int]], follow_links: bool):
         self.root, self.exclude, self.follow_links = root, exclude, follow_links
         self.listing = Listing()
 
@@ -83,13 +89,13 @@ class _Walk:
             self._refuse(folder.rel, "unreadable", f"cannot list the folder ({exc.strerror}); its files are not "
                                                    "read: check its permissions")
             return []
-        outputs = _pipeline_outputs(folder.path, names, os.path.realpath(folder.path) in self.exclude)
+        outputs = _pipeline_outputs(folder.path, names, folder.identity in self.exclude)
         subfolders = []
         for name in names:
             if name.startswith("."):
                 continue
-            path, rel = folder.path / name, folder.rel + name
-            if name in outputs or self.exclude and os.path.realpath(path) in self.exclude:
+            path, rel = folder.path / name, folder.rel + escape_name(name)
+            if name in outputs:
                 self.listing.excluded.append(rel + ("/" if path.is_dir() else ""))
                 continue
             subfolders += self.entry(path, rel, folder)
@@ -100,6 +106,9 @@ class _Walk:
             info = os.stat(path)            # follows links
         except OSError as exc:
             self._refuse(rel, *_stat_failure(exc, path))
+            return []
+        if _identity(info) in self.exclude:     # (by identity: a realpath per folder grows with the depth)
+            self.listing.excluded.append(rel + ("/" if stat.S_ISDIR(info.st_mode) else ""))
             return []
         special = _special(info)
         is_folder = stat.S_ISDIR(info.st_mode)
@@ -112,13 +121,40 @@ class _Walk:
         elif is_folder and _identity(info) in parent.ancestors:
             self._refuse(rel, "link-loop", "a link to a folder that contains it: walking it would never end")
         elif is_folder:
-            return [_Folder(path, rel, parent.ancestors | {_identity(info)})]
+            return [_Folder(path, rel, parent.ancestors | {_identity(info)}, _identity(info))]
         else:
             self.listing.files.append((path, rel))
         return []
 
     def _refuse(self, rel: str, kind: str, message: str) -> None:
         self.listing.problems.append(Problem(rel, "ingest", kind, message))
+
+
+def escape_name(name: str) -> str:
+    """A file name as the tables name it: '%' and '#' (the record separator) escaped as %25 and %23, and each
+    byte that is not UTF-8 (os.listdir gives it as a surrogate) as %XX: 'caf\\udce9.txt' → 'caf%E9.txt'."""
+    if not _ESCAPED.search(name):
+        return name
+    return "".join(_escape_char(char) for char in name)
+
+
+def _escape_char(char: str) -> str:
+    if char in "%#":
+        return f"%{ord(char):02X}"
+    if "\udc80" <= char <= "\udcff":
+        return f"%{ord(char) - 0xDC00:02X}"
+    return char.encode("utf-8", "backslashreplace").decode("utf-8")     # a lone surrogate of another kind
+
+
+def _identities(paths: Iterable[Path]) -> set[tuple[int, int]]:
+    """(st_dev, st_ino) of each folder that exists (an output folder not made yet has no files to leave out)."""
+    found = set()
+    for path in paths:
+        try:
+            found.add(_identity(os.stat(path)))
+        except OSError:
+            continue
+    return found
 
 
 def _identity(info: os.stat_result) -> tuple[int, int]:
@@ -134,6 +170,9 @@ def _link_note(path: Path) -> str:
 
 
 def _stat_failure(exc: OSError, path: Path) -> tuple[str, str]:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "path-too-long", (f"the path is longer than the system allows ({os.pathconf('/', 'PC_PATH_MAX'):,} "
+                                 "bytes): move its files to a folder fewer levels deep")
     if exc.errno == errno.ELOOP:
         return "link-loop", "a symbolic link that leads back to itself (a link loop): nothing to read"
     if isinstance(exc, FileNotFoundError) and os.path.islink(path):

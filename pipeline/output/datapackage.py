@@ -38,7 +38,7 @@ EVENT_TYPE_COLUMNS = (("event_mentions", "event_type"), ("events", "event_type")
 ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("articles", "input_format"): ("txt", "html", "jsonl"),
     ("articles", "date_source"): ("json-ld", "meta-tag", "time-element", "page", "html-meta",
-                                  "inferred-from-text"),
+                                  "inferred-from-text", "out-of-range"),
     ("text_repairs", "field"): EVENT_FIELDS,
     ("mentions", "field"): ("title", "body", "captions"),
     ("mentions", "label"): LABELS,

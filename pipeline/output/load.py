@@ -4,7 +4,7 @@ A CSV reader guesses types, and guesses wrong for codes: pandas and polars read 
 number 30. The Parquet files carry their types, and ``load`` turns them into pandas columns that keep
 them: categorical strings as ``category`` (a closed vocabulary with all the levels the schema allows),
 nullable integers and booleans as pandas' nullable ``Int32`` and ``boolean`` (a plain integer column with a
-gap would become float), dates as ``datetime64`` at midnight, timestamps in Asia/Jakarta. ``csv_dtypes``
+gap would become float), dates as ``datetime64`` at midnight, timestamps in WIB (+07:00). ``csv_dtypes``
 gives pandas' ``read_csv`` the same types for the CSV files.
 """
 from __future__ import annotations
@@ -37,13 +37,16 @@ class Tables(dict):
         return [*super().__dir__(), *self]
 
 
-def load(out_dir: str | Path, tables: Iterable[str] | None = None) -> Tables:
+def load(out_dir: str | Path, tables: str | Iterable[str] | None = None) -> Tables:
     """The tables of an output folder written by ``idnews-pipeline run`` (or ``pipeline.write_outputs``), read
     from their Parquet files as pandas DataFrames typed as ``docs/data_dictionary.md`` describes.
 
-    ``tables`` names the tables to read (default: all of them), e.g. ``("events", "event_participants")``.
+    ``tables`` names the tables to read (default: all of them), e.g. ``("events", "event_participants")``, or
+    the one table to read (``"events"``).
     Raises ``PipelineError`` when a file is missing or its columns are not this version's.
     """
+    if isinstance(tables, str):
+        tables = [tables]
     names = list(tables) if tables is not None else [t.name for t in schema.TABLES]
     unknown = [n for n in names if n not in schema.TABLES_BY_NAME]
     if unknown:

@@ -1,6 +1,6 @@
 """Optional Hive-partitioned copy of the Parquet tables: ``OUT/by_year/TABLE/year=YYYY/part-0.parquet``.
 
-Every table keyed by article is split by the year its article was published (Asia/Jakarta), so an article's
+Every table keyed by article is split by the year its article was published (WIB), so an article's
 mentions, events and participants always sit in the same year folder and joins stay within one partition.
 ``inputs`` and ``errors`` carry no publication date, and ``events`` and ``event_participants`` gather several
 articles: they are not partitioned. Articles without a date go to

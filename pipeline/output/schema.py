@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-WIB = "Asia/Jakarta"
+# WIB is UTC+7 by definition: Asia/Jakarta's history would write 1960 as +07:30 and 1945 as +09:00.
+WIB = "+07:00"
 TIMESTAMP_WIB = pa.timestamp("ms", tz=WIB)   # Parquet has no second unit
 CATEGORY = pa.dictionary(pa.int32(), pa.string())
 
@@ -70,12 +71,14 @@ ARTICLES = Table(
         _c("site", CATEGORY, "Site profile that cleaned the page (generic when unknown).", "kontan", False),
         _c("url", pa.string(), "Page URL when known."),
         _c("title", pa.string(), "Article headline."),
-        _c("published_at", TIMESTAMP_WIB, "Publication date and time, Asia/Jakarta (WIB, UTC+7).",
+        _c("published_at", TIMESTAMP_WIB, "Publication date and time in WIB (UTC+07:00).",
            "2020-11-11T11:40:00+07:00"),
         _c("date_source", CATEGORY, "Where published_at came from: the page's JSON-LD (json-ld), its <meta> "
            "tags such as article:published_time (meta-tag), a <time datetime> element (time-element), the date "
            "line printed on the page (page), trafilatura's or the scraper record's date (html-meta), a dated "
-           "reference in the body (inferred-from-text); empty when unknown.", "json-ld"),
+           "reference in the body (inferred-from-text); out-of-range when the only date given lies outside the "
+           "years of lexicons/meta_dates.toml (the article is undated, date_text holds the value); empty when "
+           "unknown.", "json-ld"),
         _c("date_text", pa.string(), "The words published_at was read from."),
         _c("author", pa.string(), "Author (reporter) when stated."),
         _c("editor", pa.string(), "Editor when stated.", "S.S. Kurniawan"),

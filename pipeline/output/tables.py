@@ -296,11 +296,29 @@ def write_tables(tables: Mapping[str, pa.Table | Iterable[pa.Table]], out_dir: P
 
 
 def _year_partitions(staged: Staging, target: Path, wanted: bool):
-    """The year partitions to fill, or (when not wanted) nothing, and an old copy goes with the swap."""
+    """The year partitions to fill, or (when not wanted) nothing, and an old copy a run wrote goes with the swap
+    (a folder of that name holding anything else is the user's: it stays)."""
     if wanted:
         return partition.YearPartitions(staged, target)
-    staged.remove(target)
+    if _partitions_only(target):
+        staged.remove(target)
     return nullcontext()
+
+
+def _partitions_only(folder: Path) -> bool:
+    """``folder`` holds nothing but year partitions as a run writes them: TABLE/year=YYYY/part-0.parquet."""
+    try:
+        for table in folder.iterdir():
+            if table.name not in schema.TABLES_BY_NAME or not table.is_dir():
+                return False
+            for year in table.iterdir():
+                if not year.name.startswith(f"{partition.YEAR}=") or not year.is_dir():
+                    return False
+                if any(part.name != partition.PART_FILE for part in year.iterdir()):
+                    return False
+    except OSError:             # no such folder (nothing to remove), or not one
+        return False
+    return True
 
 
 def _stage_table(staged: Staging, out_dir: Path, table: schema.Table, batches: Iterable[pa.Table], bom: bool,

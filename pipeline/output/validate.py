@@ -1,10 +1,11 @@
 """``idnews-pipeline validate OUT``: does an output folder hold what its ``datapackage.json`` describes?
 
-For every table: both files are there with the size and SHA-256 the package gives (a file edited or cut
-after the run shows here); the Parquet file has this version's columns and Arrow types, nullability
-included (Parquet refuses a null in a required column, so required values are checked there); its values
-keep the package's other constraints (closed vocabularies, unique primary keys, foreign keys that find their
-row); and the CSV is exactly the Parquet table written as CSV, so both hold the same rows.
+For every table the pipeline writes (whether the package lists it or not): both files are there with the size
+and SHA-256 the package gives (a file edited or cut after the run shows here); the Parquet file has this
+version's columns and Arrow types, nullability included (Parquet refuses a null in a required column, so
+required values are checked there); its values keep the package's closed vocabularies and this version's keys
+(unique primary keys, foreign keys that find their row: a package edited to drop a key or a table does not skip
+its check); and the CSV is exactly the Parquet table written as CSV, so both hold the same rows.
 
 The checks run on Arrow tables with pyarrow rather than through frictionless: they cover the Parquet files
 (frictionless reads the CSVs only, and reads a Parquet resource through pandas, which turns a nullable
@@ -25,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.output import schema
+from pipeline.output.datapackage import ALLOWED_VALUES, FOREIGN_KEYS
 from pipeline.output.layout import DATAPACKAGE
 from pipeline.output.tables import UTF8_BOM, csv_bytes
 from pipeline.record import PipelineError
@@ -47,7 +49,8 @@ def validate(out_dir: str | Path) -> list[Violation]:
     Raises ``PipelineError`` when the folder has no readable ``datapackage.json`` (nothing to check against)."""
     out_dir = Path(out_dir)
     resources = _resources(out_dir)
-    tables, found = {}, []
+    listed = {resource["name"] for resource in resources}
+    tables, found = {}, [_unlisted(out_dir, table) for table in schema.TABLES if table.name not in listed]
     for resource in resources:
         table, problems = _read_parquet(out_dir, resource)
         found += problems
@@ -64,10 +67,25 @@ def _resources(out_dir: Path) -> list[dict]:
     try:
         package = json.loads(path.read_text(encoding="utf-8"))
         resources = package["resources"]
+        if not isinstance(resources, list) or not all(_is_resource(r) for r in resources):
+            raise ValueError("'resources' must be a list of objects, each with a name and a path")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise PipelineError("no-datapackage", f"cannot read {path} ({exc}); is {out_dir} an output folder "
                                               "written by `idnews-pipeline run`?") from None
     return resources
+
+
+def _is_resource(resource) -> bool:
+    return (isinstance(resource, dict) and isinstance(resource.get("name"), str)
+            and isinstance(resource.get("path"), str) and isinstance(resource.get("schema", {}), dict)
+            and isinstance((resource.get("parquet") or {"path": ""}).get("path"), str))
+
+
+def _unlisted(out_dir: Path, table: schema.Table) -> Violation:
+    there = [name for name in (f"{table.name}.csv", f"{table.name}.parquet") if (out_dir / name).is_file()]
+    files = f"{' and '.join(there)} cannot be checked" if there else "its files are missing"
+    return Violation(table.name, "file", f"the pipeline writes this table, but datapackage.json does not list it: "
+                                         f"{files}")
 
 
 # ---------------------------------------------------------------- files and types
@@ -116,14 +134,33 @@ def _constraints(resource: dict, tables: dict[str, pa.Table]) -> list[Violation]
     name, described = resource["name"], resource.get("schema", {})
     table = tables[name]
     found = []
-    for field in described.get("fields", []):
-        if "enum" in field.get("constraints", {}):
-            found += _enum(name, field["name"], table.column(field["name"]), field["constraints"]["enum"])
-    found += _primary_key(name, table, described.get("primaryKey", []))
-    for key in described.get("foreignKeys", []):
-        target = key["reference"]["resource"] or name
+    for column, allowed in {**_package_enums(name, described), **_own_enums(name)}.items():
+        found += _enum(name, column, table.column(column), allowed)
+    found += _primary_key(name, table, list(schema.TABLES_BY_NAME[name].primary_key))
+    for fields, target, target_fields in FOREIGN_KEYS.get(name, ()):
+        target = target or name
         if target in tables:
-            found += _foreign_key(name, table, key["fields"], target, tables[target], key["reference"]["fields"])
+            found += _foreign_key(name, table, list(fields), target, tables[target], list(target_fields))
+        else:
+            found.append(Violation(name, "foreign-key", f"{fields[0]}: cannot be checked, the {target} table is "
+                                                        "missing or unreadable"))
+    return found
+
+
+def _own_enums(name: str) -> dict[str, tuple[str, ...]]:
+    """This version's closed vocabularies of the table."""
+    return {column: values for (table, column), values in ALLOWED_VALUES.items() if table == name}
+
+
+def _package_enums(name: str, described: dict) -> dict[str, list]:
+    """The vocabularies the package lists (the event types come from the run's knowledge files), where readable."""
+    columns, found = set(schema.TABLES_BY_NAME[name].column_names), {}
+    fields = described.get("fields")
+    for field in fields if isinstance(fields, list) else []:
+        constraints = field.get("constraints") if isinstance(field, dict) else None
+        allowed = constraints.get("enum") if isinstance(constraints, dict) else None
+        if field.get("name") in columns and isinstance(allowed, list) and all(isinstance(v, str) for v in allowed):
+            found[field["name"]] = allowed
     return found
 
 

@@ -45,6 +45,11 @@ def event_types() -> tuple[EventType, ...]:
     return compile_knowledge(load_knowledge()).event_types
 
 
+def plausible_years() -> tuple[int, int]:
+    """The years a date can lie in (lexicons/meta_dates.toml): a timeline from year 1 to 9999 shows nothing."""
+    return compile_knowledge(load_knowledge()).metadata.dates.years
+
+
 def events_per_year(events: pd.DataFrame, order: Sequence[str] | None = None) -> pd.DataFrame:
     """Event counts, one row per year of date_start, one column per event type (in ``order``, default the
     rule files' order; types it does not know come last)."""

@@ -150,10 +150,17 @@ def timeline_section(events: pd.DataFrame) -> str:
     if events.empty:
         return '<h2>Event timeline</h2><p class="empty">No events were extracted.</p>'
     types = report_data.event_types()
-    per_period, outside = report_data.events_per_period(events, [t.name for t in types])
-    figure = period_figure(events, per_period, {t.name: t.colour for t in types})
-    note = (f"<p>Each event once, however many articles tell it. {outside} event(s) dated outside this span "
-            "(the first and last five percent of dates) are not drawn.</p>")
+    first, last = report_data.plausible_years()
+    plotted = events[pd.to_datetime(events["date_start"]).dt.year.between(first, last)]
+    left_out = len(events) - len(plotted)
+    note = (f'<p class="empty">{left_out} event(s) dated outside {first}–{last} (see their date_text in '
+            "event_mentions.csv) are left out of the timeline.</p>") if left_out else ""
+    if plotted.empty:
+        return "<h2>Event timeline</h2>" + note
+    per_period, outside = report_data.events_per_period(plotted, [t.name for t in types])
+    figure = period_figure(plotted, per_period, {t.name: t.colour for t in types})
+    note += (f"<p>Each event once, however many articles tell it. {outside} event(s) dated outside this span "
+             "(the first and last five percent of dates) are not drawn.</p>")
     table = per_period.reset_index()
     table[per_period.index.name] = table[per_period.index.name].astype(str)
     return "<h2>Event timeline</h2>" + note + image(figure, "events by date and type") + html_table(table, "")

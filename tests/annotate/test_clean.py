@@ -185,7 +185,10 @@ def test_hard_wrapped_lines_join_into_one_paragraph(compiled):
 def test_page_with_no_article_raises_no_article(compiled, text):
     with pytest.raises(PipelineError) as err:
         clean.clean(page(text), compiled.profiles)
-    assert err.value.kind == "no-article" and "test.txt" in err.value.message
+    # the errors row names the file; the message does not (a cached error would name the file as it was called)
+    message = err.value.message
+    assert err.value.kind == "no-article" and "test.txt" not in message
+    assert any(kind in message for kind in ("empty", "navigation only", "a redirect")), message
 
 
 def test_broken_profile_stops_with_every_problem_listed(knowledge):

@@ -150,15 +150,15 @@ def test_a_name_with_a_zero_width_or_fullwidth_letter_keeps_its_participant(tmp_
     text = (f"JAKARTA - Menteri Pertahanan Indonesia bertemu Menteri Pertahanan {name} di Jakarta, Selasa "
             "(3/6/2025). Keduanya membahas pengadaan kapal patroli.")
     out = run_rules_only(tmp_path, [text])
-    [event] = [e for e in table(out, "events") if e["event_type"] == "MEETING"]
+    [event] = [e for e in table(out, "event_mentions") if e["event_type"] == "MEETING"]
     assert "Pertahanan Australia di Jakarta" in event["sentence"]
-    participants = {p["code"] for p in table(out, "event_participants") if p["event_id"] == event["event_id"]}
+    participants = {p["code"] for p in table(out, "mention_participants") if p["mention_id"] == event["mention_id"]}
     assert participants == {"IDN", "AUS"}
     [article] = table(out, "articles")
     repairs = [Repair(r["field"], r["offset"], r["original"] or "", r["repaired"] or "", r["rule_id"])
                for r in sorted(table(out, "text_repairs"), key=lambda r: r["repair_index"])]
     assert repairs and name in rebuild(article["body"], repairs)
-    for p in table(out, "event_participants"):
+    for p in table(out, "mention_participants"):
         assert article["body"][p["start"]:p["end"]] == p["text"]
 
 

@@ -122,7 +122,7 @@ def test_every_problem_of_every_file_is_listed_at_once(tmp_path):
     root = knowledge_copy(tmp_path, {
         "sites/kontan.toml": ("\ndrop = [", "\ndorp = ["),
         "lexicons/orgs.tsv": ("\tneeds_context\n", "\tneeds_contxt\n"),
-        "lexicons/meta_dates.toml": ('WITA = "Asia/Makassar"', 'WITA = "Asia/Makasar"'),
+        "lexicons/meta_dates.toml": ('WITA = "+08:00"', 'WITA = "Asia/Makasar"'),
         "lexicons/sense_id.toml": ("", "[[sense]]\n"),
         "rules/exercise.toml": ('colour = "#ff7f0e"', 'colour = "orange"'),
     })
@@ -133,7 +133,8 @@ def test_every_problem_of_every_file_is_listed_at_once(tmp_path):
         ("sites/kontan.toml", "dorp", "unknown key (did you mean 'drop'?)"),
         ("lexicons/orgs.tsv", "", "unknown column 'needs_contxt' (did you mean 'needs_context'?)"),
         ("lexicons/orgs.tsv", "", "missing column 'needs_context'"),
-        ("lexicons/meta_dates.toml", "zones.WITA", "'Asia/Makasar' is not an IANA time zone (such as 'Asia/Jakarta')"),
+        ("lexicons/meta_dates.toml", "zones.WITA",
+         "'Asia/Makasar' is neither a UTC offset (such as '+07:00') nor an IANA time zone (such as 'Asia/Makassar')"),
         ("lexicons/sense_id.toml", "", "no compiler reads this lexicon (a misspelt file name?)"),
         ("rules/exercise.toml", "colour", "'orange' must be a colour such as \"#1f77b4\""),
     }
