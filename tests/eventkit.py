@@ -35,6 +35,8 @@ PEOPLE = {  # name → (title, person_country)
     "Anthony Albanese": ("Perdana Menteri Australia", "AUS"), "Xi": (None, None),
     "Kim Sang-woo": ("Pelatih", None), "Dewi Lestari": (None, None),
     "Gibran Rakabuming Raka": ("Wakil Presiden", None),
+    # people of the sides tests (tests/events/test_sides.py)
+    "Joe Biden": (None, None), "Jokowi": (None, None), "Prabowo": ("Presiden", None),
 }
 PLACES = ("Moskow", "Samarkand", "Qingdao", "Beijing", "Astana", "Jakarta")
 

@@ -164,6 +164,9 @@ def _candidate(m: Match, whole: Sentence, text: str, mentions: list[Mention], ct
     if dated is None:
         return None
     when, status = dated
+    people, checked = event_sides.in_office(people, when, ctx.actors), people
+    if sided and len(people) < len(checked) and not event_sides.international(rule, people):
+        return None                  # its sides were office holders of another time
     subtype = next((s for pattern, s in rule.subtype_cues if pattern.search(sentence.text)), rule.subtype)
     confidence = rule.confidence - (cues.weekday_penalty if when.weekday_ok is False else 0.0)
     evidence = Evidence(whole.index, whole.start, whole.end, whole.text, text[trigger[0]:trigger[1]], *trigger,
@@ -278,9 +281,9 @@ def _mentions_by_sentence(article: Article) -> dict[tuple[str, int], list[Mentio
 
 def _context(article: Article, rules: EventRules) -> Context:
     published = article.meta.published_at
-    actors, year = rules.actors, published.year if published else None
-    return Context(article, rules.rulebook, actors, DateContext(article, rules.dates), year,
-                   event_sides.people_of(article, actors, year))
+    actors, day = rules.actors, published.date() if published else None
+    return Context(article, rules.rulebook, actors, DateContext(article, rules.dates), day,
+                   event_sides.people_of(article, actors, day))
 
 
 def _article_senses(ctx: Context) -> frozenset[str]:

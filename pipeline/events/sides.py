@@ -7,13 +7,14 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from pipeline.events import roles as event_roles
 from pipeline.events.actors import IGO, STATE, Actor, ActorModel
 from pipeline.events.context_dates import DateContext
 from pipeline.events.roles import Clause
 from pipeline.knowledge.rulebook import Rule, Rulebook
-from pipeline.record import Article, Mention, Participant, Sentence
+from pipeline.record import Article, DateRef, Mention, Participant, Sentence
 
 BASIS_RANK = ("title", "leader", "home-title")      # how well a person's actor is known, best first
 
@@ -26,7 +27,7 @@ class Context:
     book: Rulebook
     actors: ActorModel
     dates: DateContext
-    year: int | None
+    published: date | None                  # the day offices are looked up on until the event's own date is known
     people: dict[str, Actor]                # a person's actor by canonical name, from their best-titled mention
     article_senses: frozenset[str] | None = None   # article-wide senses, found when first needed
     hits: "Hits" = field(default_factory=lambda: Hits())
@@ -71,7 +72,7 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
                       key=lambda m: m.start)
     kept, actor_at = [], {}
     for m in mentions:
-        actor = ctx.actors.actor(m, text, ctx.year)
+        actor = actor_of(m, text, ctx.actors, ctx.published)
         if m.label == "PERSON" and not ctx.actors.former(m, text):
             actor = ctx.people.get(m.canonical, actor)
         if actor is not None:
@@ -167,14 +168,36 @@ def international(rule: Rule, people: list[Participant]) -> bool:
     return len(states) >= 2 or bool(states and igos) or len(igos) >= 2 or (rule.igo_alone and bool(igos))
 
 
-def people_of(article: Article, actors: ActorModel, year: int | None) -> dict[str, Actor]:
+def actor_of(m: Mention, text: str, actors: ActorModel, published: date | None) -> Actor | None:
+    """The mention's actor at publication, or else the one office leaders.tsv has the person in at another time:
+    a 2025 article on a 2019 meeting names office holders of 2019 (``in_office`` checks them at the event's date)."""
+    return actors.actor(m, text, published) or (actors.actor(m, text, None) if published else None)
+
+
+def in_office(people: list[Participant], when: DateRef, actors: ActorModel) -> list[Participant]:
+    """The participants whose office came from leaders.tsv, checked at the event's date: one out of office that day
+    leaves (Joe Biden after 2025-01-20); a person named by an alias of the table takes its name ("Prabowo" →
+    "Prabowo Subianto") when they act for a state the table has them in."""
+    kept = []
+    for p in people:
+        if p.label == "PERSON" and p.actor_basis == "leader" and actors.holder(p.canonical, None) is not None:
+            held = actors.holder(p.canonical, when.start, when.end)
+            if held is None:
+                continue
+            p = replace(p, code=held.code, actor_kind=held.kind)
+        name = actors.leader_name(p.canonical, p.code) if p.label == "PERSON" else None
+        kept.append(replace(p, canonical=name) if name else p)
+    return kept
+
+
+def people_of(article: Article, actors: ActorModel, published: date | None) -> dict[str, Actor]:
     """Each person's actor from the mention that tells it best (a title over leaders.tsv over a bare office):
     "Menlu Timor-Leste Aurelio Sergio Guterres" makes the later "Guterres" act for TLS."""
     best: dict[str, Actor] = {}
     for m in article.mentions:
         if m.label != "PERSON":
             continue
-        actor = actors.actor(m, article.field_text(m.field), year)
+        actor = actor_of(m, article.field_text(m.field), actors, published)
         known = best.get(m.canonical)
         if actor is not None and (known is None or BASIS_RANK.index(actor.basis) < BASIS_RANK.index(known.basis)):
             best[m.canonical] = actor

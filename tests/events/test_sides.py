@@ -1,0 +1,43 @@
+"""Who takes part (pipeline/events/sides.py): offices at the event's date, the table's names, sides of the discourse."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from pipeline.events.extract import add_events
+from tests.eventkit import WIB, article
+
+
+def events_of(compiled, body: str, published=datetime(2025, 3, 1, 9, 0, tzinfo=WIB)):
+    return add_events(article(body, published=published), compiled.events).events
+
+
+def people(event) -> set[tuple[str, str | None]]:
+    return {(p.canonical, p.code) for p in event.participants}
+
+
+@pytest.mark.parametrize("day, acts", [
+    ("15 Januari 2025", True),      # still president that day
+    ("25 Januari 2025", False),     # five days after Donald Trump took office: Joe Biden meets for no state
+])
+def test_an_office_holder_acts_only_while_in_office_at_the_event_date(compiled, day, acts):
+    body = f"Joe Biden bertemu Perdana Menteri Jepang Fumio Kishida di Tokyo pada {day}."
+    events = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
+    if acts:
+        [event] = events
+        assert ("Joe Biden", "USA") in people(event)
+    else:
+        assert events == []          # Japan alone: no international meeting
+
+
+def test_an_event_of_another_year_names_the_office_holders_of_that_year(compiled):
+    body = "Jokowi bertemu Presiden Rusia Vladimir Putin di Moskow pada 20 Mei 2019."
+    [event] = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
+    assert people(event) == {("Joko Widodo", "IDN"), ("Vladimir Putin", "RUS")}   # the table's name, not the alias
+
+
+def test_an_alias_takes_the_name_of_the_table(compiled):
+    body = "Presiden Prabowo bertemu Presiden Rusia Vladimir Putin di Moskow pada 10 Februari 2025."
+    [event] = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
+    assert ("Prabowo Subianto", "IDN") in people(event)
