@@ -37,6 +37,7 @@ PEOPLE = {  # name → (title, person_country)
     "Gibran Rakabuming Raka": ("Wakil Presiden", None),
     # people of the sides tests (tests/events/test_sides.py)
     "Joe Biden": (None, None), "Jokowi": (None, None), "Prabowo": ("Presiden", None),
+    "Tony Blair": ("Perdana Menteri Inggris", "GBR"),
 }
 PLACES = ("Moskow", "Samarkand", "Qingdao", "Beijing", "Astana", "Jakarta")
 

@@ -71,7 +71,10 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
                       + [replace(o, field=sentence.field, sentence_index=sentence.index) for o in organs],
                       key=lambda m: m.start)
     kept, actor_at = [], {}
+    formers = _former_titles(mentions, text, ctx.actors)
     for m in mentions:
+        if any(lo <= m.start and m.end <= hi for lo, hi in formers):
+            continue                 # "mantan Perdana Menteri Inggris Tony Blair": Inggris does not act through him
         actor = actor_of(m, text, ctx.actors, ctx.published)
         if m.label == "PERSON" and not ctx.actors.former(m, text):
             actor = ctx.people.get(m.canonical, actor)
@@ -82,6 +85,17 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
         elif m.label == "LOC":
             kept.append(m)
     return kept, actor_at
+
+
+def _former_titles(mentions: list[Mention], text: str, actors: ActorModel) -> list[tuple[int, int]]:
+    """Where the titles of former office holders stand in the text."""
+    spans = []
+    for m in mentions:
+        if m.label == "PERSON" and m.title and actors.former(m, text):
+            found = text.rfind(m.title, max(0, m.start - len(m.title) - 4), m.start)
+            if found >= 0:
+                spans.append((found, m.start))
+    return spans
 
 
 def with_actors(people: list[Participant], actor_at: dict) -> list[Participant]:
