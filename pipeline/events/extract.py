@@ -32,7 +32,7 @@ from pipeline.knowledge.problems import Problems
 from pipeline.knowledge.rulebook import Rule, Rulebook, compile_rulebook
 from pipeline.record import Article, DateRef, Event, Evidence, Mention, Participant, Sentence
 
-EVENT_FIELDS = ("body", "captions")
+EVENT_FIELDS = ("body", "captions", "title")
 # How far a trigger reads on each side, within its sentence. The longest of the 1,283 sentences of the
 # development set has 468 characters, so real sentences are read whole; a run-on line of a megabyte (issue 11)
 # then costs no more per trigger than a long sentence, and the stage stays linear in the input.

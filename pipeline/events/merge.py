@@ -57,7 +57,8 @@ def _compatible(a: Candidate, b: Candidate, book: Rulebook) -> bool:
     slack = timedelta(days=VISIT_DAYS if "visit" in (a.subtype, b.subtype) and days else 0)
     dates_meet = bool(WEAK_DATES & {a.date.basis, b.date.basis}) or (
         a.date.start <= b.date.end + slack and b.date.start <= a.date.end + slack)
-    places_meet = a.location is None or b.location is None or a.location == b.location
+    places_meet = (a.location is None or b.location is None or a.location == b.location
+                   or "title" in (a.field, b.field))          # a headline names the place loosely ("di Istana")
     arms_a, arms_b = (event_roles.specific_weapons(c.weapons, book.weapons) for c in (a, b))
     arms_meet = arms_a & arms_b or not (arms_a or arms_b)
     shared = _sides(a) & _sides(b)

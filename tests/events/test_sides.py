@@ -41,3 +41,15 @@ def test_an_alias_takes_the_name_of_the_table(compiled):
     body = "Presiden Prabowo bertemu Presiden Rusia Vladimir Putin di Moskow pada 10 Februari 2025."
     [event] = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
     assert ("Prabowo Subianto", "IDN") in people(event)
+
+
+@pytest.mark.parametrize("body, international", [
+    ("Mantan Perdana Menteri Inggris Tony Blair bertemu Presiden Prabowo di Jakarta pada 10 Februari 2025.", False),
+    ("Perdana Menteri Inggris Tony Blair bertemu Presiden Joko Widodo di Jakarta pada 10 Februari 2005.", True),
+    ("Presiden Direktur Toyota Indonesia bertemu CEO Toyota Jepang di Tokyo pada 10 Februari 2025.", False),
+    ("Presiden Prabowo bertemu Perdana Menteri Jepang Fumio Kishida di Tokyo pada 10 Februari 2025.", True),
+    ("Imam Besar Masjid Istiqlal bertemu Grand Syekh Al-Azhar Mesir di Kairo pada 10 Februari 2025.", False),
+])
+def test_former_business_and_religious_offices_make_no_state_act(compiled, body, international):
+    meetings = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
+    assert bool(meetings) == international
