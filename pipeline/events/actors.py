@@ -87,6 +87,7 @@ class ActorModel:
     seats: frozenset[str]                      # cities that are a government's seat (news says "Beijing" for China)
     place_marker: re.Pattern                   # "di | Beijing": a place, not the state
     unique_home_office: re.Pattern             # "Presiden" alone: Indonesia's holder is in leaders.tsv
+    leader_names: re.Pattern                   # every name and alias of leaders.tsv, case-sensitive, longest first
 
     def city_state(self, name: str) -> str | None:
         return self.cities.get(_fold(name))
@@ -112,6 +113,20 @@ class ActorModel:
             hi = country.end if country else hi
             name = " ".join(text[lo:hi].split())
             found.append(Mention("body", -1, lo, hi, text[lo:hi], "ORG", name, source="organ"))
+        return found
+
+    def untagged_leaders(self, text: str, start: int, end: int, mentions: list[Mention]) -> list[Mention]:
+        """People of leaders.tsv named in text[start:end] whom no mention covers ("(AS) Donald Trump" the model
+        missed), as PERSON mentions with the table's name (source "leader"; the caller sets their field)."""
+        found = []
+        starts = [m.start for m in mentions]
+        for match in self.leader_names.finditer(text, start, end):
+            lo, hi = match.span()
+            i = bisect.bisect_right(starts, hi - 1)
+            if any(mentions[j].end > lo for j in range(max(0, i - 3), i)):
+                continue                                 # a mention already covers (part of) the name
+            name = self.leader_name(match.group(0), None) or match.group(0)
+            found.append(Mention("body", -1, lo, hi, match.group(0), "PERSON", name, source="leader"))
         return found
 
     def actor(self, m: Mention, text: str, on: date | None) -> Actor | None:
@@ -275,6 +290,12 @@ CAPITAL_COLUMNS = {"city": Text(r"\S", "a city"), "code": Text(r"^[A-Z]{3}$", "a
                    "seat": Choice(("yes", ""))}
 
 
+def _names_pattern(rows: list[dict]) -> re.Pattern:
+    names = {n for row in rows for n in [row["name"], *filter(None, (row.get("aliases") or "").split("|"))]}
+    alternatives = "|".join(_phrase(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
 def _day(text: str, last: bool) -> date:
     """ "2024-10-20" as that day; a bare year as its first (or ``last``) day."""
     if len(text) == 4:
@@ -335,5 +356,6 @@ def compile_actor_model(lexicons: Mapping[str, Any], gaz: Gazetteer | None, prob
         cities={_fold(r["city"]): r["code"] for r in capitals},
         seats=frozenset(_fold(r["city"]) for r in capitals if r.get("seat") == "yes"),
         place_marker=_words(lex["place_markers"]),
+        leader_names=_names_pattern(leader_rows),
         unique_home_office=re.compile(rf"(?:{'|'.join(_phrase(w) for w in person['unique_home_offices'])})\s*$",
                                       re.IGNORECASE))

@@ -70,6 +70,10 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
     mentions = sorted([m for m in mentions if m not in inside]
                       + [replace(o, field=sentence.field, sentence_index=sentence.index) for o in organs],
                       key=lambda m: m.start)
+    people = ctx.actors.untagged_leaders(text, sentence.start, sentence.end, mentions)
+    if people:
+        mentions = sorted(mentions + [replace(p, field=sentence.field, sentence_index=sentence.index)
+                                      for p in people], key=lambda m: m.start)
     kept, actor_at = [], {}
     formers = _former_titles(mentions, text, ctx.actors)
     for m in mentions:

@@ -53,3 +53,17 @@ def test_an_alias_takes_the_name_of_the_table(compiled):
 def test_former_business_and_religious_offices_make_no_state_act(compiled, body, international):
     meetings = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
     assert bool(meetings) == international
+
+
+def test_an_office_holder_the_model_missed_is_found_by_the_table(compiled):
+    body = ("Presiden Amerika Serikat (AS) Donald Trump dan Perdana Menteri Australia Anthony Albanese menandatangani "
+            "perjanjian mineral di Washington pada 10 Februari 2025.")
+    [event] = [e for e in events_of(compiled, body) if e.event_type == "AGREEMENT"]
+    assert ("Donald Trump", "USA") in people(event) and ("Anthony Albanese", "AUS") in people(event)
+
+
+def test_a_name_inside_another_word_is_no_office_holder(compiled):
+    actors = compiled.events.actors
+    text = "Para Trumpist dan pendukung Putinisme berkumpul; Putin tiba."
+    found = actors.untagged_leaders(text, 0, len(text), [])
+    assert [(m.text, m.canonical) for m in found] == [("Putin", "Vladimir Putin")]
