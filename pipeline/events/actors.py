@@ -195,8 +195,10 @@ class ActorModel:
         leader = self._leader(m.canonical, on) or self._leader(f"{self._head(title)} {m.canonical}", on)
         if title and (self.person_state_heads.search(title) or self.person_body_heads.search(title)):
             found = self._from_title(title, m, leader)
-            if found is not None:
+            if found is not None and (leader is None or found.code == leader.code):
                 return found
+            if found is not None:
+                return leader     # "Menhan Malaysia" given to Prabowo Subianto: a title the parser misplaced
         if leader is not None:
             return leader
         if title and self.person_home_heads.search(title) and not self.gazetteer.find(title) and (

@@ -171,3 +171,12 @@ def test_a_leader_row_with_a_bare_year_covers_the_whole_year(knowledge, compiled
     assert model.holder("Budi Contoh", date(2020, 1, 1)).code == "IDN"
     assert model.holder("Budi Contoh", date(2021, 12, 31)).code == "IDN"
     assert model.holder("Budi Contoh", date(2022, 1, 1)) is None
+
+
+def test_a_title_naming_another_state_than_the_office_held_that_day_is_misplaced(actors):
+    text = "Menhan Malaysia dan Prabowo Subianto tiba."
+    assert acts(actors, text, "Prabowo Subianto", "PERSON", title="Menhan Malaysia", person_country="MYS",
+                on=date(2025, 10, 25)) == (STATE, "IDN")
+    # out of office that day, the title decides
+    assert acts(actors, "Perdana Menteri Inggris Boris Johnson tiba.", "Boris Johnson", "PERSON",
+                title="Perdana Menteri Inggris", person_country="GBR", on=date(2016, 1, 1)) == (STATE, "GBR")
