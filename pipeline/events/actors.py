@@ -88,6 +88,7 @@ class ActorModel:
     place_marker: re.Pattern                   # "di | Beijing": a place, not the state
     unique_home_office: re.Pattern             # "Presiden" alone: Indonesia's holder is in leaders.tsv
     leader_names: re.Pattern                   # every name and alias of leaders.tsv, case-sensitive, longest first
+    shared_subject: re.Pattern                 # "saat | bertemu": a clause sharing the doer of the one before
 
     def city_state(self, name: str) -> str | None:
         return self.cities.get(_fold(name))
@@ -283,6 +284,7 @@ ACTORS_SHAPE = Table({
                      "unique_home_offices": WORDS}),
     "body": Table({"state_heads": WORDS, "home_heads": WORDS, "untagged_heads": WORDS, "igo_heads": WORDS}),
     "country": Table({"modifier_nouns": WORDS, "modifier_gap_words": int}),
+    "discourse": Table({"shared_subject_connectors": WORDS, "shared_subject_gap_words": int}),
 })
 _DAY = r"\d{4}(?:-\d{2}-\d{2})?"
 LEADER_COLUMNS = {"name": Text(r"\S", "a name"), "actor": Text(r"\S", "an ISO3 code or an igo of orgs.tsv"),
@@ -359,5 +361,7 @@ def compile_actor_model(lexicons: Mapping[str, Any], gaz: Gazetteer | None, prob
         seats=frozenset(_fold(r["city"]) for r in capitals if r.get("seat") == "yes"),
         place_marker=_words(lex["place_markers"]),
         leader_names=_names_pattern(leader_rows),
+        shared_subject=left_context_pattern(lex["discourse"]["shared_subject_connectors"],
+                                            int(lex["discourse"]["shared_subject_gap_words"])),
         unique_home_office=re.compile(rf"(?:{'|'.join(_phrase(w) for w in person['unique_home_offices'])})\s*$",
                                       re.IGNORECASE))

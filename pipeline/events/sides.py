@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import count, takewhile
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -35,6 +36,7 @@ class Context:
     memo: dict = field(default_factory=dict)         # left-context cue look-ups shared by the clauses (roles)
     mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)   # by (field, sentence index)
     acting: dict[tuple[str, int], tuple[list[Mention], dict]] = field(default_factory=dict)   # acting_mentions
+    sentence_at: dict[tuple[str, int], Sentence] = field(default_factory=dict)    # by (field, index)
 
 
 @dataclass
@@ -144,16 +146,49 @@ def borrowed_sides(rule: Rule, sentence: Sentence, sides: int, ctx: Context) -> 
     """The sides of the nearest sentence before (or else the title) that names at least as many as the reference
     counts, the first ones it names ("Presiden X menerima PM Y. Kedua pemimpin sepakat ...": X's and Y's)."""
     role = _generic_role(rule)
-    earlier = [s for s in ctx.article.sentences if s.field == sentence.field
-               and sentence.index - ctx.book.cues.plural_lookback <= s.index < sentence.index]
-    title = [s for s in ctx.article.sentences if s.field == "title"]
-    for before in sorted(earlier, key=lambda s: -s.index) + title:
+    lookback = range(sentence.index - 1, sentence.index - ctx.book.cues.plural_lookback - 1, -1)
+    earlier = [ctx.sentence_at[(sentence.field, i)] for i in lookback if (sentence.field, i) in ctx.sentence_at]
+    title = [] if sentence.field == "title" else list(
+        takewhile(bool, (ctx.sentence_at.get(("title", i)) for i in count())))
+    for before in earlier + title:
         people = _sides_of(before, role, ctx) if role else []
         codes = list(dict.fromkeys(p.code for p in people if p.actor_kind))
         if len(codes) >= max(2, sides):
             first = set(codes[:sides] if sides else codes)   # "tiga negara": the first three the sentence names
             return [p for p in people if p.code in first]
     return []
+
+
+def elided_subject(rule: Rule, sentence: Sentence, bounds: tuple[int, int], trigger_start: int,
+                   ctx: Context) -> list[Participant]:
+    """The doer of a clause opened by a connector and naming none before its trigger ("..., saat bertemu Presiden
+    X"): the first actor of its sentence before the connector, else the first actor of the sentence before, its
+    subject ("Putin memuji ... . Pujian itu disampaikan saat bertemu Prabowo")."""
+    role = _generic_role(rule)
+    if role is None:
+        return []
+    text = ctx.article.field_text(sentence.field)
+    connector = ctx.actors.shared_subject.search(text, max(sentence.start, trigger_start - 60), trigger_start)
+    if connector is None:
+        return []
+    acting, actor_at = _actors_of(sentence, ctx)
+    if any(connector.end() <= m.start and m.end <= trigger_start for m in acting):
+        return []                                    # the clause names its doer
+    before = [m for m in acting if m.end <= connector.start()][:1]
+    if not before:
+        previous = ctx.sentence_at.get((sentence.field, sentence.index - 1))
+        if previous is None:
+            return []
+        acting, actor_at = _actors_of(previous, ctx)
+        before = acting[:1]
+    return with_actors([Participant(role, m.canonical, m.label, m.code, m.text, m.start, m.end) for m in before],
+                       actor_at)
+
+
+def _actors_of(sentence: Sentence, ctx: Context) -> tuple[list[Mention], dict]:
+    text = ctx.article.field_text(sentence.field)
+    acting, actor_at = acting_mentions(sentence, ctx.mentions.get((sentence.field, sentence.index), []), text, ctx)
+    return [m for m in acting if m.label != "LOC"], actor_at
 
 
 def _sides_of(sentence: Sentence, role: str, ctx: Context) -> list[Participant]:

@@ -73,3 +73,19 @@ def test_arriving_to_attend_a_summit_is_part_of_the_summit(compiled):
     body = "Perdana Menteri Australia Anthony Albanese tiba di Kuala Lumpur untuk menghadiri KTT ASEAN pada 10 Februari 2025."
     [event] = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
     assert event.rule_id == "meeting.summit" and {"ASEAN", "AUS"} <= {p.code for p in event.participants}
+
+
+@pytest.mark.parametrize("body, sides", [
+    # the clause after "saat" shares the doer of the clause before it
+    ("Presiden Rusia Vladimir Putin memuji Indonesia saat bertemu Presiden Prabowo di Moskow pada 10 Februari 2025.",
+     {"RUS", "IDN"}),
+    # no doer before the connector: the subject of the sentence before
+    ("Presiden Rusia Vladimir Putin memuji perdagangan kedua negara. Pujian itu disampaikan usai bertemu Presiden "
+     "Prabowo di Moskow pada 10 Februari 2025.", {"RUS", "IDN"}),
+    # no connector: nothing is borrowed, one side is no meeting
+    ("Presiden Rusia Vladimir Putin memuji perdagangan kedua negara. Pengamat menilai bertemu Presiden Prabowo di "
+     "Moskow pada 10 Februari 2025 penting.", None),
+])
+def test_a_clause_opened_by_a_connector_shares_its_doer(compiled, body, sides):
+    meetings = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
+    assert ({p.code for p in meetings[0].participants} if meetings else None) == sides
