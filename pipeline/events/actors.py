@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from pipeline.knowledge.rulebook import left_context_pattern
 from pipeline.knowledge.gazetteer import Entry, Gazetteer
 from pipeline.knowledge.problems import Problems
-from pipeline.knowledge.shape import WORDS, Choice, Table, Text, check, check_rows
+from pipeline.knowledge.shape import WORDS, Choice, Regex, Table, Text, check, check_rows
 from pipeline.record import Mention
 
 STATE, IGO = "state", "igo"
@@ -89,6 +89,8 @@ class ActorModel:
     unique_home_office: re.Pattern             # "Presiden" alone: Indonesia's holder is in leaders.tsv
     leader_names: re.Pattern                   # every name and alias of leaders.tsv, case-sensitive, longest first
     shared_subject: re.Pattern                 # "saat | bertemu": a clause sharing the doer of the one before
+    dateline_start: re.Pattern                 # the line before a dateline city: empty or a site name
+    dateline_after: re.Pattern                 # the dash after it: "JAKARTA –"
 
     def city_state(self, name: str) -> str | None:
         return self.cities.get(_fold(name))
@@ -134,17 +136,22 @@ class ActorModel:
         """The actor ``m`` stands for in ``text`` (its field's text) on the day ``on`` (None: an office held at
         any time counts, when it is the only state or organisation the person ever acted for)."""
         if m.label == "COUNTRY":
-            qualifies = self.country_modifier.search(text[max(0, m.start - 60):m.start])
+            qualifies = self.country_modifier.search(text[max(0, m.start - 60):m.start]) or self.dateline(m, text)
             return Actor(STATE, m.code, "country") if m.code and not qualifies else None
         if m.label == "PERSON":
             return self._person(m, text, on)
         if self._leader(m.text, on) is not None:
             return self._leader(m.text, on)      # "Menteri Luar Negeri | Sugiono" tagged as a place
         if m.label == "LOC":
-            return self._seat(m, text)
+            return None if self.dateline(m, text) else self._seat(m, text)
         if m.label == "ORG":
             return self._organisation(m.canonical, m.text)
         return None
+
+    def dateline(self, m: Mention, text: str) -> bool:
+        """ "JAKARTA –": the place the report was filed from, at the start of its line."""
+        line = text[text.rfind("\n", 0, m.start) + 1:m.start]
+        return bool(self.dateline_start.match(line) and self.dateline_after.match(text, m.end, m.end + 60))
 
     def _seat(self, m: Mention, text: str) -> Actor | None:
         """ "Tokyo dan Washington memiliki perjanjian": a seat of government named as a doer is its state."""
@@ -284,6 +291,7 @@ ACTORS_SHAPE = Table({
                      "unique_home_offices": WORDS}),
     "body": Table({"state_heads": WORDS, "home_heads": WORDS, "untagged_heads": WORDS, "igo_heads": WORDS}),
     "country": Table({"modifier_nouns": WORDS, "modifier_gap_words": int}),
+    "dateline": Table({"line_start": Regex(), "after": Regex()}),
     "discourse": Table({"shared_subject_connectors": WORDS, "shared_subject_gap_words": int}),
 })
 _DAY = r"\d{4}(?:-\d{2}-\d{2})?"
@@ -361,6 +369,8 @@ def compile_actor_model(lexicons: Mapping[str, Any], gaz: Gazetteer | None, prob
         seats=frozenset(_fold(r["city"]) for r in capitals if r.get("seat") == "yes"),
         place_marker=_words(lex["place_markers"]),
         leader_names=_names_pattern(leader_rows),
+        dateline_start=re.compile(lex["dateline"]["line_start"]),
+        dateline_after=re.compile(lex["dateline"]["after"]),
         shared_subject=left_context_pattern(lex["discourse"]["shared_subject_connectors"],
                                             int(lex["discourse"]["shared_subject_gap_words"])),
         unique_home_office=re.compile(rf"(?:{'|'.join(_phrase(w) for w in person['unique_home_offices'])})\s*$",

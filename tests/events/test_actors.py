@@ -180,3 +180,17 @@ def test_a_title_naming_another_state_than_the_office_held_that_day_is_misplaced
     # out of office that day, the title decides
     assert acts(actors, "Perdana Menteri Inggris Boris Johnson tiba.", "Boris Johnson", "PERSON",
                 title="Perdana Menteri Inggris", person_country="GBR", on=date(2016, 1, 1)) == (STATE, "GBR")
+
+
+@pytest.mark.parametrize("text, surface, label, expected", [
+    ("JAKARTA – Presiden menerima tamu.", "JAKARTA", "LOC", None),
+    ("Liputan6.com, Jakarta - Presiden menerima tamu.", "Jakarta", "LOC", None),
+    ("Pembuka.\nLondon (ANTARA) - Perdana Menteri berbicara.", "London", "LOC", None),
+    ("JAKARTA, KOMPAS.com – Presiden menerima tamu.", "JAKARTA", "LOC", None),
+    ("SINGAPURA – Perdana Menteri berbicara.", "SINGAPURA", "COUNTRY", None),
+    ("Tokyo dan Washington memiliki perjanjian pertahanan.", "Washington", "LOC", (STATE, "USA")),  # a seat acting
+    ("Singapura - Malaysia menandatangani perjanjian.", "Malaysia", "COUNTRY", (STATE, "MYS")),  # mid-line
+])
+def test_the_dateline_is_never_an_actor(actors, text, surface, label, expected):
+    code = {"SINGAPURA": "SGP", "Malaysia": "MYS"}.get(surface)
+    assert acts(actors, text, surface, label, code=code) == expected
