@@ -37,7 +37,8 @@ PEOPLE = {  # name → (title, person_country)
     "Gibran Rakabuming Raka": ("Wakil Presiden", None),
     # people of the sides tests (tests/events/test_sides.py)
     "Joe Biden": (None, None), "Jokowi": (None, None), "Prabowo": ("Presiden", None),
-    "Tony Blair": ("Perdana Menteri Inggris", "GBR"),
+    "Tony Blair": ("Perdana Menteri Inggris", "GBR"), "Kato Ryo": ("Menteri Keuangan Jepang", "JPN"),
+    "Sato Ken": ("Menteri Perdagangan", None), "Li Ming": ("Wakil Perdana Menteri China", "CHN"),
 }
 PLACES = ("Moskow", "Samarkand", "Qingdao", "Beijing", "Astana", "Jakarta")
 

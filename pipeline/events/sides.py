@@ -84,6 +84,8 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
         actor = actor_of(m, text, ctx.actors, ctx.published)
         if m.label == "PERSON" and not ctx.actors.former(m, text):
             actor = ctx.people.get(m.canonical, actor)
+            if actor is not None and actor.basis == "home-title" and kept:
+                actor = _listed_with(m, kept[-1], actor_at, text, ctx) or actor
         if actor is not None:
             actor_at[(m.start, m.end)] = actor
             label = {"leader": "PERSON", "seat": "COUNTRY"}.get(actor.basis, m.label) if m.label == "LOC" else m.label
@@ -91,6 +93,19 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
         elif m.label == "LOC":
             kept.append(m)
     return kept, actor_at
+
+
+def _listed_with(m: Mention, previous: Mention, actor_at: dict, text: str, ctx: Context) -> Actor | None:
+    """A title naming no state in a list after one that does shares its state: "Menteri Keuangan AS A, Menteri
+    Perdagangan B dan Perwakilan Dagang C" are all American."""
+    before = actor_at.get((previous.start, previous.end))
+    if previous.label != "PERSON" or before is None or before.basis != "title" or not m.title:
+        return None
+    gap = text[previous.end:m.start]
+    cut = gap.rfind(m.title)
+    if cut < 0 or not ctx.book.cues.coordination.match(gap[:cut]):
+        return None
+    return Actor(before.kind, before.code, "title")     # the list's title names it
 
 
 def _former_titles(mentions: list[Mention], text: str, actors: ActorModel) -> list[tuple[int, int]]:

@@ -89,3 +89,10 @@ def test_arriving_to_attend_a_summit_is_part_of_the_summit(compiled):
 def test_a_clause_opened_by_a_connector_shares_its_doer(compiled, body, sides):
     meetings = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
     assert ({p.code for p in meetings[0].participants} if meetings else None) == sides
+
+
+def test_a_title_without_a_state_in_a_list_shares_the_state_of_the_title_before(compiled):
+    body = ("Pertemuan di Jenewa pada 10 Mei 2025 dihadiri Menteri Keuangan Jepang Kato Ryo, Menteri Perdagangan "
+            "Sato Ken, dan Wakil Perdana Menteri China Li Ming.")
+    [event] = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
+    assert {(p.canonical, p.code) for p in event.participants} >= {("Kato Ryo", "JPN"), ("Sato Ken", "JPN")}
