@@ -31,3 +31,12 @@ def types(compiled, body: str) -> list[tuple[str, str]]:
 ])
 def test_claims_and_one_telling(compiled, body, expected):
     assert types(compiled, body) == expected
+
+
+@pytest.mark.parametrize("body, status", [
+    ("Menteri itu optimistis Amerika Serikat dan China menyepakati perjanjian dagang.", "proposed"),
+    ("Amerika Serikat dan China menyepakati perjanjian dagang di Jenewa pada 12 Mei 2025.", "happened"),
+])
+def test_an_agreement_someone_is_confident_of_is_only_hoped_for(compiled, body, status):
+    events = add_events(article(body, published=datetime(2025, 6, 30, 9, 0, tzinfo=WIB)), compiled.events).events
+    assert [e.status for e in events if e.event_type == "AGREEMENT"] == [status]
