@@ -184,7 +184,8 @@ def _sides(m: Match, whole: Sentence, sentence: Sentence, clause: Clause, bounds
     acting, actor_at = event_sides.acting_mentions(whole, mentions, text, ctx)
     acting, mentions = _within(acting, sentence), _within(mentions, sentence)
     people = event_sides.with_actors(event_roles.participants(rule, clause, acting, cues), actor_at)
-    place = event_roles.location(clause, mentions, cues)
+    people_at = {k for k, a in actor_at.items() if a.basis == "leader"}   # "Sugiono" tagged as a place is a person
+    place = event_roles.location(clause, [x for x in mentions if (x.start, x.end) not in people_at], cues)
     arms = event_roles.weapons(sentence.text, ctx.book.weapon_index) if rule.require_weapon else ()
     if rule.require_weapon and not arms:
         return None
