@@ -27,7 +27,7 @@ from pipeline.record import STAGES
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
-EVENT_FIELDS = ("body", "captions")
+EVENT_FIELDS = ("body", "captions", "title")     # a headline can tell an event too (issue 18)
 
 EVENT_TYPE_COLUMN = ("events", "event_type")     # its values: the event types of the rule files
 # Closed vocabularies: (table, column) → every value the pipeline writes there. Open-ended categoricals
