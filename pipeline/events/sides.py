@@ -77,9 +77,11 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
         mentions = sorted(mentions + [replace(p, field=sentence.field, sentence_index=sentence.index)
                                       for p in people], key=lambda m: m.start)
     kept, actor_at = [], {}
-    formers = _former_titles(mentions, text, ctx.actors)
+    formers, j = _former_titles(mentions, text, ctx.actors), 0       # spans in text order: one sweep
     for m in mentions:
-        if any(lo <= m.start and m.end <= hi for lo, hi in formers):
+        while j < len(formers) and formers[j][1] <= m.start:
+            j += 1
+        if j < len(formers) and formers[j][0] <= m.start and m.end <= formers[j][1]:
             continue                 # "mantan Perdana Menteri Inggris Tony Blair": Inggris does not act through him
         actor = actor_of(m, text, ctx.actors, ctx.published)
         if m.label == "PERSON" and not ctx.actors.former(m, text):
@@ -109,7 +111,7 @@ def _listed_with(m: Mention, previous: Mention, actor_at: dict, text: str, ctx: 
 
 
 def _former_titles(mentions: list[Mention], text: str, actors: ActorModel) -> list[tuple[int, int]]:
-    """Where the titles of former office holders stand in the text."""
+    """Where the titles of former office holders stand in the text, in text order."""
     spans = []
     for m in mentions:
         if m.label == "PERSON" and m.title and actors.former(m, text):
