@@ -94,7 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=20, help="padded copies of each sample page")
     parser.add_argument("--pad-kb", type=int, default=180, help="size to pad each page to, in KB")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--trafilatura-fast", action=argparse.BooleanOptionalAction, default=None,
+                        help="time trafilatura's fast path (bare_extraction(fast=True)) or its full path "
+                             "(default: what html_extract.TRAFILATURA_FAST says)")
     args = parser.parse_args(argv)
+    if args.trafilatura_fast is not None:
+        html_extract.TRAFILATURA_FAST = args.trafilatura_fast
     compiled = compile_knowledge(load_knowledge())
     samples = sorted(PAGES_DIR.glob("*.html")) + sorted(CORPUS_DIR.glob("*.html"))
     pages = [(f"{p.stem}_{n}.html", padded(p.read_text(encoding="utf-8"), n, args.pad_kb).encode("utf-8"))
@@ -104,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, data in pages:
         results.append(one_page(data, name, compiled))
     wall = time.process_time() - started
-    figures = summary(results, wall, pages)
+    figures = {**summary(results, wall, pages), "trafilatura_fast": html_extract.TRAFILATURA_FAST}
     print(json.dumps(figures, indent=1))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")

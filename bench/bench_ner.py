@@ -6,9 +6,9 @@
 
 Speed (default): the articles of the --corpus folders (after clean + metadata; default corpus/ and
 ../shared/data/events_dev/pages) are tagged by ``--tagger``: ``pipeline`` is ``ner.load_tagger``, what the
-pipeline runs (the direct tagger of pipeline/annotate/tagger.py), ``stanza`` is ``ner.load_reference_tagger`` (the same
-model through a Stanza Pipeline). Every repeat starts from a freshly loaded tagger, so its caches hold nothing
-yet and each article is new to it; the figures are the median over --repeat. Printed: model load time; the
+pipeline runs (the direct tagger of pipeline/annotate/tagger.py), ``stanza`` is
+``reference_tagger.load_reference_tagger`` (the same model through a Stanza Pipeline). Every repeat starts
+from a freshly loaded tagger, so its caches hold nothing yet and each article is new to it; the figures are the median over --repeat. Printed: model load time; the
 tagger's tokens/s on all sentences at once, with empty caches and again with the token cache filled by the
 first pass (the state of a worker some chunks into a run); the NER stage (tokenise + tag + normalise, batches
 of 32 articles as pipeline/run.py) in articles/s and tokens/s; peak RSS of this process.
@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO_DIR / "scripts"))
 from pipeline.annotate import clean
 from pipeline.ingest import pages as ingest
 from pipeline.annotate import metadata
-from pipeline.annotate import ner  # noqa: E402
+from pipeline.annotate import ner, reference_tagger  # noqa: E402
 from pipeline.knowledge import load_knowledge  # noqa: E402
 from pipeline.knowledge.compiled import compile_knowledge  # noqa: E402
 from pipeline.record import Page, replace  # noqa: E402
@@ -66,7 +66,7 @@ def corpus_articles(folders, compiled) -> list:
 
 def load(kind: str, model_dir: Path, threads: int | None):
     if kind == "stanza":
-        return ner.load_reference_tagger(model_dir, threads=threads)
+        return reference_tagger.load_reference_tagger(model_dir, threads=threads)
     return ner.load_tagger(model_dir, threads=threads)
 
 
@@ -87,7 +87,7 @@ def speed(args) -> None:
 
     runs = [_speed_once(args, articles, sentences, compiled) for _ in range(args.repeat)]
     median = {key: tuple(statistics.median(run[key][i] for run in runs) for i in (0, 1)) for key in runs[0]}
-    name = "ner.load_tagger" if args.tagger == "pipeline" else "ner.load_reference_tagger"
+    name = "ner.load_tagger" if args.tagger == "pipeline" else "reference_tagger.load_reference_tagger"
     print(f"tagger               {args.tagger} ({name}), torch threads {torch.get_num_threads()}")
     print(f"model load           {first_load[0]:.2f} s the first time (imports included), then {median['load'][0]:.2f} s")
     print(f"articles             {len(articles)} distinct, {len(sentences)} sentences, {n_tokens} tokens "
@@ -135,7 +135,7 @@ def agreement(args) -> None:
     from stanza.models.ner.utils import bio2_to_bioes
 
     fast = ner.load_tagger(args.model_dir)
-    reference = ner.load_reference_tagger(args.model_dir)
+    reference = reference_tagger.load_reference_tagger(args.model_dir)
     for split in args.splits:
         corpus, name = split.split(".")
         gold_sentences = ner_data.load_split(args.data, corpus, name)

@@ -4,6 +4,7 @@ date); the same with the tables rebuilt anyway (manifest removed); and a rules-o
 edited, so only the events stage runs again, from cached mentions); time per stage and peak memory.
 
     python bench/bench_pipeline.py [--articles 2000] [--workers 2] [--no-ner] [--keep DIR] [--json FILE]
+    python bench/bench_pipeline.py --input /tmp/news2025 --runs cold,warm     # a real folder, as it is
 
 The synthetic articles are not byte copies (caching and duplicate detection would shortcut them): each one
 swaps the country names of a seed page for others, moves its dates by whole weeks, reorders its body
@@ -36,9 +37,11 @@ import sys
 from pathlib import Path
 import pipeline.__main__ as cli
 import pipeline.api as api
+from pipeline.engine import current
 from pipeline.knowledge import load_knowledge
 root = Path(sys.argv[1])
 api.load_knowledge = lambda: load_knowledge(root)
+current.quick_check = lambda *args: current.Check(None, None)    # it reads the package's own knowledge files
 sys.exit(cli.main(sys.argv[2:]))
 """
 
@@ -56,6 +59,15 @@ def edited_knowledge(root: Path) -> Path:
     return root
 
 
+RUNS = ("cold", "warm", "warm+tables", "rules-only")
+
+
+def count_articles(folder: Path) -> int:
+    """Articles in a folder as it is: a line per article in .jsonl files, a file per article otherwise."""
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    return sum(sum(1 for line in path.open("rb") if line.strip()) if path.suffix == ".jsonl" else 1 for path in files)
+
+
 def report(name: str, run: dict, n_articles: int) -> dict:
     counts, stages = run["manifest"]["counts"], run["manifest"]["seconds_per_stage"]
     row = {"run": name, "seconds": round(run["seconds"], 2),
@@ -63,7 +75,7 @@ def report(name: str, run: dict, n_articles: int) -> dict:
            "peak_tree_mb": round(run["peak_tree_mb"]), "largest_process_mb": round(run["largest_process_mb"]),
            "stages_run": counts["stages_run"],
            "seconds_per_stage": stages}
-    print(f"{name:<11} {run['seconds']:8.1f}s  {row['articles_per_second']:8.1f} articles/s  "
+    print(f"{name:<11} {run['seconds']:8.2f}s  {row['articles_per_second']:8.1f} articles/s  "
           f"peak {row['peak_tree_mb']:5d} MB (largest process {row['largest_process_mb']} MB)  "
           f"run: {counts['stages_run']}")
     print(f"{'':<11} stages: " + "  ".join(f"{k} {v:.1f}s" for k, v in stages.items()))
@@ -78,24 +90,30 @@ def main() -> None:
     parser.add_argument("--no-ner", action="store_true")
     parser.add_argument("--keep", type=Path, help="build the corpus and outputs here and keep them")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--input", type=Path, help="run on this folder as it is (no synthetic corpus is built)")
+    parser.add_argument("--runs", default=",".join(RUNS), help=f"which runs, in order (default: {','.join(RUNS)})")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench_pipeline_"))
-    corpus, out = work / "corpus", work / "outputs"
-    shutil.rmtree(corpus, ignore_errors=True)
+    corpus, out = args.input or work / "corpus", work / "outputs"
     shutil.rmtree(out, ignore_errors=True)
-    n_articles = build_corpus(args.corpus, corpus, args.articles)
-    print(f"synthetic corpus: {n_articles} articles in {sum(1 for _ in corpus.iterdir())} files; "
-          f"workers={args.workers}, NER {'off' if args.no_ner else 'on'}")
+    if args.input:
+        n_articles = count_articles(args.input)
+    else:
+        shutil.rmtree(corpus, ignore_errors=True)
+        n_articles = build_corpus(args.corpus, corpus, args.articles)
+    print(f"{'folder' if args.input else 'synthetic corpus'}: {n_articles} articles in "
+          f"{sum(1 for _ in corpus.iterdir())} files; workers={args.workers}, NER {'off' if args.no_ner else 'on'}")
     cli = ["run", str(corpus), "--out", str(out), "--workers", str(args.workers), "--quiet",
            *(["--no-ner"] if args.no_ner else [])]
-    rows = [report("cold", measure([sys.executable, "-m", "pipeline", *cli], out), n_articles),
-            report("warm", measure([sys.executable, "-m", "pipeline", *cli], out), n_articles)]
-    (out / "manifest.json").unlink()          # the same, but the tables cannot be recognised as up to date
-    rows.append(report("warm+tables", measure([sys.executable, "-m", "pipeline", *cli], out), n_articles))
-    knowledge = edited_knowledge(work / "knowledge_edited")
-    rows.append(report("rules-only", measure([sys.executable, "-c", RULES_EDITED, str(knowledge), *cli], out),
-                       n_articles))
+    rows = []
+    for name in args.runs.split(","):
+        command = [sys.executable, "-m", "pipeline", *cli]
+        if name == "warm+tables":
+            (out / "manifest.json").unlink()    # the same, but the tables cannot be recognised as up to date
+        elif name == "rules-only":
+            command = [sys.executable, "-c", RULES_EDITED, str(edited_knowledge(work / "knowledge_edited")), *cli]
+        rows.append(report(name, measure(command, out), n_articles))
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     speedups = ", ".join(f"{row['run']} {rows[0]['seconds'] / row['seconds']:.0f}x" for row in rows[1:])
     print(f"faster than cold: {speedups}; getrusage max RSS of reaped children: {largest:.0f} MB")

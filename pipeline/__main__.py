@@ -1,5 +1,9 @@
 """Command line: ``python -m pipeline run INPUT --out DIR`` (also installed as ``idnews-pipeline``), and
-``report OUT`` (the HTML report) and ``validate OUT`` (the folder against its datapackage.json)."""
+``report OUT`` (the HTML report) and ``validate OUT`` (the folder against its datapackage.json).
+
+Only the standard library and light pipeline modules are imported up front: a re-run that finds its tables
+current (pipeline/engine/current.py) never imports the stages' libraries (pandas, pyarrow, dateparser, torch).
+"""
 from __future__ import annotations
 
 import argparse
@@ -10,37 +14,75 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.api import prepare, process_folder, write_outputs
-from pipeline.engine import progress
-from pipeline.knowledge import KnowledgeError
+from pipeline.engine import current, progress
+from pipeline.knowledge import files_digest
 from pipeline.output.layout import CACHE_DIR, PARTS_DIR, RUN_LOG
-from pipeline.output.manifest import run_config
-from pipeline.record import STAGES, PipelineError
-from pipeline.settings import CHUNK_SIZE, OutputOptions, RunOptions, Settings
+from pipeline.record import STAGES, PipelineError, utc_now
+from pipeline.settings import CHUNK_SIZE, MODEL_DIR_ENV, OutputOptions, RunOptions, Settings, default_model_dir
 
 log = logging.getLogger("pipeline.cli")
 
+# Exit codes of `run` (also in --help and README, "Exit codes").
+EXIT_OK, EXIT_FAILED_INPUTS, EXIT_USAGE, EXIT_CANNOT_WRITE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_CODES = f"""exit codes:
+  {EXIT_OK}    the tables were written (or were already up to date); inputs that failed are rows of errors.csv
+  {EXIT_FAILED_INPUTS}    --strict, and at least one input failed (the count is printed; the tables are written)
+  {EXIT_USAGE}    nothing was run: missing input folder or NER model, broken knowledge files, bad options
+  {EXIT_CANNOT_WRITE}    the outputs could not be written (the previous outputs are unchanged)
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); the same command resumes from the cache"""
 
-def build_parser() -> argparse.ArgumentParser:
+
+def program_name(argv0: str | None = None) -> str:
+    """The name the program was invoked by: ``idnews-pipeline``, or ``python -m pipeline``."""
+    name = os.path.basename(argv0 if argv0 is not None else (sys.argv[0] if sys.argv else ""))
+    return "python -m pipeline" if name in ("", "__main__.py", "-c") else name
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the pipeline's version and the digests of the model and knowledge it runs with (computed
+    only when asked for: the model's 19 MB are hashed)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text(parser.prog))
+        parser.exit()
+
+
+def version_text(prog: str) -> str:
+    model_dir = default_model_dir()
+    model = current.model_digest(model_dir)[:12] or "none found"
+    return f"{prog} {__version__} (model {model} in {model_dir}; knowledge {files_digest()[:12]})"
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline",
+        prog=prog or program_name(), epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Turn a folder of scraped Indonesian news pages into tidy event tables (CSV + Parquet).")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-V", "--version", action=VersionAction,
+                        help="show the version, with the digests of the NER model and the knowledge files, and exit")
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="process a folder of pages",
-                              description="Read every .txt/.html/.htm/.json/.jsonl file below INPUT (recursively), "
-                                          "and write articles, removed_lines, mentions, entities, events, "
-                                          "event_evidence, event_participants, inputs and errors tables "
+    run = commands.add_parser("run", help="process a folder of pages", epilog=EXIT_CODES,
+                              formatter_class=argparse.RawDescriptionHelpFormatter,
+                              description="Read every .txt/.html/.htm/.json/.jsonl file below INPUT (recursively; "
+                                          "also compressed: .gz/.bz2/.xz/.zst) and web archives (.warc, "
+                                          ".warc.gz), and write articles, removed_lines, text_repairs, mentions, "
+                                          "entities, event_mentions, event_evidence, mention_participants, events "
+                                          "(one per real-world event, across articles), event_participants, dyads, "
+                                          "membership_history, inputs and errors tables "
                                           "as CSV and Parquet into --out, plus datapackage.json (Frictionless Data "
                                           "Package describing the CSVs) and manifest.json.")
     run.add_argument("input", type=Path, help="folder of scraped pages (searched recursively)")
-    run.add_argument("--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
-    run.add_argument("--model-dir", type=Path, default=Settings.model_dir,
-                     help="folder holding the Stanza NER model files (default: models/ner of this project)")
+    run.add_argument("-o", "--out", type=Path, default=Path("outputs"), help="output folder (default: outputs)")
+    run.add_argument("--model-dir", type=Path, default=None,
+                     help=f"folder holding the Stanza NER model files (default: ${MODEL_DIR_ENV} if set, else the "
+                          "model shipped with the package)")
     run.add_argument("--no-ner", action="store_true",
                      help="skip the NER model (countries and organisations still come from the gazetteers)")
     run.add_argument("--max-input-mb", type=megabytes, default=Settings.max_input_bytes / 2**20,
-                     help="inputs larger than this are reported in errors instead of read (default: %(default)s)")
+                     help="inputs larger than this are reported in errors instead of read; in a compressed dump "
+                          "or web archive, each decompressed page (default: %(default)s)")
     run.add_argument("--follow-links", action="store_true",
                      help="read files and folders that symbolic links in INPUT point to outside it (default: such "
                           "links are listed in errors as outside-input; links within INPUT are always followed)")
@@ -49,9 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--partition-by-year", action="store_true",
                      help="also write OUT/by_year/TABLE/year=YYYY/part-0.parquet, Hive-partitioned by the "
                           "article's publication year (WIB)")
-    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    run.add_argument("--verbose", action="store_true",
-                     help=f"also show the run's log on the terminal (it is always written to OUT/{RUN_LOG})")
+    run.add_argument("--strict", action="store_true",
+                     help=f"exit with {EXIT_FAILED_INPUTS} when any input failed (the tables are written all the same)")
+    talk = run.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    talk.add_argument("-v", "--verbose", action="store_true",
+                      help=f"also show the run's log on the terminal (it is always written to OUT/{RUN_LOG})")
     add_batch_options(run)
     report = commands.add_parser("report", help="write OUT/report/index.html, an HTML report of the tables",
                                  description="Write OUT/report/index.html: counts, event timeline, most frequent "
@@ -71,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 def add_batch_options(run: argparse.ArgumentParser) -> None:
     batch = run.add_argument_group("batch runs", "Each article's stage results are cached; a re-run only "
                                    "computes what a changed input, rule, lexicon, model or code affects.")
-    batch.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
+    batch.add_argument("-w", "--workers", type=positive_int, default=os.cpu_count() or 1,
                        help="worker processes, each loading the NER model once (default: all %(default)s cores)")
     batch.add_argument("--cache-dir", type=Path, default=None,
                        help="where per-article stage results are kept (default: OUT/.cache)")
@@ -134,7 +179,7 @@ def options_from(args: argparse.Namespace) -> RunOptions:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings(max_input_bytes=int(args.max_input_mb * 2**20), model_dir=args.model_dir,
+    return Settings(max_input_bytes=int(args.max_input_mb * 2**20), model_dir=args.model_dir or default_model_dir(),
                     use_ner=not args.no_ner, follow_links=args.follow_links)
 
 
@@ -145,7 +190,7 @@ def output_from(args: argparse.Namespace) -> OutputOptions:
 def run_command(args: argparse.Namespace) -> int:
     if not args.input.is_dir():
         print(f"error: input folder not found: {args.input}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         with progress.run_log(args.out / RUN_LOG, args.verbose):
@@ -156,14 +201,21 @@ def run_command(args: argparse.Namespace) -> int:
 
 def _logged_run(args: argparse.Namespace) -> int:
     settings, options, output = settings_from(args), options_from(args), output_from(args)
-    log.info("idnews-pipeline %s: %s → %s; %s", __version__, args.input, args.out,
-             run_config(settings, options, output))
+    started_at, config = utc_now(), current.run_config(settings, options, output)
+    check = current.quick_check(args.input, settings, options, output)
+    if check.manifest is not None:
+        current.record_current_run(args.out, check.manifest, config, started_at)
+        return _already_current(args, check.manifest)
+    from pipeline.api import prepare, process_folder, write_outputs    # the stages' libraries, from here on
+    from pipeline.knowledge import KnowledgeError
+
+    log.info("idnews-pipeline %s: %s → %s; %s", __version__, args.input, args.out, config)
     try:
         knowledge = prepare(settings)     # a broken data file or a missing model stops the run before any page is read
     except KnowledgeError as exc:
         log.error("stopped before any page was read: %s", exc)
         print(f"error: {exc}\nNo page was read: fix the knowledge files above and run again.", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except (FileNotFoundError, PipelineError) as exc:
         return _usage_error(exc)
     try:
@@ -174,30 +226,55 @@ def _logged_run(args: argparse.Namespace) -> int:
         log.warning("interrupted")
         print("interrupted: the previous outputs are unchanged; articles finished so far are cached, "
               "so the same command resumes from there", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     try:
-        changed = write_outputs(result, args.out, csv_bom=output.csv_bom, partition_by_year=output.partition_by_year)
+        changed = write_outputs(result, args.out, csv_bom=output.csv_bom, partition_by_year=output.partition_by_year,
+                                inputs_key=check.key)
     except OSError as exc:
         return _cannot_write(args.out, exc)
     log.info("summary\n%s", result.summary())
     if not args.quiet:
         print(result.summary())
         print(f"tables written to {args.out}/" if changed else f"tables in {args.out}/ already up to date")
-    return 0
+    return _strict_exit(args, result.count("error"))
+
+
+def _already_current(args: argparse.Namespace, manifest: dict) -> int:
+    """Nothing changed since the run that wrote OUT: its counts; the tables are left as they are."""
+    counts = manifest.get("counts") or {}
+    summary = (f"inputs    {counts.get('inputs', 0)} = processed {counts.get('processed', 0)} + duplicates "
+               f"{counts.get('duplicates', 0)} + errors {counts.get('errors', 0)}\n"
+               f"articles  {counts.get('articles', 0)}; {counts.get('events', 0)} events, "
+               f"{counts.get('mentions', 0)} mentions\n"
+               "stages    none run: inputs, code, knowledge, model, settings and libraries are those of the run "
+               f"that wrote {args.out}/ (at {manifest.get('ended_at')})")
+    log.info("idnews-pipeline %s: %s → %s; nothing changed since the last run\n%s", __version__, args.input,
+             args.out, summary)
+    if not args.quiet:
+        print(summary)
+        print(f"tables in {args.out}/ already up to date")
+    return _strict_exit(args, int(counts.get("errors", 0)))
+
+
+def _strict_exit(args: argparse.Namespace, failed: int) -> int:
+    if not (args.strict and failed):
+        return EXIT_OK
+    print(f"strict: {failed} input(s) failed (rows of {args.out}/errors.csv)", file=sys.stderr)
+    return EXIT_FAILED_INPUTS
 
 
 def _usage_error(exc: Exception) -> int:
     message = exc.message if isinstance(exc, PipelineError) else str(exc)
     log.error("stopped before any output was written: %s", message)
     print(f"error: {message}", file=sys.stderr)
-    return 2
+    return EXIT_USAGE
 
 
 def _cannot_write(out: Path, exc: OSError) -> int:
     log.error("cannot write outputs to %s", out, exc_info=exc)
     print(f"error: cannot write outputs to {out}: {exc.strerror or exc}; previous outputs there are unchanged",
           file=sys.stderr)
-    return 3
+    return EXIT_CANNOT_WRITE
 
 
 def report_command(args: argparse.Namespace) -> int:

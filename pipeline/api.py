@@ -45,12 +45,13 @@ def process_folder(input_dir: str | Path, settings: Settings = Settings(),
 
 
 def write_outputs(result: RunResult, out_dir: str | Path, csv_bom: bool = False,
-                  partition_by_year: bool = False) -> bool:
+                  partition_by_year: bool = False, inputs_key: str | None = None) -> bool:
     """Write ``result`` into ``out_dir`` as the command line does: every table as CSV and Parquet, with
     ``datapackage.json`` and ``by_year/`` when ``partition_by_year`` (swapped in together, or not at all), and
     ``manifest.json``. Files that already hold exactly this result are left as they are; returns False then.
     Raises ``OSError`` when the folder cannot be written (previous outputs are then unchanged). The result's
-    table parts are removed afterwards: write a result once."""
+    table parts are removed afterwards: write a result once. ``inputs_key`` (pipeline/engine/current.py), taken
+    before the run read its inputs, lets the next run with nothing changed see so at once."""
     out_dir, output = Path(out_dir), OutputOptions(csv_bom=csv_bom, partition_by_year=partition_by_year)
     settings, options = result.settings or Settings(), result.options or RunOptions()
     try:
@@ -63,5 +64,5 @@ def write_outputs(result: RunResult, out_dir: str | Path, csv_bom: bool = False,
         remove_parts(result)
     log.info("tables in %s %s", out_dir, f"written ({len(files)} files)" if changed else "already up to date")
     write_manifest(out_dir, result.input_dir, result, run_config(settings, options, output), settings,
-                   result.knowledge or load_knowledge(), key, files)
+                   result.knowledge or load_knowledge(), key, files, inputs_key)
     return changed

@@ -49,6 +49,17 @@ class Removed:
 
 
 @dataclass(frozen=True)
+class Repair:
+    """One repair of scraped text (pipeline/annotate/repair.py): ``original`` became ``repaired`` at ``offset``."""
+
+    field: str                # "body" | "captions"
+    offset: int               # where ``repaired`` starts in the field's repaired text (the text the tables hold)
+    original: str             # what the cleaned page had there: "" where a space was inserted
+    repaired: str             # what the field holds there: "" where a zero-width character was removed
+    rule_id: str              # e.g. "glue.title", "char.zero-width"
+
+
+@dataclass(frozen=True)
 class Meta:
     site: str | None = None
     url: str | None = None
@@ -172,6 +183,8 @@ class Article:
     body: str = ""                          # paragraphs separated by "\n\n"
     captions: str = ""                      # distinct captions separated by "\n"
     removed: tuple[Removed, ...] = ()
+    repairs: tuple[Repair, ...] = ()        # body and captions repairs, each field's in text order
+    body_kind: str = "prose"                # prose | list | table | schedule (annotate/clean.py)
     meta: Meta = field(default_factory=Meta)
     sentences: tuple[Sentence, ...] = ()
     mentions: tuple[Mention, ...] = ()
@@ -229,9 +242,19 @@ class InputStatus:
     """What became of one input document: one row of the ``inputs`` table."""
 
     source_path: str
-    status: str                  # processed | duplicate | error
+    status: str                  # processed | duplicate | error | archive
     article_id: str | None = None
     duplicate_of: str | None = None
+    records_skipped: int | None = None      # archive: the web archive's records that are not pages
+
+
+@dataclass(frozen=True)
+class ArchiveRecords:
+    """What ingest says of a web archive after its pages: how many of its records were not pages (requests,
+    metadata, redirects, non-HTML responses). Becomes the file's own row of ``inputs``."""
+
+    source_path: str
+    records_skipped: int
 
 
 @dataclass
@@ -284,7 +307,8 @@ class RunResult:
         lines = [
             f"inputs    {len(self.inputs)} = processed {self.count('processed')} + duplicates "
             f"{self.count('duplicate')} + errors {self.count('error')}",
-            f"articles  {self.n_articles} written; {self.n_events} events, {self.n_mentions} mentions",
+            f"articles  {self.n_articles} written; {self.n_events} event tellings (event_mentions; the events "
+            f"table counts each event once), {self.n_mentions} entity mentions",
             f"stages    run/cached: {stages}",
             "time      " + "  ".join(f"{k} {v:.2f}s" for k, v in self.seconds_per_stage.items()),
         ]

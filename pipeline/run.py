@@ -21,14 +21,15 @@ from pathlib import Path
 
 from pipeline.annotate import clean, metadata, ner
 from pipeline.engine import cache as stage_cache
-from pipeline.engine import inputs, pool, progress
+from pipeline.engine import current, inputs, pool, progress
 from pipeline.engine.cache import Cache
 from pipeline.engine.chunk import Chunk, ChunkResult, WorkItem
 from pipeline.engine.driver import Driver, write_cached_parts
 from pipeline.events import extract as events
 from pipeline.knowledge import Knowledge, load_knowledge
 from pipeline.knowledge.compiled import Compiled, compile_knowledge
-from pipeline.output import parts, schema, tables
+from pipeline.output import events_across, parts, schema, tables
+from pipeline.output.datapackage import Provenance
 from pipeline.record import RunResult, utc_now
 from pipeline.settings import OutputOptions, RunOptions, Settings
 
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 def annotate_chunk(items: list[WorkItem], compiled: Compiled, tagger) -> ChunkResult:
     """clean → metadata → ner (sentences batched across the chunk) → events, each article from its ``start``."""
     chunk = Chunk(items)
-    chunk.each("clean", lambda page: clean.clean(page, compiled.profiles))
+    chunk.each("clean", lambda page: clean.clean(page, compiled.profiles, compiled.repairs))
     chunk.each("metadata", lambda article: metadata.add_metadata(article, compiled.metadata))
     chunk.batched("ner", lambda articles: ner.add_mentions(articles, tagger, compiled.names))
     chunk.each("events", lambda article: events.add_events(article, compiled.events))
@@ -79,8 +80,28 @@ def write_outputs(result: RunResult, out_dir: Path, output: OutputOptions = Outp
     scratch = str(result.parts.scratch)
     merged = {table.name: parts.merged(table, result.parts.paths.get(table.name, []), scratch)
               for table in schema.TABLES if table.name in tables.ARTICLE_ROW_BUILDERS}
-    event_types = compile_knowledge(result.knowledge or load_knowledge()).event_type_names
-    written = tables.write_tables({**merged, **tables.run_tables(result.problems, result.inputs.values())},
-                                  Path(out_dir), output, event_types)
+    grouping = _grouping(result.parts.paths)
+    merged["event_mentions"] = events_across.streamed_mentions(grouping, merged["event_mentions"])
+    knowledge = result.knowledge or load_knowledge()
+    event_types = compile_knowledge(knowledge).event_type_names
+    written = tables.write_tables({**merged, **events_across.cross_tables(grouping),
+                                   **tables.run_tables(result.problems, result.inputs.values())},
+                                  Path(out_dir), output, event_types, provenance(result, knowledge))
     result.seconds_per_stage["tables"] += time.perf_counter() - started
     return written
+
+
+def provenance(result: RunResult, knowledge: Knowledge) -> Provenance:
+    """The input folder, model and knowledge of a run, as datapackage.json states them."""
+    settings = result.settings or Settings()
+    model = current.model_digest(settings.model_dir) if settings.use_ner else ""
+    return Provenance(str(result.input_dir or ""), model, knowledge.digest)
+
+
+def _grouping(paths: dict[str, list[str]]) -> events_across.Grouping:
+    """The tellings grouped across articles, read from the parts (only the columns the grouping needs)."""
+    def read(table: str, columns: tuple[str, ...]):
+        return parts.read_columns(paths.get(table, []), list(columns))
+    return events_across.grouping_of(read("event_mentions", events_across.MENTION_COLUMNS),
+                                     read("mention_participants", events_across.PARTICIPANT_COLUMNS),
+                                     read("articles", events_across.ARTICLE_COLUMNS))

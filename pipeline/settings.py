@@ -2,10 +2,13 @@
 out (``RunOptions``: engine, workers, cache) and how its tables are written (``OutputOptions``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
+MODEL_DIR_ENV = "IDNEWS_MODEL_DIR"      # a model folder elsewhere (--model-dir wins over it)
 CHUNK_SIZE = 32   # articles per task: NER tags their sentences together, and each finished task is cached at once
 
 
@@ -14,7 +17,7 @@ class Settings:
     # Inputs larger than this are reported as "too-large" instead of read: a 50 MB dump is never a single
     # news article, and decoding it would dominate memory on a 2-core, many-worker run.
     max_input_bytes: int = 10 * 1024 * 1024
-    model_dir: Path = REPO_DIR / "models" / "ner"
+    model_dir: Path = field(default_factory=lambda: default_model_dir())
     use_ner: bool = True
     # Read files and folders that symbolic links in the input folder point to outside it (pipeline/ingest/walk.py).
     follow_links: bool = False
@@ -37,3 +40,18 @@ class RunOptions:
 class OutputOptions:
     csv_bom: bool = False               # CSV files start with a UTF-8 byte-order mark (for Excel)
     partition_by_year: bool = False     # also OUT/by_year/TABLE/year=YYYY/part-0.parquet
+
+
+def default_model_dir() -> Path:
+    """Where the NER model is when --model-dir does not say: $IDNEWS_MODEL_DIR; else models/ner of a source
+    checkout; else the copy an installed wheel carries (package data ``pipeline.models``: models/ mapped into
+    the package by pyproject.toml)."""
+    if os.environ.get(MODEL_DIR_ENV):
+        return Path(os.environ[MODEL_DIR_ENV])
+    checkout = REPO_DIR / "models" / "ner"
+    if checkout.is_dir():
+        return checkout
+    try:
+        return Path(str(resources.files("pipeline.models") / "ner"))
+    except ModuleNotFoundError:          # neither: the run says which files it misses, and where it looked
+        return checkout

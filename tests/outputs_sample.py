@@ -14,7 +14,7 @@ import duckdb
 
 from pipeline.output import tables
 from pipeline.record import (Article, DateRef, Event, Evidence, InputStatus, Mention, Meta, Page, Participant,
-                             Problem, Removed)
+                             Problem, Removed, Repair)
 from pipeline.settings import OutputOptions
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -49,7 +49,7 @@ def org(name: str, role: str = "organisation") -> Participant:
 
 
 def article(article_id: str, source_path: str, site: str, published: datetime, events: tuple[Event, ...],
-            n_removed: int = 2, title: str = "Judul berita") -> Article:
+            n_removed: int = 2, title: str = "Judul berita", repairs: tuple[Repair, ...] = ()) -> Article:
     body = "\n\n".join(e.evidence[0].sentence for e in events) or "Kalimat tanpa peristiwa."
     mentions = {}
     for sentence_index, event in enumerate(events):
@@ -60,7 +60,7 @@ def article(article_id: str, source_path: str, site: str, published: datetime, e
                                       p.canonical, p.code, "gazetteer")
     removed = tuple(Removed(i, f"baris iklan {i}", f"{site}.ads") for i in range(n_removed))
     return Article(page=Page(article_id, source_path, "raw text", "utf_8", "txt"), profile_id=site, body=body,
-                   removed=removed, mentions=tuple(mentions.values()), events=events,
+                   removed=removed, repairs=repairs, mentions=tuple(mentions.values()), events=events,
                    meta=Meta(site=site, title=title, published_at=published, date_source="page", language="id"))
 
 
@@ -72,7 +72,7 @@ def sample_articles() -> list[Article]:
         _event("a1", 2, "ACCESSION", "observer", date(2020, 11, 10),
                "Iran berstatus pengamat di SCO.", "berstatus pengamat",
                (country("Iran", "IRN", "joiner"), org("SCO"))),
-    ))
+    ), repairs=(Repair("body", 3, "\u200b", "", "char.zero-width"), Repair("body", 9, "", " ", "glue.function-word")))
     a2 = article("a2", "bharata/002.txt", "bharata", datetime(2021, 1, 1, 3, 0, tzinfo=WIB), (
         _event("a2", 1, "MEETING", "bilateral", date(2020, 12, 30),
                "Lavrov bertemu Wang Yi di Moskow.", "bertemu", (person(lavrov), person(wang))),
@@ -116,12 +116,15 @@ def write_sample_outputs(out_dir: Path, csv_bom: bool = False, partition_by_year
 
 # (child table, child column, parent table, parent column): every child value must exist in the parent.
 KEYS = (("removed_lines", "article_id", "articles", "article_id"),
+        ("text_repairs", "article_id", "articles", "article_id"),
         ("mentions", "article_id", "articles", "article_id"),
         ("entities", "article_id", "articles", "article_id"),
-        ("events", "article_id", "articles", "article_id"),
-        ("event_evidence", "event_id", "events", "event_id"),
-        ("event_participants", "event_id", "events", "event_id"),
-        ("event_participants", "article_id", "articles", "article_id"))
+        ("event_mentions", "article_id", "articles", "article_id"),
+        ("event_mentions", "event_id", "events", "event_id"),
+        ("event_evidence", "mention_id", "event_mentions", "mention_id"),
+        ("mention_participants", "mention_id", "event_mentions", "mention_id"),
+        ("mention_participants", "article_id", "articles", "article_id"),
+        ("event_participants", "event_id", "events", "event_id"))
 
 
 def parquet(out: Path, name: str) -> str:

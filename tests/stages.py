@@ -8,4 +8,4 @@ from pipeline.record import Article, Page
 
 def cleaned(page: Page, compiled: Compiled) -> Article:
     """The page cleaned and its metadata read: an article ready for NER."""
-    return metadata.add_metadata(clean.clean(page, compiled.profiles), compiled.metadata)
+    return metadata.add_metadata(clean.clean(page, compiled.profiles, compiled.repairs), compiled.metadata)

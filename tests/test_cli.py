@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,8 +14,8 @@ from pipeline.__main__ import main
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "corpus").glob("00[0-4]_*.txt"))
-TABLE_NAMES = ("articles", "removed_lines", "mentions", "entities", "events", "event_evidence",
-               "event_participants", "inputs", "errors")
+TABLE_NAMES = ("articles", "removed_lines", "text_repairs", "mentions", "entities", "event_mentions",
+               "event_evidence", "mention_participants", "events", "event_participants", "inputs", "errors")
 
 
 @pytest.fixture(scope="module")
@@ -97,12 +98,57 @@ def test_unwritable_output_path_is_a_clear_error(mixed_folder, tmp_path, capsys)
     assert "cannot write outputs" in capsys.readouterr().err
 
 
-def test_help_documents_every_option(capsys):
+def test_help_documents_every_option_and_the_exit_codes(capsys):
     with pytest.raises(SystemExit):
         main(["run", "--help"])
     text = capsys.readouterr().out
-    for option in ("--out", "--model-dir", "--no-ner", "--max-input-mb", "--csv-bom", "--quiet", "--partition-by-year"):
+    for option in ("-o OUT, --out OUT", "--model-dir", "--no-ner", "--max-input-mb", "--csv-bom", "-q, --quiet",
+                   "-v, --verbose", "-w WORKERS, --workers WORKERS", "--partition-by-year", "--strict",
+                   "IDNEWS_MODEL_DIR"):
         assert option in text
+    codes = text[text.index("exit codes:"):]
+    assert all(f"\n  {code} " in codes for code in (0, 1, 2, 3, 130))
+
+
+def test_quiet_and_verbose_together_are_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["run", str(tmp_path), "-q", "-v"])
+    assert stopped.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv0", "prog"), [("/usr/local/bin/idnews-pipeline", "idnews-pipeline"),
+                                             ("/src/pipeline/__main__.py", "python -m pipeline")])
+def test_the_program_is_named_as_it_was_invoked(argv0, prog, monkeypatch):
+    from pipeline import __main__ as cli
+
+    monkeypatch.setattr(sys, "argv", [argv0])
+    assert cli.build_parser().prog == prog
+
+
+def test_version_names_the_model_and_the_knowledge(capsys):
+    import pipeline
+    from pipeline.engine import current
+    from pipeline.knowledge import load_knowledge
+    from pipeline.settings import default_model_dir
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    text = capsys.readouterr().out
+    assert stopped.value.code == 0 and f" {pipeline.__version__} (model " in text
+    assert f"model {current.model_digest(default_model_dir())[:12]} in" in text
+    assert f"knowledge {load_knowledge().digest[:12]})" in text
+
+
+def test_strict_exits_1_with_the_count_when_an_input_failed(mixed_folder, tmp_path, capsys):
+    out = tmp_path / "strict"
+    assert main(["run", str(mixed_folder), "-o", str(out), "--no-ner", "-w", "1", "-q", "--strict"]) == 1
+    failed = sum(1 for row in read(out, "inputs") if row["status"] == "error")
+    assert failed >= 3 and f"strict: {failed} input(s) failed" in capsys.readouterr().err
+    assert (out / "events.csv").is_file()                                  # the tables are written all the same
+    good = tmp_path / "good"
+    shutil.copytree(mixed_folder, good, ignore=shutil.ignore_patterns("binary.txt", "empty.txt", "blank.txt",
+                                                                      "notes.pdf"))
+    assert main(["run", str(good), "-o", str(tmp_path / "out2"), "--no-ner", "-w", "1", "-q", "--strict"]) == 0
 
 
 def test_an_internal_error_is_a_short_row_and_a_full_traceback_in_run_log(tmp_path, monkeypatch, capsys):
@@ -128,6 +174,6 @@ def test_an_internal_error_is_a_short_row_and_a_full_traceback_in_run_log(tmp_pa
     assert f"{SEEDS[1].name}: internal error in stage events\nTraceback (most recent call last):" in log
     assert "in add_events" in log and "ZeroDivisionError: a bug in the events stage" in log
     assert "Traceback" not in capsys.readouterr().err               # the terminal stays quiet without --verbose
-    assert main(["run", str(folder), "--out", str(out), "--no-ner", "--workers", "1", "--quiet", "--no-cache",
+    assert main(["run", str(folder), "--out", str(out), "--no-ner", "--workers", "1", "--no-cache",
                  "--verbose"]) == 0
     assert "Traceback (most recent call last):" in capsys.readouterr().err

@@ -74,6 +74,8 @@ def record(article) -> dict:
         "body_first": paragraphs[0], "body_last": paragraphs[-1], "n_paragraphs": len(paragraphs),
         "body": article.body, "captions": article.captions,
         "removed": [f"{r.line_no} {r.rule_id} | {r.text}" for r in article.removed],
+        **({"repairs": [f"{r.field} {r.offset} {r.rule_id} | {r.original!r} -> {r.repaired!r}"
+                        for r in article.repairs]} if article.repairs else {}),
     }
 
 

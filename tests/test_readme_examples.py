@@ -38,7 +38,7 @@ def test_the_notebook_example_processes_writes_loads_and_validates(namespace):
 
 
 def test_the_loaded_tables_keep_their_types(namespace):
-    dtypes = namespace["typed_events"].dtypes
+    dtypes = namespace["typed_mentions"].dtypes
     assert str(dtypes["cameo_code"]) == "category" and dtypes["status_cue_start"] == "Int32"
     assert str(dtypes["date_start"]).startswith("datetime64") and dtypes["confidence"] == "float64"
 
@@ -52,11 +52,11 @@ def test_meetings_per_year_with_pandas(namespace):
 
 
 def test_which_countries_joined_which_organisations_when(namespace):
-    rows = namespace["accessions"][["country", "code", "organisation", "stage", "date", "articles"]]
-    assert [(*row[:4], row[4].date(), row[5]) for row in rows.values.tolist()] == [
-        ("Iran", "IRN", "SCO", "observer", date(2020, 11, 10), 1),
-        ("Iran", "IRN", "SCO", "member", date(2023, 7, 4), 1),
-        ("Belarus", "BLR", "SCO", "member", date(2024, 7, 4), 1)]
+    rows = namespace["accessions"][["country", "code", "organisation", "stage", "status", "date", "articles"]]
+    assert [(*row[:5], row[5].date(), row[6]) for row in rows.values.tolist()] == [
+        ("Iran", "IRN", "SCO", "observer", "happened", date(2020, 11, 10), 1),
+        ("Iran", "IRN", "SCO", "member", "happened", date(2023, 7, 4), 1),
+        ("Belarus", "BLR", "SCO", "member", "happened", date(2024, 7, 4), 1)]
 
 
 def test_people_who_met_most_often(namespace):

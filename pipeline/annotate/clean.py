@@ -9,10 +9,12 @@ so metadata.py can read the metadata lines back and a researcher can audit the c
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from pipeline.knowledge.profiles import Profile, Rule, normalise_line, pick_profile
+from pipeline.annotate.repair import RepairRules, repair_text
+from pipeline.knowledge.profiles import BODY_KINDS, Profile, Rule, normalise_line, pick_profile
 from pipeline.record import Article, Page, PipelineError, Removed
 
 TITLE_RULE = "common.title"
@@ -20,6 +22,12 @@ TITLE_REPEAT_RULE = "common.title-repeat"
 LEAD_REPEAT_RULE = "common.lead-repeat"
 CAPTION_REPEAT_RULE = "common.caption-repeat"
 _SENTENCE_END = re.compile(r"[.!?\"”’)]$")
+# A sentence ending inside a line, the next one starting: "... dirombak. Darmawan", "... katanya.\"Kami ..."
+_SENTENCE_BREAK = re.compile(r"[a-z)%\"”’][.!?][\"”’]?\s*[\"“]?[A-Z][a-z]")
+# Rows that make a body a list, table or schedule (the most of one kind, holding more text than the prose)
+MIN_KIND_ROWS = 3
+# A paragraph this many times prose_min_words long is text, whatever its punctuation (lyrics, glued captions)
+LONG_TEXT_FACTOR = 2
 _TITLE_SUFFIX = re.compile(r"^\s*[-|–—:]\s")
 MAX_TITLE_WORDS = 30
 # Titles listed under a heading-only related line ("Baca juga:") that leave with it; the list ends at prose.
@@ -46,8 +54,9 @@ class _Cut:
             self.drop(line_no, text, rule_id)
 
 
-def clean(page: Page, profiles: Mapping[str, Profile]) -> Article:
-    """Stage function: the page's article body, captions and removed lines, by its site profile."""
+def clean(page: Page, profiles: Mapping[str, Profile], repairs: RepairRules | None = None) -> Article:
+    """Stage function: the page's article body, captions and removed lines, by its site profile; with
+    ``repairs``, body and captions repaired for tokenising (pipeline/annotate/repair.py)."""
     profile = pick_profile(page, profiles)
     lines = [normalise_line(line) for line in page.text.split("\n")]
     start, dateline = _body_start(lines, profile)
@@ -62,13 +71,65 @@ def clean(page: Page, profiles: Mapping[str, Profile]) -> Article:
     _read_related(lines, related, profile, cut)
     _strip_signoff(profile, cut)
     paragraphs = _paragraphs(cut.body)
-    if not any(_is_prose(p, profile) for p in paragraphs):
-        raise PipelineError("no-article", f"no article text left in {page.source_path} after removing boilerplate "
-                                          f"(profile {profile.id!r}): no paragraph of {profile.prose_min_words}+ "
-                                          "words ending a sentence; check that the file holds a news article")
-    body = "\n\n".join(paragraphs)
+    kind = body_kind(paragraphs, profile)
+    if kind is None:
+        raise _no_article(page, lines, paragraphs, profile)
+    body, captions, repaired = "\n\n".join(paragraphs), "\n".join(cut.captions), ()
+    if repairs is not None:
+        (body, in_body), (captions, in_captions) = (repair_text(body, repairs, "body"),
+                                                    repair_text(captions, repairs, "captions"))
+        repaired = in_body + in_captions
     removed = tuple(sorted(cut.removed, key=lambda r: r.line_no))
-    return Article(page=page, profile_id=profile.id, body=body, captions="\n".join(cut.captions), removed=removed)
+    return Article(page=page, profile_id=profile.id, body=body, captions=captions, removed=removed, repairs=repaired,
+                   body_kind=kind)
+
+
+# ---------------------------------------------------------------- what the body is
+
+def body_kind(paragraphs: list[str], profile: Profile) -> str | None:
+    """prose, list, table or schedule; None when the paragraphs hold no article at all.
+
+    A paragraph is prose when it ends a sentence after enough words, or holds a sentence break inside
+    ("... dirombak. Darmawan ..."): a scraper often glues a whole article, or a caption, into one line. The
+    other paragraphs are scanned for rows of a list, table or schedule (the profile's ``body_kinds``); the
+    kind with the most rows names the body when it has at least MIN_KIND_ROWS and its paragraphs hold more
+    text than the prose ones (a report with a short list in it stays prose). A body of neither with a
+    paragraph no headline is as long as (lyrics, text without full stops) is prose.
+    """
+    prose = [p for p in paragraphs if _is_prose(p, profile) or _holds_sentence(p, profile)]
+    rows: Counter = Counter()
+    chars: Counter = Counter()
+    for paragraph in paragraphs:
+        if paragraph not in prose:
+            for rule in profile.body_kinds:
+                found = sum(1 for _ in rule.pattern.finditer(paragraph))
+                rows[rule.kind] += found
+                chars[rule.kind] += len(paragraph) if found else 0
+    kind, count = max(rows.items(), key=lambda item: (item[1], -BODY_KINDS.index(item[0])), default=("", 0))
+    if count >= MIN_KIND_ROWS and chars[kind] > sum(len(p) for p in prose):
+        return kind
+    if prose or any(len(p.split()) >= LONG_TEXT_FACTOR * profile.prose_min_words for p in paragraphs):
+        return "prose"
+    return None
+
+
+def _holds_sentence(text: str, profile: Profile) -> bool:
+    return len(text.split()) >= profile.prose_min_words and bool(_SENTENCE_BREAK.search(text))
+
+
+def _no_article(page: Page, lines: list[str], paragraphs: list[str], profile: Profile) -> PipelineError:
+    """The error for a page with no article, saying which kind of page it is: empty, redirect, navigation."""
+    redirect = next((line for line in lines if _first_match(profile.redirect, line)), None)
+    if redirect is not None:
+        what = f"a redirect ({redirect[:80]!r}): the article is at the address it names"
+    elif not paragraphs:
+        what = "empty: every line of it is boilerplate (see the rules the pipeline logs) or blank"
+    else:
+        what = (f"navigation only: {len(paragraphs)} short line(s) such as {paragraphs[0][:60]!r}, none a "
+                f"paragraph of {profile.prose_min_words}+ words, a list, a table or a schedule (a menu, index "
+                "or link page)")
+    return PipelineError("no-article", f"no article in {page.source_path} (profile {profile.id!r}): the page is "
+                                       f"{what}")
 
 
 # ---------------------------------------------------------------- regions
@@ -102,11 +163,17 @@ def _body_start(lines: list[str], profile: Profile) -> tuple[int, re.Match | Non
     for rule in profile.datelines:
         for i in range(limit):
             match = rule.search(lines[i])
-            if match and not _is_junk(lines[i], profile, "head"):
+            if match and not _is_junk(lines[i], profile, "head") and _may_open_body(i, first_prose, lines, profile):
                 return i, match
     if first_prose is not None:
         return first_prose, None
     return next((i for i, text in enumerate(lines) if text and not _is_junk(text, profile, "head")), len(lines)), None
+
+
+def _may_open_body(line_no: int, first_prose: int | None, lines: list[str], profile: Profile) -> bool:
+    """A dateline below the first prose line opens the body only when its own line is prose: a short
+    "Festival - Rp 500 ribu" row of a price list, or "Tim A - Tim B", is no dateline."""
+    return first_prose is None or line_no <= first_prose or _is_prose(lines[line_no], profile)
 
 
 def _meta_rule(text: str, profile: Profile, region: str) -> Rule | None:

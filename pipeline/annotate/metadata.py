@@ -125,6 +125,9 @@ def add_metadata(article: Article, rules: MetadataRules) -> Article:
     profile = rules.profiles[article.profile_id or "generic"]
     fields: dict[str, str] = {}
     for name, value in _page_fields(article, profile):
+        if name == "date_text" and _timed_after_day_only(value, fields):
+            for key in ("date", "tz", "date_text"):
+                fields.pop(key, None)
         fields.setdefault(name, value)          # the first line that gives a field wins (head before foot)
     html = article.page.html_meta
     published_at, date_source, date_text = _publication(fields, html, article.body, rules.dates)
@@ -143,6 +146,11 @@ def add_metadata(article: Article, rules: MetadataRules) -> Article:
         language_ok=language == rules.language["expected"],
     )
     return replace(article, meta=meta)
+
+
+def _timed_after_day_only(date_line: str, fields: dict[str, str]) -> bool:
+    """A date line with a clock time after one that gives the day only: the timed one is read instead."""
+    return "date" in fields and not _CLOCK.search(fields["date"]) and bool(_CLOCK.search(date_line))
 
 
 def _person(author: str | None, site_keys: frozenset[str]) -> str | None:
@@ -243,9 +251,9 @@ def parse_page_date(text: str, tz: str | None, dates: DateRules, keep_zone: bool
     """'Kamis, 26 Juni 2025 16:38:5 WIB' → 2025-06-26 16:38:05+07:00 (tz-aware, in WIB; in the printed
     zone with ``keep_zone``)."""
     zones = dates.zones
-    tz = tz or next((abbr for abbr in zones if re.search(rf"\b{abbr}$", text.strip())), None)
-    cleaned = re.sub(r"\s*[/|–—]\s*|\s+-\s+", " ", text)
-    cleaned = re.sub(r"\b(?:pukul|Pukul)\b|\b(?:%s)\s*$" % "|".join(zones), " ", cleaned)
+    tz = (tz or next((abbr for abbr in zones if re.search(rf"\b{abbr}$", text.strip(), re.IGNORECASE)), "")).upper()
+    cleaned = re.sub(r"\s*[/|–—·•]\s*|\s+-\s+", " ", text)
+    cleaned = re.sub(r"\b(?:pukul|Pukul)\b|\b(?:%s)\s*$" % "|".join(zones), " ", cleaned, flags=re.IGNORECASE)
     cleaned = _UNPADDED.sub(r"0\1", cleaned.strip())
     parsed = _common_page_date(cleaned, dates.month_prefixes)
     if parsed is None:

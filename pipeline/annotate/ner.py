@@ -2,13 +2,13 @@
 hand the raw PER/ORG/LOC spans to ``pipeline.annotate.normalise`` for canonical names and country codes.
 
 The pipeline runs the model directly (``load_tagger``: pipeline/annotate/tagger.py, plain torch on tensors built there);
-the same model through a Stanza Pipeline (``load_reference_tagger``, ``download_method=None``) is kept as the
-reference its labels are checked against. Both load local files only (``models/ner``: model, pretrain,
-resources.json); torch and Stanza are imported lazily so that ``--no-ner`` runs never import them.
+the same model through a Stanza Pipeline (pipeline/annotate/reference_tagger.py, which no stage imports: Stanza and
+its requirements are not in the stage's fingerprint) is kept as the reference its labels are checked against.
+Both load local files only (``models/ner``: model, pretrain, resources.json); torch is imported lazily so that
+``--no-ner`` runs never import it.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -21,9 +21,6 @@ FIELDS = ("title", "body", "captions")
 MODEL_FILE = "id_nertagger.pt"
 PRETRAIN_FILE = "id_pretrain.pt"
 RESOURCES_FILE = "resources.json"
-# Sentences per Stanza call in the reference tagger. With one thread, 1,460 corpus sentences ran at ~9.2k
-# tokens/s in batches of 32 or 64 and ~8.3k in batches of 128 or 256.
-BATCH_SENTENCES = 64
 # torch threads per process. On the shared 2-core machine, while other processes used the cores, the direct
 # tagger ran at 10.8k tokens/s with one thread and 2.0k with two (bench/bench_ner.py --threads, models/README.md);
 # parallelism comes from running more processes instead.
@@ -44,48 +41,11 @@ def load_tagger(model_dir: Path, threads: int | None = TORCH_THREADS):
     model_dir = check_model_files(model_dir)
     from pipeline.annotate import tagger
 
-    _set_threads(threads)
+    set_threads(threads)
     return tagger.load(model_dir / MODEL_FILE, model_dir / PRETRAIN_FILE)
 
 
-@dataclass
-class StanzaTagger:
-    """The reference: the same model through a Stanza Pipeline over pre-tokenised sentences (slower; used to
-    check that the direct tagger gives the same labels)."""
-
-    pipeline: Any
-    batch_size: int = BATCH_SENTENCES
-
-    def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        from pipeline.annotate.tagger import to_bio
-
-        labels: list[list[str]] = [[] for _ in sentences]
-        todo = [i for i, tokens in enumerate(sentences) if tokens]
-        for begin in range(0, len(todo), self.batch_size):
-            chunk = todo[begin:begin + self.batch_size]
-            doc = self.pipeline([list(sentences[i]) for i in chunk])
-            for i, sentence in zip(chunk, doc.sentences):
-                labels[i] = to_bio([token.ner for token in sentence.tokens])
-        return labels
-
-
-def load_reference_tagger(model_dir: Path, batch_size: int = BATCH_SENTENCES,
-                          threads: int | None = TORCH_THREADS) -> StanzaTagger:
-    """The Stanza-Pipeline tagger (``download_method=None``: nothing is fetched)."""
-    model_dir = check_model_files(model_dir)
-    import stanza  # lazy: only the reference needs Stanza itself
-
-    _set_threads(threads)
-    logging.getLogger("stanza").setLevel(logging.WARNING)
-    pipeline = stanza.Pipeline(
-        lang="id", dir=str(model_dir), processors="tokenize,ner", tokenize_pretokenized=True,
-        ner_model_path=str(model_dir / MODEL_FILE), ner_pretrain_path=str(model_dir / PRETRAIN_FILE),
-        ner_batch_size=batch_size, download_method=None, use_gpu=False, logging_level="WARN",
-    )
-    return StanzaTagger(pipeline, batch_size)
-
-
-def _set_threads(threads: int | None) -> None:
+def set_threads(threads: int | None) -> None:
     import torch
 
     if threads:

@@ -18,7 +18,7 @@ Dropout, word dropout and locked dropout do nothing in eval mode and are left ou
 ``input_transform`` and the word BiLSTM's input projection depend on the token alone, so they run once per
 distinct token (the first three cached across calls); identical sentences are tagged once; the word BiLSTM
 runs both directions of a whole length-sorted batch at once, with no padding computed. Labels agree with the
-Stanza pipeline (``ner.load_reference_tagger``) on the NER-UI test split (``bench/bench_ner.py --agreement``).
+Stanza pipeline (pipeline/annotate/reference_tagger.py) on the NER-UI test split (``bench/bench_ner.py --agreement``).
 
 Memory is bounded whatever the input: the char BiLSTM reads at most ``MAX_TOKEN_CHARS`` characters of a
 token, the word BiLSTM at most ``BATCH_TOKENS`` tokens at a time, and sentences arrive at most

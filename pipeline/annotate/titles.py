@@ -16,6 +16,8 @@ from pipeline.knowledge.problems import Problems
 from pipeline.knowledge.profiles import BASE_PROFILE, Profile
 from pipeline.knowledge.shape import WORDS, ListOf, Regex, Table, check
 
+_NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD_CHARS = re.compile(r"[^\w\s]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|co|id|net|org|news|tv)(?:\.[a-z]{2})?$", re.IGNORECASE)
 MIN_KEY_CHARS = 3
@@ -125,13 +127,28 @@ def pick_title(found: dict, extracted: str | None, selected: list[str] | None, p
     named = [(source, clean_title(found[f"title.{source}"], keys, rules))
              for source in ("json-ld", "meta-tag", "html") if found.get(f"title.{source}")]
     named = [(s, t) for s, t in named if not t.endswith(("...", "…"))] or named
-    folded = {t.casefold() for _, t in named}
+    folded = {_words_only(t) for _, t in named}
     h1s = found.get("h1", "").split("\n") if found.get("h1") else []
-    agreed = next((h for h in h1s if h.casefold() in folded), None)
+    agreed = next((h for h in h1s if _words_only(h) in folded), None)
     if agreed:
         return agreed, "h1"
     if named:
-        return named[0][1], named[0][0]
+        return _most_punctuated(named)
     if extracted:
         return clean_title(extracted, keys, rules), "trafilatura"
     return (h1s[0], "h1") if h1s else (None, None)
+
+
+def _words_only(title: str) -> str:
+    """The title's words, case and punctuation aside: a JSON-LD headline that dropped the "?" at the end or
+    the ":" after a rubric agrees with the <h1> or og:title that keeps it."""
+    return " ".join(_NON_WORD.split(title.casefold())).strip()
+
+
+def _most_punctuated(named: list[tuple[str, str]]) -> tuple[str, str]:
+    """(source, title): the first variant, or one that agrees with it word for word and keeps more of its
+    punctuation."""
+    first = _words_only(named[0][1])
+    same = [(source, title) for source, title in named if _words_only(title) == first]
+    source, title = max(same, key=lambda item: len(_NON_WORD_CHARS.findall(item[1])))
+    return title, source

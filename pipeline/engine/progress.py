@@ -7,10 +7,11 @@ import logging
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from pipeline.engine.chunk import ChunkSummary
-from pipeline.record import RunResult
+if TYPE_CHECKING:     # the run log is opened before the run knows whether it needs the stages' libraries
+    from pipeline.engine.chunk import ChunkSummary
+    from pipeline.record import RunResult
 
 log = logging.getLogger(__name__)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -213,7 +213,7 @@ def _date_and_status(m: Match, whole: Sentence, sentence: Sentence, bounds: tupl
     cued = event_status.cued_status(_window(m, text, sentence, ctx), cues)
     proposed = cued is not None and cued.status == "proposed"     # no date set: none is borrowed from context
     when = event_dates.event_date(ctx.dates, whole, bounds, (m.trigger_start, m.trigger_end), background,
-                                  borrow=not proposed)
+                                  borrow=not proposed, planned=cued is not None and cued.status == "planned")
     if when is None:
         return None
     published = ctx.article.meta.published_at

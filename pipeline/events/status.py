@@ -68,17 +68,31 @@ def landmark(start: int, text: str, sentence: Sentence, cues: Cues) -> bool:
 
 
 def cued_status(w: Window, cues: Cues) -> Status | None:
-    """The status a cue near the trigger gives, the words before it first ("berharap dapat bertemu ... tahun
-    depan" is proposed, though "tahun depan" alone would make it planned)."""
-    for cue in cues.status:
-        found = _last(cue.before, w.before)
-        if found:
-            return Status(cue.status, found.group(0), w.before_start + found.start(), w.before_start + found.end())
-    for cue in cues.status:
-        found = cue.after.search(w.after)
-        if found:
-            return Status(cue.status, found.group(0), w.after_start + found.start(), w.after_start + found.end())
-    return None
+    """The status a cue near the trigger gives: a cancelling word on either side first (a plan can be called
+    off: "rencana kunjungan ... dibatalkan"), then the words before it ("berharap dapat bertemu ... tahun depan"
+    is proposed, though "tahun depan" alone would make it planned), then "telah" / "sedang" right before it,
+    then the words after it."""
+    cancelled, *others = cues.status
+    found = _before(cancelled, w) or _after(cancelled, w)
+    for cue in others:
+        found = found or _before(cue, w)
+    happened = cues.happened.search(w.before)
+    if found is None and happened:
+        found = Status("happened", happened.group("cue"), w.before_start + happened.start("cue"),
+                       w.before_start + happened.end("cue"))
+    for cue in others:
+        found = found or _after(cue, w)
+    return found
+
+
+def _before(cue, w: Window) -> Status | None:
+    found = _last(cue.before, w.before)
+    return found and Status(cue.status, found.group(0), w.before_start + found.start(), w.before_start + found.end())
+
+
+def _after(cue, w: Window) -> Status | None:
+    found = cue.after.search(w.after)
+    return found and Status(cue.status, found.group(0), w.after_start + found.start(), w.after_start + found.end())
 
 
 def status_of(cued: Status | None, when: DateRef, published: date | None) -> Status:

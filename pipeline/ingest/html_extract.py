@@ -39,8 +39,9 @@ FIELD_SELECTORS = ("author", "editor")             # plain values: go straight i
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "figure", "figcaption", "iframe", "button",
                    "select", "textarea", "object", "video", "audio", "picture", "img"})
 _BLOCK = frozenset({"p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4", "h5",
-                    "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th",
+                    "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr",
                     "center", "address", "hr"})
+_CELLS = frozenset({"td", "th"})                   # a table row is one line, its cells joined by " | "
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(https?://[^\s>]+?)\s*-->", re.IGNORECASE)
@@ -50,6 +51,11 @@ _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp
                     "utf-8": "utf_8"}
 # The page description's first characters that find the lead paragraph again (shorter keys match teasers).
 LEAD_KEY_CHARS = 50
+# trafilatura's fast path (2.x; no readability/jusText fallback) for pages no profile reads: see README, "HTML pages"
+TRAFILATURA_FAST = True
+# The date line near the title: elements after the <h1> looked at, and the longest text a date line has.
+DATE_LINE_REACH = 30
+MAX_DATE_LINE_CHARS = 120
 MIN_LEAD_WORDS = 12
 
 
@@ -86,16 +92,21 @@ def extract(html: str, url: str | None, rules: PageRules) -> tuple[str, dict[str
     profiles = rules.profiles
     profile = profile_for_url(url, profiles)
     fields = _selector_fields(index, profile) if profile else {}
-    body = _body_lines(index, profile) if profile else []
+    selected = _body_lines(index, profile) if profile else []
+    body = selected if any(_is_prose(line, profile) for line in selected) else []
     source, fallback = "selector", {}
     if not body:
         source = "trafilatura"
         body, fallback = _trafilatura_body(index, profile or profiles[BASE_PROFILE], found, fields, url)
+        if selected and not any(_is_prose(line, profile) for line in body):
+            body, source = selected, "selector"       # a list, table or schedule in the article's container
         profile = profile or profile_for_text("\n".join(body), profiles)
         fields = fields or _selector_fields(PageIndex(tree), profile)
+    if not _reads_a_date(fields.get("date", ()), profile):
+        fields = {**fields, **_date_line_near_title(tree, profile)}
     if not any(body):
-        raise PipelineError("no-article", "no article text in the HTML: trafilatura and the site profile's "
-                                          "selectors found nothing (a menu, index or error page?)")
+        raise PipelineError("no-article", f"no article in the HTML: the page is {_no_article_kind(tree, html)}; "
+                                          "neither the site profile's selectors nor trafilatura found text")
     head = _head_lines(fields, set(body))
     meta = _page_meta(found, fallback, fields, profile, url, rules.titles)
     # body_start: the lines from here on came from the article's container (trafilatura's text has none)
@@ -159,8 +170,21 @@ def _body_lines(index: PageIndex, profile: Profile) -> list[str]:
         html_boilerplate.prune(index, profile, containers, within=containers)
     for container in containers:
         html_boilerplate.drop_link_lists(container)
-    lines = [line for container in containers for line in block_lines(container)]
-    return lines if any(_is_prose(line, profile) for line in lines) else []
+    return [line for container in containers for line in block_lines(container)]
+
+
+_REFRESH = re.compile(r"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[^>]+url\s*=", re.IGNORECASE)
+
+
+def _no_article_kind(tree, html: str) -> str:
+    """What a page without an article is: a redirect, empty, or navigation only (links and menus)."""
+    if _REFRESH.search(html[:8192]) or "location.replace(" in html[:8192] or "window.location" in html[:8192]:
+        return "a redirect (a refresh or script sends the reader to another address)"
+    body = tree.find("body")
+    text = normalise_line(body.text_content()) if body is not None else ""
+    if not text:
+        return "empty (no text in its <body>)"
+    return f"navigation only ({len(text.split())} words of menus, links or widgets, no paragraph)"
 
 
 def _is_prose(line: str, profile: Profile) -> bool:
@@ -188,6 +212,8 @@ def block_lines(element) -> list[str]:
                 walker.skip_subtree()
             elif tag in _BLOCK or tag == "br":
                 flush()
+            elif tag in _CELLS and "".join(buffer).strip():
+                buffer.append(" | ")
             if tag and tag not in _SKIP:
                 buffer.append(node.text or "")
         else:
@@ -197,6 +223,35 @@ def block_lines(element) -> list[str]:
                 buffer.append(node.tail or "")
     flush()
     return lines
+
+
+def _date_rules(profile: Profile) -> list:
+    return [rule for rule in profile.meta if "date" in rule.pattern.groupindex and rule.region in ("head", "any")]
+
+
+def _reads_a_date(lines, profile: Profile) -> bool:
+    """Whether a date rule of the profile reads one of the date selector's lines (an older layout may put
+    something else under the same class)."""
+    rules = _date_rules(profile)
+    return any(rule.search(line) for line in lines for rule in rules)
+
+
+def _date_line_near_title(tree, profile: Profile) -> dict[str, list[str]]:
+    """The printed date line when no selector found one: the first short element just above or below the
+    <h1> whose text a date rule of the profile reads ("Rabu, 12 Maret 2016 | 09:30 WIB"). Looking only
+    there keeps a header clock or a related article's date out."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return {}
+    rules = _date_rules(profile)
+    near = [*h1.itersiblings(preceding=True), *h1.xpath(f"following::*[position() <= {DATE_LINE_REACH}]")]
+    for element in near:
+        if not isinstance(element.tag, str) or element.tag in _SKIP:
+            continue
+        line = normalise_line(element.text_content())
+        if 0 < len(line) <= MAX_DATE_LINE_CHARS and any(rule.search(line) for rule in rules):
+            return {"date": [line]}
+    return {}
 
 
 def _head_lines(fields: dict[str, list[str]], body: set[str]) -> list[str]:
@@ -211,14 +266,18 @@ def _trafilatura_body(index: PageIndex, profile: Profile, found: dict, fields: d
     page, its boilerplate elements removed first."""
     html_boilerplate.prune(index, profile, _select(index, profile, "body", every=True))
     lines, fallback = _trafilatura(index.tree, url, needs_metadata=not _has_title_and_date(found, fields))
+    if not any(_is_prose(line, profile) for line in lines):          # a table of figures, perhaps
+        lines = _trafilatura(index.tree, url, needs_metadata=False, include_tables=True)[0] or lines
     return _with_lead(index.tree, lines, found.get("description.json-ld") or found.get("description")), fallback
 
 
-def _trafilatura(tree, url: str | None, needs_metadata: bool) -> tuple[list[str], dict[str, str]]:
+def _trafilatura(tree, url: str | None, needs_metadata: bool,
+                 include_tables: bool = False) -> tuple[list[str], dict[str, str]]:
     import trafilatura  # imported here: it is slow to import and only HTML inputs need it
 
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=needs_metadata, include_comments=False,
-                                      include_tables=False, date_extraction_params=_DATE_PARAMS)
+                                      include_tables=include_tables, date_extraction_params=_DATE_PARAMS,
+                                      fast=TRAFILATURA_FAST)
     if doc is None:
         return [], {}
     lines = [line for line in (normalise_line(t) for t in (doc.text or "").split("\n")) if line]

@@ -7,6 +7,10 @@ message that says what to do. Order is deterministic: files by relative POSIX pa
 order ("batch.jsonl#0" is the first non-blank line; a .json file holding a list gives "x.json#N", one
 holding a single object gives "x.json"). Hidden files and folders (".git", ".DS_Store") are not inputs.
 
+Compressed files (.gz, .bz2, .xz, .zst) are read as what their inner name says, decompressed as they are
+read, the size limit applying to each record or page; web archives (.warc, .warc.gz) give one page per HTML
+response ("crawl.warc.gz#OFFSET") and, last, an ArchiveRecords counting the other records (archives.py).
+
 A JSON-lines file is decoded record by record (unless it is UTF-16 or UTF-32), so one record in another
 encoding costs that record, not the file. A record's known fields (url, html, text, title, date,
 published_at, author, editor, sitename) must be strings or null: any other value is an ``invalid-json``
@@ -18,17 +22,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import charset_normalizer
 
-from pipeline.ingest import html_extract
+from pipeline.ingest import archives, html_extract
 from pipeline.ingest.html_extract import PageRules
 from pipeline.ingest.walk import list_inputs, read_regular
-from pipeline.record import INGEST, INTERNAL, Page, PipelineError, Problem, problem_from, traceback_text
+from pipeline.record import INGEST, INTERNAL, ArchiveRecords, Page, PipelineError, Problem, problem_from, traceback_text
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -80,20 +86,35 @@ def _problem(source_path: str, exc: Exception) -> Problem:
 
 
 def _read_file(path: Path, rel: str, settings: Settings, rules: PageRules) -> Iterator[Page | Problem]:
-    kind = FORMATS.get(path.suffix.lower())
+    if archives.is_warc(path.name):
+        yield from _warc_pages(path, rel, settings, rules)
+        return
+    compressed, inner = archives.compression(path.name)
+    kind = FORMATS.get(Path(inner).suffix.lower())
     if kind is None:
-        raise PipelineError("unsupported-format", f"'{path.suffix or path.name}' files are not read; "
-                                                  f"supported: {', '.join(sorted(FORMATS))}")
+        raise PipelineError("unsupported-format", f"'{Path(inner).suffix or path.name}' files are not read; "
+                                                  f"supported: {', '.join(sorted(FORMATS))} and .warc, each "
+                                                  f"also compressed ({', '.join(archives.COMPRESSIONS)})")
+    if compressed:
+        yield from _compressed_pages(path, rel, compressed, kind, settings, rules)
+        return
     try:
         data = read_regular(path, settings.max_input_bytes)
     except FileNotFoundError:
         raise
     except OSError as exc:
-        reason = exc.strerror or exc
-        raise PipelineError("unreadable", f"cannot read the file ({reason}); check its permissions") from None
+        raise _unreadable(exc) from None
     if kind == "jsonl" and data.strip() and not _wide(data):
-        yield from _json_lines_pages(rel, data, rules)
+        yield from _json_lines_pages(rel, data.split(b"\n"), rules)
         return
+    yield from _pages_of_bytes(rel, data, kind, rules)
+
+
+def _unreadable(exc: OSError) -> PipelineError:
+    return PipelineError("unreadable", f"cannot read the file ({exc.strerror or exc}); check its permissions")
+
+
+def _pages_of_bytes(rel: str, data: bytes, kind: str, rules: PageRules) -> Iterator[Page | Problem]:
     text, encoding = decode(data, html_extract.declared_charset(data) if kind == "html" else None)
     if kind == "txt":
         yield _page(rel, text, encoding, "txt")
@@ -101,6 +122,67 @@ def _read_file(path: Path, rel: str, settings: Settings, rules: PageRules) -> It
         yield _html_page(rel, text, encoding, "html", None, rules)
     else:
         yield from _json_pages(rel, text, encoding, kind, rules)
+
+
+def _open_archive(path: Path):
+    """The file opened for reading, once it is known to be a regular file (walk.py refuses the rest)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise PipelineError("not-a-file", "not a regular file: never opened")
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise _unreadable(exc) from None
+
+
+def _compressed_pages(path: Path, rel: str, compressed: str, kind: str, settings: Settings,
+                      rules: PageRules) -> Iterator[Page | Problem]:
+    """A compressed file, decompressed as it is read: a JSON-lines dump record by record, any other kind as
+    the one page it holds; the size limit applies to each record or page, not to the file."""
+    limit = settings.max_input_bytes
+    _open_archive(path).close()
+    try:
+        with archives.open_decompressed(path, compressed) as stream:
+            if kind == "jsonl":
+                yield from _json_lines_pages(rel, archives.lines(stream, limit), rules)
+            else:
+                yield from _pages_of_bytes(rel, archives.read_limited(stream, limit), kind, rules)
+    except PipelineError:
+        raise
+    except (OSError, EOFError, ValueError) as exc:       # gzip, bz2, lzma and zstandard errors
+        raise archives.decompression_error(exc) from None
+
+
+def _warc_pages(path: Path, rel: str, settings: Settings, rules: PageRules) -> Iterator[Page | Problem]:
+    """Each HTML response of a web archive, a page keyed "file.warc.gz#OFFSET"; then the file's count of the
+    records that are not pages."""
+    from warcio.exceptions import ArchiveLoadFailed
+
+    _open_archive(path).close()
+    count = archives.WarcCount()
+    pages = 0
+    try:
+        for record in archives.warc_pages(path, settings.max_input_bytes, count):
+            pages += 1
+            record_path = f"{rel}#{record.offset}"
+            try:
+                yield _warc_page(record_path, record, rules)
+            except Exception as exc:  # noqa: BLE001 - one bad record never stops the file
+                yield _problem(record_path, exc)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        raise PipelineError("decode", f"not a readable WARC file ({type(exc).__name__}: {exc}); the records "
+                                      "before the damage were read") from None
+    if not pages and not count.skipped:
+        raise PipelineError("empty", "no web archive record in the file")
+    yield ArchiveRecords(rel, count.skipped)
+
+
+def _warc_page(record_path: str, record: archives.WarcPage, rules: PageRules) -> Page:
+    if isinstance(record.html, PipelineError):
+        raise record.html
+    text, encoding = decode(record.html, record.charset or html_extract.declared_charset(record.html))
+    return _html_page(record_path, text, encoding, "warc", record.url, rules, {"fetched_at": record.fetched_at})
 
 
 def _wide(data: bytes) -> bool:
@@ -205,12 +287,15 @@ def _html_page(rel: str, html: str, encoding: str, input_format: str, url: str |
     return _page(rel, text, encoding, input_format, url or meta.get("url"), meta)
 
 
-def _json_lines_pages(rel: str, data: bytes, rules: PageRules) -> Iterator[Page | Problem]:
-    """Each non-blank line decoded on its own: a record in another encoding, or damaged, costs itself only."""
-    lines = [line for line in data.split(b"\n") if line.strip()]
-    for n, line in enumerate(lines):
+def _json_lines_pages(rel: str, lines: Iterable[bytes | PipelineError], rules: PageRules) -> Iterator[Page | Problem]:
+    """Each non-blank line decoded on its own: a record in another encoding, or damaged, costs itself only
+    (a line over the size limit arrives as its PipelineError)."""
+    records = (line for line in lines if isinstance(line, PipelineError) or line.strip())
+    for n, line in enumerate(records):
         record_path = f"{rel}#{n}"
         try:
+            if isinstance(line, PipelineError):
+                raise line
             text, encoding = decode(line)
             yield _record_page(record_path, _loads(text, f"record {n}"), encoding, rules)
         except Exception as exc:  # noqa: BLE001 - one bad record never stops the file

@@ -71,7 +71,8 @@ def _load_dir(path: Path, problems: list[KnowledgeProblem]) -> list[tuple[str, A
     return loaded
 
 
-def _digest(root: Path) -> str:
+def files_digest(root: Path = PACKAGE_DIR) -> str:
+    """SHA-256 over every knowledge file's name and bytes (``Knowledge.digest``)."""
     sha = hashlib.sha256()
     for sub in KNOWLEDGE_DIRS:
         for file in sorted((root / sub).glob("*")):
@@ -93,6 +94,6 @@ def load_knowledge(root: Path = PACKAGE_DIR) -> Knowledge:
         sites=tuple(MappingProxyType({"id": stem, **data}) for stem, data in sites),
         rules=tuple(MappingProxyType({"file": stem, **data}) for stem, data in rules),
         lexicons=MappingProxyType(dict(lexicons)),
-        digest=_digest(root),
+        digest=files_digest(root),
         root=root,
     )

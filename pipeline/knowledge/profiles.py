@@ -17,13 +17,17 @@ from pipeline.knowledge.shape import Choice, ListOf, OneOf, Regex, Table, check
 from pipeline.record import Page
 
 BASE_PROFILE = "generic"
-RULE_LISTS = ("drop", "end", "related", "caption", "meta")
+RULE_LISTS = ("drop", "end", "related", "caption", "meta", "body_kinds", "redirect")
+BODY_KINDS = ("list", "table", "schedule")      # what a body without prose paragraphs may be (prose aside)
 # [html] keys: CSS selectors (a string, or a list tried in order) for what the page's markup says.
 HTML_FIELDS = ("title", "date", "byline", "author", "editor", "caption", "body")
 _SIMPLE_SELECTOR = {"tags": re.compile(r"^([a-z][a-z0-9]*)$"), "classes": re.compile(r"^\.([\w-]+)$"),
                     "ids": re.compile(r"^#([\w-]+)$")}
 REGIONS = ("head", "body", "foot", "any")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# A zero-width character beside a space or at an end of the line is spacing; inside a word ("Austra<ZWSP>lia")
+# it is left for pipeline/annotate/repair.py, which removes it and records the repair.
+_ZERO_WIDTH_SPACING = re.compile(r"[\u200b-\u200d]+(?=\s|$)|(?:(?<=\s)|^)[\u200b-\u200d]+")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Rule:
     pattern: re.Pattern
     region: str = "head"      # meta rules only: where on the page the line may sit
     with_next: bool = False   # drop rules only: the short lines right after it (a list under a heading) go too
+    kind: str = ""            # body_kinds rules only: the kind of body whose rows (or glued items) it finds
 
     def search(self, text: str) -> re.Match | None:
         return self.pattern.search(text)
@@ -69,6 +74,8 @@ class Profile:
     related: tuple[Rule, ...]
     caption: tuple[Rule, ...]
     meta: tuple[Rule, ...]                    # includes one rule per `after_title` field
+    body_kinds: tuple[Rule, ...]              # rows of a list, table or schedule (each match one row)
+    redirect: tuple[Rule, ...]                # lines of a page that only sends the reader elsewhere
     after_title: tuple[Rule, ...]
     signoff: Rule | None
     own_sources: tuple[str, ...] = ()
@@ -83,7 +90,7 @@ class Profile:
 
 def normalise_line(line: str) -> str:
     """The form every rule sees: unusual spaces folded to one space, ends stripped."""
-    return _SPACES.sub(" ", line).strip()
+    return _SPACES.sub(" ", _ZERO_WIDTH_SPACING.sub(" ", line)).strip()
 
 
 # The named groups a metadata line rule (meta, dateline, after_title) may carry: the fields that
@@ -111,13 +118,18 @@ PROFILE_SHAPE = Table(optional={
     "meta": _rules(Table({"id": str, "pattern": _FIELD_PATTERN}, {"region": Choice(REGIONS)})),
     "after_title": ListOf(Table({"field": Choice(PAGE_FIELDS + UNREAD_FIELDS)}, {"pattern": _FIELD_PATTERN})),
     "signoff": Table({"id": str, "pattern": Regex(frozenset({"author"}))}),
+    "body_kinds": _rules(Table({"id": str, "kind": Choice(BODY_KINDS), "pattern": Regex()},
+                               {"examples": ListOf(str), "counter_examples": ListOf(str)})),
+    "redirect": _rules(Table({"id": str, "pattern": Regex()}, {"examples": ListOf(str),
+                                                                "counter_examples": ListOf(str)})),
     "own_sources": ListOf(str),
     "html": Table(optional={**{key: _SELECTORS for key in HTML_FIELDS}, "drop": ListOf(str), "drop_class": Regex()}),
 })
 
 
 def _compile_rule(raw: Mapping[str, Any]) -> Rule:
-    return Rule(raw["id"], re.compile(raw["pattern"]), raw.get("region", "head"), bool(raw.get("with_next", False)))
+    return Rule(raw["id"], re.compile(raw["pattern"]), raw.get("region", "head"), bool(raw.get("with_next", False)),
+                raw.get("kind", ""))
 
 
 def _compile_list(data: Mapping, key: str) -> tuple[Rule, ...]:

@@ -45,8 +45,11 @@ _CAMEO = Text(r"^\d{2,4}$", 'a CAMEO code such as "040"')
 _PLOVER = Text(r"^[A-Z_]+$", "an upper-case PLOVER type such as CONSULT")
 CODES_SHAPE = Table(values=Table({"cameo": _CAMEO, "plover": _PLOVER},
                                  {"subtypes": Table(values=Table(optional={"cameo": _CAMEO, "plover": _PLOVER}))}))
+SIPRI_CATEGORIES = ("aircraft", "air defence systems", "anti-submarine warfare", "armoured vehicles", "artillery",
+                    "engines", "missiles", "naval weapons", "satellites", "sensors", "ships", "other")
 WEAPONS_SHAPE = Table({"weapon": ListOf(Table({"name": str, "patterns": ListOf(Regex(), non_empty=True)},
-                                              {"specific": bool, "origin": str}), unique="name")})
+                                              {"specific": bool, "origin": str, "category": Choice(SIPRI_CATEGORIES)}),
+                                        unique="name")})
 RULES_DIR = "rules"
 CODES_FILE = "lexicons/cameo_plover.toml"
 CUES_FILE = "lexicons/events_id.toml"
@@ -147,6 +150,12 @@ def left_context_pattern(words, gap_words: int) -> re.Pattern:
     """Text ending with one of the phrases and at most ``gap_words`` further words (not across , . ; :)."""
     alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?:[^\w.,;:]+\w+){{0,{gap_words}}}[^\w.,;:]*$", re.IGNORECASE)
+
+
+def _happened_pattern(words, gap_words: int) -> re.Pattern:
+    """Text ending with one of the words and at most ``gap_words`` further words; the group "cue" is the word."""
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?P<cue>{alternatives})(?:[^\w.,;:]+\w+){{0,{gap_words}}}[^\w.,;:]*$", re.IGNORECASE)
 
 
 def _role(spec: Mapping[str, Any], gap: int) -> RoleSpec:
@@ -273,6 +282,7 @@ class Cues:
     plural_lookback: int
     plural_adjacent_words: int
     status: tuple["StatusCue", ...]     # cancelled, planned, proposed: the first with a cue decides
+    happened: re.Pattern                # "telah", "sedang" right before the trigger: it took place or is going on
     anaphora: re.Pattern                # matched right after a trigger (one word may stand between)
     purpose: re.Pattern                 # "untuk": the status cues of the clause before count too
     clause_break: re.Pattern
@@ -301,6 +311,7 @@ CUES_SHAPE = Table({
     "non_participants": ListOf(WORD), "habitual": WORDS, "plural_lookback": int, "plural_adjacent_words": int,
     "generic_roles": ListOf(str), "weekday_mismatch_penalty": float,
     "status": Table({name: _STATUS_WORDS for name in STATUS_ORDER}), "plural_references": Table(values=int),
+    "happened": WORDS, "happened_gap_words": int,
 }, {"continuation": ListOf(Table({"pattern": Regex(), "role": str, "labels": ListOf(Choice(LABELS)),
                                   "event_types": ListOf(str)}))})
 
@@ -322,6 +333,7 @@ def _cues(lex: Mapping[str, Any]) -> Cues:
         plural_adjacent_words=int(lex["plural_adjacent_words"]),
         status=tuple(StatusCue(name, words_pattern(lex["status"][name]["before"]),
                                words_pattern(lex["status"][name]["after"])) for name in STATUS_ORDER),
+        happened=_happened_pattern(lex["happened"], int(lex["happened_gap_words"])),
         anaphora=re.compile(rf"^\s*(?:(?!(?:{'|'.join(map(re.escape, lex['anaphora_time_words']))})\b)\w+\s+)?"
                             rf"{words_pattern(lex['anaphora']).pattern}", re.IGNORECASE),
         purpose=words_pattern(lex["purpose_words"]),

@@ -21,32 +21,47 @@ import pyarrow as pa
 from pipeline import __version__
 from pipeline.knowledge import load_knowledge
 from pipeline.knowledge.compiled import compile_knowledge
-from pipeline.output import schema
+from pipeline.output import events_across, schema
 from pipeline.record import STAGES
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
+REPAIRED_FIELDS = ("body", "captions")
 EVENT_FIELDS = ("body", "captions", "title")     # a headline can tell an event too (issue 18)
+PRECISIONS = ("day", "month", "year")
+STATUSES = ("happened", "planned", "proposed", "cancelled")
+ACTOR_KINDS = ("state", "igo")
 
-EVENT_TYPE_COLUMN = ("events", "event_type")     # its values: the event types of the rule files
+EVENT_TYPE_COLUMNS = (("event_mentions", "event_type"), ("events", "event_type"))   # the rule files' event types
 # Closed vocabularies: (table, column) → every value the pipeline writes there. Open-ended categoricals
 # (site, rule ids, roles, error kinds) are not listed. The data dictionary shows these values too.
 ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("articles", "input_format"): ("txt", "html", "jsonl"),
     ("articles", "date_source"): ("json-ld", "meta-tag", "time-element", "page", "html-meta",
                                   "inferred-from-text"),
+    ("text_repairs", "field"): REPAIRED_FIELDS,
     ("mentions", "field"): ("title", "body", "captions"),
     ("mentions", "label"): LABELS,
     ("mentions", "source"): ("model", "gazetteer", "definition", "coreference"),
     ("entities", "label"): LABELS,
-    ("events", "date_precision"): ("day", "month", "year"),
-    ("events", "date_basis"): ("sentence", "context", "publication"),
-    ("events", "status"): ("happened", "planned", "proposed", "cancelled"),
-    ("event_participants", "actor_kind"): ("state", "igo"),
-    ("events", "field"): EVENT_FIELDS,
+    ("event_mentions", "date_precision"): PRECISIONS,
+    ("event_mentions", "date_basis"): ("sentence", "context", "publication"),
+    ("event_mentions", "status"): STATUSES,
+    ("event_mentions", "join_rule"): events_across.JOIN_RULES,
+    ("event_mentions", "deal_stage"): ("talks", "mou", "contract", "delivery"),
+    ("event_mentions", "location_basis"): ("alias", "city", "country", "unresolved", "dateline"),
+    ("event_mentions", "field"): EVENT_FIELDS,
     ("event_evidence", "field"): EVENT_FIELDS,
+    ("mention_participants", "actor_kind"): ACTOR_KINDS,
+    ("mention_participants", "label"): LABELS,
+    ("events", "date_precision"): PRECISIONS,
+    ("events", "status"): STATUSES,
+    ("events", "merge_rule"): (events_across.MERGE_RULE,),
+    ("event_participants", "actor_kind"): ACTOR_KINDS,
     ("event_participants", "label"): LABELS,
+    ("dyads", "status"): STATUSES,
+    ("membership_history", "status"): STATUSES,
     ("inputs", "status"): ("processed", "duplicate", "error"),
     ("errors", "stage"): STAGES,
 }
@@ -54,12 +69,18 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
 # (table, columns) → (referenced table, referenced columns); "" is the table itself.
 FOREIGN_KEYS: dict[str, tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]] = {
     "removed_lines": ((("article_id",), "articles", ("article_id",)),),
+    "text_repairs": ((("article_id",), "articles", ("article_id",)),),
     "mentions": ((("article_id",), "articles", ("article_id",)),),
     "entities": ((("article_id",), "articles", ("article_id",)),),
-    "events": ((("article_id",), "articles", ("article_id",)),),
-    "event_evidence": ((("article_id",), "articles", ("article_id",)), (("event_id",), "events", ("event_id",))),
-    "event_participants": ((("article_id",), "articles", ("article_id",)),
-                           (("event_id",), "events", ("event_id",))),
+    "event_mentions": ((("article_id",), "articles", ("article_id",)), (("event_id",), "events", ("event_id",))),
+    "event_evidence": ((("article_id",), "articles", ("article_id",)),
+                       (("mention_id",), "event_mentions", ("mention_id",))),
+    "mention_participants": ((("article_id",), "articles", ("article_id",)),
+                             (("mention_id",), "event_mentions", ("mention_id",))),
+    "events": ((("first_mention_id",), "event_mentions", ("mention_id",)),),
+    "event_participants": ((("event_id",), "events", ("event_id",)),),
+    "dyads": ((("event_id",), "events", ("event_id",)),),
+    "membership_history": ((("event_id",), "events", ("event_id",)),),
     "inputs": ((("duplicate_of",), "", ("source_path",)),),
 }
 
@@ -87,7 +108,7 @@ def allowed_values(event_types: Sequence[str] | None = None) -> dict[tuple[str, 
     """ALLOWED_VALUES and the event types (default: those of the package's knowledge files)."""
     if event_types is None:
         event_types = compile_knowledge(load_knowledge()).event_type_names
-    return {**ALLOWED_VALUES, EVENT_TYPE_COLUMN: tuple(event_types)}
+    return {**ALLOWED_VALUES, **{column: tuple(event_types) for column in EVENT_TYPE_COLUMNS}}
 
 
 def field_descriptor(table: schema.Table, column: schema.Column, allowed_by_column: dict | None = None) -> dict:
@@ -162,7 +183,47 @@ def parquet_twin(table: schema.Table, written: WrittenFile | None) -> dict:
     return descriptor
 
 
-def build_datapackage(written: dict[str, TableFiles], event_types: Sequence[str] | None = None) -> dict:
+@dataclass(frozen=True)
+class Provenance:
+    """What the package says of where its tables come from: the input folder and the digests of the model
+    and the knowledge files (pipeline/engine/current.py) the run used."""
+
+    input_dir: str = ""
+    model_digest: str = ""          # '' for a run without NER
+    knowledge_digest: str = ""
+
+    def version(self) -> str:
+        """The pipeline's version with the model and knowledge digests as SemVer build metadata."""
+        builds = [f"{name}.{digest[:12]}" for name, digest in (("model", self.model_digest or "none"),
+                                                               ("knowledge", self.knowledge_digest)) if digest]
+        return f"{__version__}+{'.'.join(builds)}" if builds else __version__
+
+
+SOFTWARE_LICENSE = {"name": "Apache-2.0", "path": "https://www.apache.org/licenses/LICENSE-2.0",
+                    "title": "Apache License 2.0: the tables' structure (schemas, codes, derived values) and the "
+                             "software that made them. The text excerpts in the tables (titles, sentences, "
+                             "evidence, removed lines) are not covered: they belong to their publishers, the "
+                             "news sites named in articles.site, and are quoted for research."}
+CONTRIBUTORS = [{"title": "The idnews-pipeline authors", "role": "author",
+                 "path": "CITATION.cff"}]
+
+
+def package_metadata(provenance: Provenance | None) -> dict:
+    """licenses, sources, version and contributors; nothing that changes between two runs over the same inputs
+    (no wall-clock time: run times are manifest.json's)."""
+    provenance = provenance or Provenance()
+    source = {"title": "The scraped news pages of the input folder (every input, with its status, in inputs.csv)",
+              "path": provenance.input_dir or "."}
+    manifest = {"title": "manifest.json: how the tables were made (input digest, versions, settings, counts)",
+                "path": "manifest.json"}
+    return {"version": provenance.version(), "licenses": [SOFTWARE_LICENSE], "sources": [source, manifest],
+            "contributors": CONTRIBUTORS,
+            "idnews:digests": {"pipeline": __version__, "model": provenance.model_digest,
+                               "knowledge": provenance.knowledge_digest}}
+
+
+def build_datapackage(written: dict[str, TableFiles], event_types: Sequence[str] | None = None,
+                      provenance: Provenance | None = None) -> dict:
     """The package of the tables, with the facts of those ``written`` (by table name); ``event_types``: the
     run's compiled knowledge's (default: the package's)."""
     allowed_by_column = allowed_values(event_types)
@@ -174,10 +235,12 @@ def build_datapackage(written: dict[str, TableFiles], event_types: Sequence[str]
                        "military exercises) with their evidence, as written by idnews-pipeline. Each CSV "
                        "has a Parquet twin with the same columns and explicit Arrow types, described in "
                        "the resource's 'parquet' property.",
-        "version": __version__,
+        **package_metadata(provenance),
         "resources": [resource(t, written.get(t.name), allowed_by_column) for t in schema.TABLES],
     }
 
 
-def datapackage_bytes(written: dict[str, TableFiles], event_types: Sequence[str] | None = None) -> bytes:
-    return (json.dumps(build_datapackage(written, event_types), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+def datapackage_bytes(written: dict[str, TableFiles], event_types: Sequence[str] | None = None,
+                      provenance: Provenance | None = None) -> bytes:
+    package = build_datapackage(written, event_types, provenance)
+    return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -2,9 +2,10 @@
 
 A CSV reader guesses types, and guesses wrong for codes: pandas and polars read the CAMEO code "030" as the
 number 30. The Parquet files carry their types, and ``load`` turns them into pandas columns that keep
-them: categorical strings as ``category``, nullable integers and booleans as pandas' nullable ``Int32`` and
-``boolean`` (a plain integer column with a gap would become float), dates as ``datetime64`` at midnight,
-timestamps in Asia/Jakarta. ``csv_dtypes`` gives pandas' ``read_csv`` the same types for the CSV files.
+them: categorical strings as ``category`` (a closed vocabulary with all the levels the schema allows),
+nullable integers and booleans as pandas' nullable ``Int32`` and ``boolean`` (a plain integer column with a
+gap would become float), dates as ``datetime64`` at midnight, timestamps in Asia/Jakarta. ``csv_dtypes``
+gives pandas' ``read_csv`` the same types for the CSV files.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.output import schema
+from pipeline.output.datapackage import allowed_values
 from pipeline.record import PipelineError
 
 if TYPE_CHECKING:
@@ -71,13 +73,31 @@ def read_table(out_dir: str | Path, name: str) -> pa.Table:
 def frame(table: pa.Table, declared: schema.Table) -> "pd.DataFrame":
     import pandas as pd     # imported when first needed: `import pipeline` stays quick
 
-    columns = {c.name: _series(table.column(c.name), c) for c in declared.columns}
+    levels = {column: values for (table_name, column), values in allowed_values().items()
+              if table_name == declared.name}
+    columns = {c.name: _series(table.column(c.name), c, levels.get(c.name)) for c in declared.columns}
     return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
 
 
-def _series(column: pa.ChunkedArray, declared: schema.Column) -> "pd.Series":
+def _series(column: pa.ChunkedArray, declared: schema.Column, levels: tuple[str, ...] | None) -> "pd.Series":
+    """One column as pandas: a closed categorical with every level the schema allows (not only those in the
+    data, so the frames of two runs concatenate as categoricals), a text column typed even when empty."""
+    import pandas as pd
+
     mapper = _nullable_dtypes().get if declared.nullable else None
-    return column.to_pandas(types_mapper=mapper, date_as_object=False).rename(declared.name)
+    series = column.to_pandas(types_mapper=mapper, date_as_object=False).rename(declared.name)
+    if pa.types.is_dictionary(declared.type) and levels:
+        unlisted = sorted(set(series.dropna()) - set(levels))     # a value this version does not list is kept
+        return series.astype(pd.CategoricalDtype([*levels, *unlisted]))
+    if pa.types.is_string(declared.type) and series.dtype != _text_dtype():
+        return series.astype(_text_dtype())         # an empty or all-missing column comes back as object
+    return series
+
+
+@lru_cache(maxsize=1)
+def _text_dtype():
+    """The dtype pandas gives a text column that has text (pandas 3: ``str``; pandas 2: object)."""
+    return pa.chunked_array([pa.array(["text"])]).to_pandas().dtype
 
 
 @lru_cache(maxsize=1)

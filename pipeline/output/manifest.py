@@ -7,14 +7,16 @@ import subprocess
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.engine.current import KEY_FIELD as INPUTS_KEY
+from pipeline.engine.current import run_config  # noqa: F401 - where pipeline.api and the command line find it
 from pipeline.engine.cache import (STAGE_MODULES, code_digest, file_sha256, knowledge_digest, model_digests,
                                    stage_libraries)
 from pipeline.knowledge import KNOWLEDGE_DIRS, Knowledge
 from pipeline.output import schema
 from pipeline.output.layout import DATAPACKAGE, MANIFEST, PARTITION_DIR, REPORT_DIR
 from pipeline.output.swap import write_atomically
-from pipeline.record import STAGES, RunResult, utc_now
-from pipeline.settings import REPO_DIR, OutputOptions, RunOptions, Settings
+from pipeline.record import RunResult, utc_now
+from pipeline.settings import REPO_DIR, OutputOptions, Settings
 
 TABLE_CODE = ("pipeline.output.tables", "pipeline.output.schema", "pipeline.output.datapackage",
               "pipeline.output.partition", "pipeline.output.swap")
@@ -47,7 +49,8 @@ def outputs_key(result: RunResult, output: OutputOptions) -> str | None:
     if result.content_digest is None:
         return None
     parts = [result.content_digest, code_digest(TABLE_CODE), stage_libraries(TABLE_CODE), __version__,
-             output.csv_bom, output.partition_by_year]
+             output.csv_bom, output.partition_by_year, str(result.input_dir or ""),   # datapackage.json's sources
+             result.knowledge.digest if result.knowledge else None]                   # and version say them
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
@@ -82,16 +85,6 @@ def git_commit() -> str | None:
     return done.stdout.strip() or None
 
 
-def run_config(settings: Settings, options: RunOptions, output: OutputOptions) -> dict:
-    """The settings and options of a run, as the manifest records them."""
-    return {"max_input_bytes": settings.max_input_bytes, "use_ner": settings.use_ner,
-            "model_dir": str(settings.model_dir), "engine": options.engine, "workers": options.workers,
-            "scheduler": options.scheduler, "cache_dir": None if options.cache_dir is None else str(options.cache_dir),
-            "follow_links": settings.follow_links, "force": set(STAGES) <= options.rerun,
-            "rerun_stages": [stage for stage in STAGES if stage in options.rerun],
-            "csv_bom": output.csv_bom, "partition_by_year": output.partition_by_year}
-
-
 def _counts(result: RunResult) -> dict:
     return {"inputs": len(result.inputs), "processed": result.count("processed"),
             "duplicates": result.count("duplicate"), "errors": result.count("error"),
@@ -102,8 +95,10 @@ def _counts(result: RunResult) -> dict:
 
 
 def write_manifest(out_dir: Path, input_dir: Path, result: RunResult, config: dict, settings: Settings,
-                   knowledge: Knowledge, key: str | None, output_files: dict[str, str]) -> None:
-    """``OUT/manifest.json``; ``output_files``: the SHA-256 of each file the run wrote (or found up to date)."""
+                   knowledge: Knowledge, key: str | None, output_files: dict[str, str],
+                   inputs_key: str | None = None) -> None:
+    """``OUT/manifest.json``; ``output_files``: the SHA-256 of each file the run wrote (or found up to date);
+    ``inputs_key``: what the next run compares to see, before importing the stages, that nothing changed."""
     # Run times and timings are the only values that differ between two runs over the same inputs;
     # they live here, never in the tables.
     manifest = {
@@ -124,6 +119,7 @@ def write_manifest(out_dir: Path, input_dir: Path, result: RunResult, config: di
         "excluded_outputs": result.excluded,       # input paths the pipeline wrote: not read
         "seconds_per_stage": {k: round(v, 3) for k, v in result.seconds_per_stage.items()},
         "outputs_key": key,
+        INPUTS_KEY: inputs_key,
         "output_files": output_files,
     }
     payload = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"

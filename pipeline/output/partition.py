@@ -2,7 +2,8 @@
 
 Every table keyed by article is split by the year its article was published (Asia/Jakarta), so an article's
 mentions, events and participants always sit in the same year folder and joins stay within one partition.
-``inputs`` and ``errors`` carry no publication date and are not partitioned. Articles without a date go to
+``inputs`` and ``errors`` carry no publication date, and ``events`` and ``event_participants`` gather several
+articles: they are not partitioned. Articles without a date go to
 ``year=__HIVE_DEFAULT_PARTITION__`` (read back as a null year by pyarrow, pandas and DuckDB). The copy is
 written while the flat tables are (batch by batch, in their order) into a staged folder that is swapped in
 with them (pipeline/output/swap.py).
@@ -21,7 +22,8 @@ from pipeline.output.swap import Staging
 
 YEAR = "year"
 PARTITIONING = ds.partitioning(pa.schema([(YEAR, pa.int16())]), flavor="hive")
-UNPARTITIONED = ("inputs", "errors")
+UNPARTITIONED = ("inputs", "errors", "events", "event_participants", "dyads",
+                 "membership_history")   # no article: not by year
 NO_YEAR = "__HIVE_DEFAULT_PARTITION__"
 PART_FILE = "part-0.parquet"
 BUFFER_BYTES = 16 << 20        # rows held for all of a table's year files together before the largest is written

@@ -47,8 +47,8 @@ def rows_per_batch(rows: pa.Table) -> int:
     return max(1, rows.num_rows * BATCH_BYTES // max(1, rows.nbytes))
 
 
-def part_batches(path: str) -> Iterator[tuple[pa.Table, bool]]:
-    """A part's rows, in batches of about BATCH_BYTES each, with True for the last one."""
+def part_batches(path: str, columns: list[str] | None = None) -> Iterator[tuple[pa.Table, bool]]:
+    """A part's rows (``columns``: only those), in batches of about BATCH_BYTES each, with True for the last."""
     fs, where = fsspec.core.url_to_fs(path)
     with fs.open(where, "rb") as handle:
         part = pq.ParquetFile(handle, pre_buffer=False)
@@ -56,10 +56,17 @@ def part_batches(path: str) -> Iterator[tuple[pa.Table, bool]]:
         size = sum(part.metadata.row_group(i).total_byte_size for i in range(part.num_row_groups))
         batch_rows = max(1, min(rows, rows * BATCH_BYTES // max(1, size)))
         seen = 0
-        for batch in part.iter_batches(batch_size=batch_rows, use_threads=False):
+        for batch in part.iter_batches(batch_size=batch_rows, columns=columns, use_threads=False):
             seen += batch.num_rows
             if batch.num_rows:
                 yield pa.Table.from_batches([batch]), seen >= rows
+
+
+def read_columns(paths: list[str], columns: list[str]) -> Iterator[pa.Table]:
+    """Some columns of a table's parts, batch by batch, in no particular order."""
+    for path in paths:
+        for batch, _ in part_batches(path, columns):
+            yield batch
 
 
 def remove_location(location: str) -> None:

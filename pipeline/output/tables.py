@@ -6,7 +6,7 @@ import csv
 import io
 from contextlib import nullcontext
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.output import datapackage, partition, schema
+from pipeline.output import actor_ids, arms, codebook, datapackage, events_across, partition, places, schema
 from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
 from pipeline.output.swap import Staging
 from pipeline.record import Article, Event, InputStatus, Problem
@@ -35,14 +35,33 @@ def article_rows(article: Article) -> Iterator[dict]:
         "dateline": meta.dateline, "body": article.body, "captions": article.captions or None,
         "language": meta.language, "language_ok": meta.language_ok, "n_chars": len(article.body),
         "n_words": len(article.body.split()), "n_removed_lines": len(article.removed),
-        "n_mentions": len(article.mentions), "n_events": len(article.events),
+        "n_mentions": len(article.mentions), "n_events": len(article.events), "body_kind": article.body_kind,
+        "fetched_at": _fetched_at(page.html_meta.get("fetched_at")),
     }
+
+
+def _fetched_at(text: str | None) -> datetime | None:
+    """A web archive record's WARC-Date (ISO 8601, UTC), as an aware datetime; None when absent or unreadable."""
+    try:
+        when = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return when.replace(tzinfo=when.tzinfo or timezone.utc) if when else None
 
 
 def removed_line_rows(article: Article) -> Iterator[dict]:
     for removed in article.removed:
         yield {"article_id": article.article_id, "line_no": removed.line_no, "rule_id": removed.rule_id,
                "text": removed.text}
+
+
+def text_repair_rows(article: Article) -> Iterator[dict]:
+    index: Counter = Counter()
+    for repair in article.repairs:
+        yield {"article_id": article.article_id, "field": repair.field, "repair_index": index[repair.field],
+               "offset": repair.offset, "original": repair.original or None, "repaired": repair.repaired or None,
+               "rule_id": repair.rule_id}
+        index[repair.field] += 1
 
 
 def mention_rows(article: Article) -> Iterator[dict]:
@@ -65,58 +84,72 @@ def entity_rows(article: Article) -> Iterator[dict]:
                "n_mentions": n, "first_text": first[(label, canonical, code)]}
 
 
-def _event_row(article: Article, event: Event) -> dict:
+def _event_mention_row(article: Article, event: Event) -> dict:
     main, when = event.evidence[0], event.date
     return {
-        "event_id": event.event_id, "article_id": article.article_id, "event_type": event.event_type,
-        "subtype": event.subtype, "cameo_code": event.cameo_code, "plover_type": event.plover_type,
+        "mention_id": event.event_id, "event_id": event.event_id, "join_rule": events_across.ALONE,
+        "article_id": article.article_id, "event_type": event.event_type,
+        "subtype": event.subtype, "accession_stage": accession_stage(event.event_type, event.subtype, event.status),
+        "cameo_code": event.cameo_code, "plover_type": event.plover_type,
+        **codebook.codebook_fields(event.cameo_code, event.event_type, event.subtype),
         "date_start": when.start, "date_end": when.end, "date_precision": when.precision,
         "date_approximate": when.approximate, "date_text": when.text, "date_basis": when.basis,
-        "date_rule_id": when.rule_id, "location": event.location, "field": event.field, "trigger": main.trigger,
+        "date_rule_id": when.rule_id, **places.place_fields(event.location, main.sentence, article.meta.dateline),
+        "field": event.field, "trigger": main.trigger,
         "sentence": main.sentence, "sentence_start": main.start, "sentence_end": main.end,
-        "weapons": "; ".join(event.weapons) or None, "value": event.value, "status": event.status,
+        "weapons": "; ".join(event.weapons) or None, "value": event.value, **arms.arms_fields(event),
+        "status": event.status,
         "status_cue": event.status_cue, "status_cue_start": event.status_cue_start,
         "status_cue_end": event.status_cue_end, "rule_id": event.rule_id,
-        "confidence": event.confidence, "n_mentions": len(event.evidence),
+        "confidence": event.confidence, "n_sentences": len(event.evidence),
     }
 
 
-def event_rows(article: Article) -> Iterator[dict]:
+def accession_stage(event_type: str, subtype: str | None, status: str) -> str | None:
+    """An ACCESSION's stage only when it happened: interest, support or a plan is no membership."""
+    return subtype if event_type == "ACCESSION" and status == "happened" else None
+
+
+def event_mention_rows(article: Article) -> Iterator[dict]:
+    """Each telling of the article; its event_id is its own until the run groups the tellings across articles
+    (pipeline/output/events_across.py)."""
     for event in article.events:
-        yield _event_row(article, event)
+        yield _event_mention_row(article, event)
 
 
 def event_evidence_rows(article: Article) -> Iterator[dict]:
     for event in article.events:
         for index, ev in enumerate(event.evidence):
-            yield {"event_id": event.event_id, "article_id": article.article_id, "evidence_index": index,
+            yield {"mention_id": event.event_id, "article_id": article.article_id, "evidence_index": index,
                    "field": ev.field, "sentence_index": ev.sentence_index, "sentence_start": ev.start,
                    "sentence_end": ev.end, "trigger": ev.trigger, "trigger_start": ev.trigger_start,
                    "trigger_end": ev.trigger_end, "rule_id": ev.rule_id or event.rule_id,
                    "sentence": ev.sentence}
 
 
-def event_participant_rows(article: Article) -> Iterator[dict]:
+def mention_participant_rows(article: Article) -> Iterator[dict]:
+    people = actor_ids.fuller_names(m.canonical for m in article.mentions if m.label == "PERSON")
     for event in article.events:
         seen = set()
         for p in event.participants:
             if (p.role, p.canonical) in seen:
                 continue
             seen.add((p.role, p.canonical))
-            yield {"event_id": event.event_id, "article_id": article.article_id, "role": p.role,
+            yield {"mention_id": event.event_id, "article_id": article.article_id, "role": p.role,
                    "canonical": p.canonical, "label": p.label, "code": p.code, "actor_kind": p.actor_kind,
-                   "actor_basis": p.actor_basis, "text": p.text,
+                   "actor_basis": p.actor_basis, **actor_ids.actor_fields(p, people), "text": p.text,
                    "start": p.start, "end": p.end}
 
 
 ARTICLE_ROW_BUILDERS = {
     "articles": article_rows,
     "removed_lines": removed_line_rows,
+    "text_repairs": text_repair_rows,
     "mentions": mention_rows,
     "entities": entity_rows,
-    "events": event_rows,
+    "event_mentions": event_mention_rows,
     "event_evidence": event_evidence_rows,
-    "event_participants": event_participant_rows,
+    "mention_participants": mention_participant_rows,
 }
 
 
@@ -127,7 +160,7 @@ def problem_row(problem: Problem) -> dict:
 
 def input_row(status: InputStatus) -> dict:
     return {"source_path": status.source_path, "status": status.status, "article_id": status.article_id,
-            "duplicate_of": status.duplicate_of}
+            "duplicate_of": status.duplicate_of, "records_skipped": status.records_skipped}
 
 
 # ---------------------------------------------------------------- arrow tables
@@ -149,8 +182,10 @@ def to_arrow(table: schema.Table, rows: Iterable[dict]) -> pa.Table:
 
 def build_tables(articles: Iterable[Article], problems: Iterable[Problem],
                  inputs: Iterable[InputStatus]) -> dict[str, pa.Table]:
-    """Every table of these records, in memory (the run writes a chunk's at a time: ``article_tables``)."""
-    return {**article_tables(articles), **run_tables(problems, inputs)}
+    """Every table of these records, in memory (the run writes a chunk's at a time: ``article_tables``, and
+    groups the tellings across articles as it writes)."""
+    built = article_tables(articles)
+    return {**events_across.grouped_tables(built), **run_tables(problems, inputs)}
 
 
 def article_tables(articles: Iterable[Article]) -> dict[str, pa.Table]:
@@ -240,11 +275,12 @@ def parquet_bytes(table: pa.Table) -> bytes:
 
 
 def write_tables(tables: Mapping[str, pa.Table | Iterable[pa.Table]], out_dir: Path,
-                 output: OutputOptions = OutputOptions(), event_types: Sequence[str] | None = None) -> dict[Path, str]:
+                 output: OutputOptions = OutputOptions(), event_types: Sequence[str] | None = None,
+                 provenance: datapackage.Provenance | None = None) -> dict[Path, str]:
     """Every table as CSV and Parquet, datapackage.json describing them (``event_types``: the run's, default
-    the package's) and, when asked for, the year partitions (else an old ``by_year/`` goes): swapped in together
-    or not at all. A table is given whole or as batches in its order (streamed: only a row group is in memory
-    at a time). Returns every file's SHA-256."""
+    the package's; ``provenance``: its input folder, model and knowledge) and, when asked for, the year
+    partitions (else an old ``by_year/`` goes): swapped in together or not at all. A table is given whole or
+    as batches in its order (streamed: only a row group is in memory at a time). Returns every file's SHA-256."""
     out_dir = Path(out_dir)
     with Staging() as staged:
         with _year_partitions(staged, out_dir / PARTITION_DIR, output.partition_by_year) as years:
@@ -254,7 +290,7 @@ def write_tables(tables: Mapping[str, pa.Table | Iterable[pa.Table]], out_dir: P
                     given = tables[table.name]
                     batches = [given] if isinstance(given, pa.Table) else given
                     files[table.name] = _stage_table(staged, out_dir, table, batches, output.csv_bom, years)
-        staged.write(out_dir / DATAPACKAGE, datapackage.datapackage_bytes(files, event_types))
+        staged.write(out_dir / DATAPACKAGE, datapackage.datapackage_bytes(files, event_types, provenance))
         staged.commit()
     return dict(sorted(staged.digests.items()))
 

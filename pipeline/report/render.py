@@ -1,7 +1,9 @@
 """Static HTML report of an output folder: ``python -m pipeline.report OUT`` → ``OUT/report/index.html``.
 
-One self-contained file (plots are embedded PNGs): corpus summary, event timeline by type, most frequent
-actors, accession table, per-site counts of articles, boilerplate lines removed and errors.
+One self-contained file (plots are embedded PNGs): corpus summary (events counted once, and their tellings),
+event timeline by type over the span that holds the events (by month for up to two years), most frequent actors
+by actor_id, a latitude/longitude scatter of the events' places, accession table with status, per-site counts of
+articles, boilerplate lines removed and errors.
 """
 from __future__ import annotations
 
@@ -49,29 +51,59 @@ def png_data_uri(figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def timeline_figure(events: pd.DataFrame, per_year: pd.DataFrame, colours: dict[str, str]):
-    """Top: one dot per event on its date, a row per type. Bottom: events per year, stacked by type, each type
-    in its ``colours`` (the rule files' ``colour``)."""
+def period_figure(events: pd.DataFrame, per_period: pd.DataFrame, colours: dict[str, str]):
+    """Top: one dot per event on its date within the span. Bottom: events per month (or year), stacked by type."""
     figure, (dots, bars) = plt.subplots(2, 1, figsize=(10, 5.5), height_ratios=(3, 2), sharex=True)
-    types = list(per_year.columns)
+    types, unit = list(per_period.columns), per_period.index.name
+    first, last = per_period.index[0].start_time, per_period.index[-1].end_time
+    dates_all = pd.to_datetime(events["date_start"])
     for row, event_type in enumerate(types):
-        dates = pd.to_datetime(events.loc[events["event_type"] == event_type, "date_start"])
+        dates = dates_all[(events["event_type"] == event_type) & (dates_all >= first) & (dates_all <= last)]
         dots.scatter(dates, [row] * len(dates), s=40, alpha=0.6, color=colours.get(event_type, OTHER_COLOUR))
     dots.set_yticks(range(len(types)), types)
     dots.set_ylim(-0.6, len(types) - 0.4)
     dots.grid(axis="x", alpha=0.3)
-    dots.set_title("Events by date (date_start), one dot per event")
-    bottom = pd.Series(0, index=per_year.index)
-    mid_year = pd.to_datetime([f"{year}-07-02" for year in per_year.index])
+    dots.set_title(f"Events by date (date_start), one dot per event, {first:%Y-%m} to {last:%Y-%m}")
+    bottom = pd.Series(0, index=per_period.index)
+    middles = [p.start_time + (p.end_time - p.start_time) / 2 for p in per_period.index]
+    width = 25 if unit == "month" else 300
     for event_type in types:
-        bars.bar(mid_year, per_year[event_type], width=300, bottom=bottom, label=event_type,
+        bars.bar(middles, per_period[event_type], width=width, bottom=bottom, label=event_type,
                  color=colours.get(event_type, OTHER_COLOUR))
-        bottom = bottom + per_year[event_type]
-    bars.set_ylabel("events per year")
+        bottom = bottom + per_period[event_type]
+    bars.set_ylabel(f"events per {unit}")
     bars.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    bars.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    bars.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m" if unit == "month" else "%Y"))
     figure.tight_layout()
     return figure
+
+
+def map_figure(points: pd.DataFrame, colours: dict[str, str]):
+    """The events' places on longitude and latitude (no base map: nothing is downloaded), sized by articles."""
+    figure, axis = plt.subplots(figsize=(10, 5))
+    for event_type, rows in points.groupby("event_type"):
+        axis.scatter(rows["longitude"], rows["latitude"], s=30 + 20 * rows["n_articles"], alpha=0.6,
+                     color=colours.get(event_type, OTHER_COLOUR), label=event_type)
+    for name, rows in points.groupby("location"):
+        axis.annotate(name, (rows["longitude"].iloc[0], rows["latitude"].iloc[0]), fontsize=7, alpha=0.8)
+    axis.set_xlim(-180, 180)
+    axis.set_ylim(-60, 80)
+    axis.set_xlabel("longitude")
+    axis.set_ylabel("latitude")
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize="small", loc="lower left")
+    figure.tight_layout()
+    return figure
+
+
+def map_section(events: pd.DataFrame) -> str:
+    types = report_data.event_types()
+    points = report_data.place_points(events)
+    body = (image(map_figure(points, {t.name: t.colour for t in types}), "event places by latitude and longitude")
+            if len(points) else '<p class="empty">No event place was resolved to a city.</p>')
+    return (f"<h2>Places</h2><p>{len(points)} of {len(events)} events at a city resolved in GeoNames (location, "
+            "latitude, longitude; dot size: articles telling the event). Events at a country or an unresolved "
+            "place are not drawn.</p>" + body)
 
 
 def actors_figure(actors: pd.DataFrame):
@@ -118,17 +150,21 @@ def timeline_section(events: pd.DataFrame) -> str:
     if events.empty:
         return '<h2>Event timeline</h2><p class="empty">No events were extracted.</p>'
     types = report_data.event_types()
-    per_year = report_data.events_per_year(events, [t.name for t in types])
-    figure = timeline_figure(events, per_year, {t.name: t.colour for t in types})
-    return ("<h2>Event timeline</h2>" + image(figure, "events by date and type")
-            + html_table(per_year.reset_index(), ""))
+    per_period, outside = report_data.events_per_period(events, [t.name for t in types])
+    figure = period_figure(events, per_period, {t.name: t.colour for t in types})
+    note = (f"<p>Each event once, however many articles tell it. {outside} event(s) dated outside this span "
+            "(the first and last five percent of dates) are not drawn.</p>")
+    table = per_period.reset_index()
+    table[per_period.index.name] = table[per_period.index.name].astype(str)
+    return "<h2>Event timeline</h2>" + note + image(figure, "events by date and type") + html_table(table, "")
 
 
 def actors_section(participants: pd.DataFrame) -> str:
     actors = report_data.top_actors(participants)
     body = image(actors_figure(actors), "most frequent actors") if len(actors) else ""
-    return (f"<h2>Most frequent actors</h2><p>Up to {report_data.TOP_ACTORS} participants "
-            "(event_participants) named in most events, coloured by label.</p>" + body
+    return (f"<h2>Most frequent actors</h2><p>Up to {report_data.TOP_ACTORS} actors (event_participants, by "
+            "actor_id: a person's aliases are one actor) in most events, each event counted once however many "
+            "articles tell it; coloured by label.</p>" + body
             + html_table(actors, "No event participants."))
 
 
@@ -157,7 +193,9 @@ def render(out_dir: Path) -> str:
         "<h1>Event data report</h1>", manifest_line(out_dir), summary_cards(report_data.summary(frames)),
         timeline_section(frames["events"]),
         actors_section(frames["event_participants"]),
-        "<h2>Accessions</h2><p>Which country moved toward membership of which organisation, at which stage.</p>"
+        map_section(frames["events"]),
+        "<h2>Accessions</h2><p>Which country moved toward membership of which organisation, at which stage, "
+        "and whether it happened or is planned, proposed or cancelled.</p>"
         + html_table(report_data.accession_table(frames), "No accession events."),
         sites_section(frames),
         '<p class="meta">Tables: see datapackage.json and docs/data_dictionary.md.</p>',

@@ -10,7 +10,7 @@ import pytest
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from pipeline.annotate import ner
+from pipeline.annotate import ner, reference_tagger
 from pipeline.annotate import tagger
 from pipeline.settings import Settings
 from tests.stages import cleaned
@@ -40,7 +40,7 @@ def fast():
 def reference():
     """The Stanza-pipeline tagger, loaded with every socket refused (download_method=None fetches nothing)."""
     with sockets_refused():
-        return ner.load_reference_tagger(MODEL_DIR)
+        return reference_tagger.load_reference_tagger(MODEL_DIR)
 
 
 @pytest.fixture(scope="module")

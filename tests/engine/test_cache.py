@@ -98,8 +98,8 @@ def test_an_edited_event_rule_re_runs_events_only_from_cached_mentions(folder, t
     assert after.cached == {"ingest": len(SEEDS) + 1, "clean": len(SEEDS), "metadata": len(SEEDS),
                             "ner": len(SEEDS)}
     assert rows(after, tmp_path / "after", "mentions") == rows(before, tmp_path / "before", "mentions")
-    old = {e["rule_id"]: e["confidence"] for e in rows(before, tmp_path / "before", "events")}
-    new = {e["rule_id"]: e["confidence"] for e in rows(after, tmp_path / "after", "events")}
+    old = {e["rule_id"]: e["confidence"] for e in rows(before, tmp_path / "before", "event_mentions")}
+    new = {e["rule_id"]: e["confidence"] for e in rows(after, tmp_path / "after", "event_mentions")}
     assert "meeting.summit" in old and new["meeting.summit"] != old["meeting.summit"]
 
 

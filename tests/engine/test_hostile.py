@@ -179,7 +179,7 @@ def test_a_meaningless_number_is_an_argument_error_not_a_traceback(tmp_path, cap
         main(["run", str(seed_folder(tmp_path / "in", n=1)), "--out", str(tmp_path / "out"), option, value])
     assert stopped.value.code == 2
     err = capsys.readouterr().err
-    assert f"argument {option}: " in err and message in err and "Traceback" not in err
+    assert f"{option}: " in err and "error: argument" in err and message in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
 
 

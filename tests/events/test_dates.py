@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipeline.events.dates import choose_date, compile_grammar, find_dates, publication_date
+from pipeline.events.dates import choose_date, compile_grammar, find_dates, publication_date, reported
 from pipeline.knowledge.problems import Problems
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -210,3 +210,132 @@ def test_a_counted_number_after_a_marker_is_no_year(grammar):
 def test_a_future_sentence_keeps_a_date_just_past_in_this_year(grammar, sentence, expected):
     [ref] = find_dates(sentence, datetime(2017, 6, 30, 2, 5, tzinfo=WIB), grammar)
     assert ref.start == expected
+
+
+# issue 18: which date a clause's words give (sentences of our own; PUB_FRI is a Friday)
+PUB_FRI = datetime(2025, 3, 14, 9, 0, tzinfo=WIB)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the quote's "akan" is not the tense of the Thursday after it: a past Thursday
+    ('"Kami akan membuka kantor dagang," kata menteri itu usai bertemu duta besar, pada Kamis.', date(2025, 3, 13)),
+    # "akan" in the date's own clause: the next Thursday
+    ("Menteri itu akan bertemu duta besar Jepang pada Kamis.", date(2025, 3, 20)),
+    # a clause after "setelah" has a time of its own
+    ("Kedua menteri akan bertemu lagi setelah keduanya berunding pada Rabu.", date(2025, 3, 12)),
+])
+def test_a_weekday_takes_the_tense_of_its_own_clause(grammar, sentence, expected):
+    [ref] = find_dates(sentence, PUB_FRI, grammar)
+    assert ref.start == expected
+
+
+@pytest.mark.parametrize("sentence, text, expected, rule", [
+    ("Kedua menteri bertemu di Hanoi, Selasa malam waktu setempat.", "Selasa malam", date(2025, 3, 11),
+     "date.weekday_time"),
+    ("Perjanjian itu diteken di Canberra, kata juru bicara, Senin.", "Senin", date(2025, 3, 10), "date.weekday_tail"),
+    ("Delegasi Korea dijadwalkan tiba di Jakarta Senin pagi.", "Senin pagi", date(2025, 3, 17), "date.weekday_time"),
+])
+def test_a_weekday_without_a_marker_is_a_date_beside_a_time_of_day_or_at_a_clause_end(grammar, sentence, text,
+                                                                                     expected, rule):
+    [ref] = find_dates(sentence, PUB_FRI, grammar)
+    assert (ref.text, ref.start, ref.rule_id) == (text, expected, rule)
+    assert sentence[ref.start_char:ref.end_char] == text
+
+
+@pytest.mark.parametrize("sentence", [
+    "Kamis adalah hari yang paling sibuk bagi para diplomat.",     # a weekday named, no date
+    "Rapat Jumat, Sabtu dan Minggu itu diisi pelatihan.",          # a list of weekdays mid-clause
+    "Toko Selasa Pagi menjual buku bekas.",                        # lower-case time words only
+])
+def test_a_bare_weekday_name_alone_is_no_date(grammar, sentence):
+    assert [r.rule_id for r in find_dates(sentence, PUB_FRI, grammar)] == []
+
+
+@pytest.mark.parametrize("sentence, start, end, rule", [
+    ("Konferensi itu digelar di Jenewa dari 10 hingga 14 Maret 2025.", date(2025, 3, 10), date(2025, 3, 14),
+     "date.day_range_month"),
+    ("Perdana menteri berada di Tokyo, Rabu-Jumat (12-14/3), untuk kunjungan kerja.", date(2025, 3, 12),
+     date(2025, 3, 14), "date.paren_day_range"),
+    ("Kunjungan kenegaraan itu berlangsung 28 Februari - 2 Maret.", date(2025, 2, 28), date(2025, 3, 2),
+     "date.range"),
+])
+def test_a_range_stays_a_range(grammar, sentence, start, end, rule):
+    [ref] = find_dates(sentence, PUB_FRI, grammar)
+    assert (ref.start, ref.end, ref.precision, ref.rule_id) == (start, end, "day", rule)
+
+
+@pytest.mark.parametrize("sentence, published, start, end, precision", [
+    # a month named ahead: this year's when still to come, next year's when past
+    ("Latihan gabungan itu baru akan digelar April mendatang.", PUB_FRI, date(2025, 4, 1), date(2025, 4, 30),
+     "month"),
+    ("Forum itu dijadwalkan Januari nanti.", datetime(2024, 11, 5, 9, 0, tzinfo=WIB), date(2025, 1, 1),
+     date(2025, 1, 31), "month"),
+    # "nanti" makes a day ahead as well: this year's June, not last year's
+    ("Kedua pemimpin bertemu di Paris pada 17-19 Juni nanti.", datetime(2025, 6, 10, 9, 0, tzinfo=WIB),
+     date(2025, 6, 17), date(2025, 6, 19), "day"),
+    # a month-only date in a past clause: the latest such month not after publication
+    ("Kedua negara menandatangani perjanjian itu pada Mei lalu.", PUB_FRI, date(2024, 5, 1), date(2024, 5, 31),
+     "month"),
+    ("Kedua negara menandatangani perjanjian itu pada Februari.", PUB_FRI, date(2025, 2, 1), date(2025, 2, 28),
+     "month"),
+    # counted forward
+    ("Indonesia ditargetkan menjadi anggota penuh paling lambat tiga tahun lagi.", PUB_FRI, date(2028, 1, 1),
+     date(2028, 12, 31), "year"),
+    ("Perundingan diharapkan rampung dua bulan lagi.", PUB_FRI, date(2025, 5, 1), date(2025, 5, 31), "month"),
+])
+def test_a_month_or_count_ahead_takes_its_year_from_the_tense(grammar, sentence, published, start, end, precision):
+    [ref] = find_dates(sentence, published, grammar)
+    assert (ref.start, ref.end, ref.precision) == (start, end, precision)
+
+
+def test_saat_ini_is_the_publication_day_but_not_when_it_ends_a_span(grammar):
+    [now] = find_dates("Saat ini, menteri itu berada di Seoul untuk berunding.", PUB_FRI, grammar)
+    assert (now.rule_id, now.start) == ("date.today", date(2025, 3, 14))
+    assert find_dates("Hingga saat ini kedua negara belum berunding lagi.", PUB_FRI, grammar) == []
+
+
+@pytest.mark.parametrize("sentence, text, is_report", [
+    ("Kesepakatan itu dicapai pekan lalu, seperti dilansir AFP, Jumat (14/3/2025).", "Jumat (14/3/2025)", True),
+    ("Pernyataan itu dikutip dari laman Kremlin, Kamis (13/3).", "Kamis (13/3)", True),
+    ("Berita ini ditulis Jumat (14/3/2025).", "Jumat (14/3/2025)", True),
+    ("Kedua menteri bertemu di Seoul pada Kamis (13/3).", "Kamis (13/3)", False),
+    ("Laporan yang dikutip media itu menyebut kedua menteri bertemu pada Kamis (13/3).", "Kamis (13/3)", False),
+])
+def test_a_date_of_writing_or_quoting_is_told_apart(grammar, sentence, text, is_report):
+    [ref] = [r for r in find_dates(sentence, PUB_FRI, grammar) if r.text == text]
+    assert reported(ref, sentence, 0, grammar) is is_report
+
+
+@pytest.mark.parametrize("sentence, published, start, end", [
+    # a month marked past that is not over at publication is last year's
+    ("Perusahaan itu meluncurkan ponselnya pada Juni lalu.", datetime(2025, 6, 20, 9, 0, tzinfo=WIB),
+     date(2024, 6, 1), date(2024, 6, 30)),
+    # counter-examples: a past part of this month, a past month of this year
+    ("Kedua menteri bertemu pada awal Juni lalu.", datetime(2025, 6, 20, 9, 0, tzinfo=WIB),
+     date(2025, 6, 1), date(2025, 6, 10)),
+    ("Kedua menteri bertemu pada Mei lalu.", datetime(2025, 6, 20, 9, 0, tzinfo=WIB), date(2025, 5, 1),
+     date(2025, 5, 31)),
+])
+def test_a_past_month_not_yet_over_is_last_years(grammar, sentence, published, start, end):
+    [ref] = find_dates(sentence, published, grammar)
+    assert (ref.start, ref.end) == (start, end)
+
+
+def test_a_duration_in_days_makes_its_day_a_range(grammar):
+    sentence = "Perdana menteri memulai kunjungan kerja selama tiga hari di Seoul, Rabu (12/3)."
+    [ref] = find_dates(sentence, PUB_FRI, grammar)
+    assert (ref.rule_id, ref.start, ref.end, ref.text) == (
+        "date.duration", date(2025, 3, 12), date(2025, 3, 14), "selama tiga hari di Seoul, Rabu (12/3)")
+    assert sentence[ref.start_char:ref.end_char] == ref.text
+
+
+@pytest.mark.parametrize("sentence", [
+    # two durations: which day goes with which is not said
+    "Latihan selama dua hari itu disusul rapat selama tiga hari, Rabu (12/3).",
+    # a duration far from the day belongs to something else
+    "Delegasi itu menginap selama lima hari di hotel yang dibangun dengan dana asing oleh perusahaan dari luar "
+    "negeri sejak bertahun-tahun, lalu bertemu menteri pada Rabu (12/3).",
+])
+def test_a_duration_not_clearly_of_the_day_leaves_it_one_day(grammar, sentence):
+    [ref] = find_dates(sentence, PUB_FRI, grammar)
+    assert ref.start == ref.end == date(2025, 3, 12)

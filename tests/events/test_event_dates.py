@@ -72,3 +72,50 @@ def test_a_proposed_event_borrows_no_date(compiled):
     [deal] = [e for e in add_events(article(body, published=PUBLISHED), compiled.events).events
               if e.event_type == "ARMS_DEAL"]
     assert (deal.status, deal.date.basis) == ("proposed", "publication")
+
+
+# issue 18: dates that belong to another fact of the article are passed over
+@pytest.mark.parametrize("body, start, basis, text", [
+    # a planned meeting takes no past date of the sentence before it (the day the plan was told) ...
+    ("Putin berpidato di Moskow pada Senin (20/5). Putin akan bertemu Xi Jinping di Beijing.",
+     date(2024, 5, 22), "publication", None),
+    # ... but one ahead of publication in its own clause
+    ("Putin berpidato di Moskow pada Senin (20/5). Putin akan bertemu Xi Jinping di Beijing pada Jumat (24/5).",
+     date(2024, 5, 24), "sentence", "Jumat (24/5)"),
+    # the date after the quotation is the speech's, not that of the signing told inside it
+    ('"Rusia dan China sudah menandatangani perjanjian kerja sama energi," kata Putin di Moskow, Selasa (21/5).',
+     date(2024, 5, 22), "publication", None),
+    # counter-example: a date inside the quotation dates what it tells
+    ('"Rusia dan China menandatangani perjanjian kerja sama energi pada Senin (20/5)," kata Putin di Moskow.',
+     date(2024, 5, 20), "sentence", "Senin (20/5)"),
+    # the date a text was written or quoted is no event's date
+    ("Rusia dan China menandatangani perjanjian kerja sama energi, seperti dilansir TASS, Selasa (21/5).",
+     date(2024, 5, 22), "publication", None),
+    # "saat itu" takes the time told before, even paragraphs back, never the publication day
+    ("Pada Oktober 1962 dunia nyaris berperang.\n\nKetegangan memuncak selama dua pekan.\n\nSaat itu Rusia dan "
+     "China menandatangani perjanjian kerja sama energi.", date(1962, 10, 1), "context", "Oktober 1962"),
+])
+def test_a_date_of_another_fact_is_not_the_events(compiled, body, start, basis, text):
+    event = [e for e in add_events(article(body, published=PUBLISHED), compiled.events).events
+             if e.event_type in ("MEETING", "AGREEMENT")][-1]
+    assert (event.date.start, event.date.basis, event.date.text) == (start, basis, text)
+
+
+def test_saat_itu_without_an_earlier_date_is_undated_background(compiled):
+    body = "Saat itu Rusia dan China menandatangani perjanjian kerja sama energi."
+    assert add_events(article(body, published=PUBLISHED), compiled.events).events == ()
+
+
+def test_a_visit_under_way_keeps_its_range_and_has_happened(compiled):
+    body = "Presiden Rusia Vladimir Putin melakukan kunjungan kenegaraan ke China pada 20-24 Mei."
+    [visit] = add_events(article(body, published=PUBLISHED), compiled.events).events
+    assert (visit.date.start, visit.date.end, visit.status) == (date(2024, 5, 20), date(2024, 5, 24), "happened")
+
+
+def test_a_bare_weekday_of_a_planned_event_is_ahead_of_publication(compiled):
+    # "segera" makes the meeting planned though no word of the date's own clause is a future word
+    planned = only_event(compiled, "Putin segera bertemu Xi Jinping di Beijing pada Senin.")
+    assert (planned.status, planned.date.start) == ("planned", date(2024, 5, 27))
+    # counter-example: told as done, the Monday before the Wednesday paper
+    done = only_event(compiled, "Putin bertemu Xi Jinping di Beijing pada Senin.")
+    assert (done.status, done.date.start) == ("happened", date(2024, 5, 20))

@@ -57,14 +57,14 @@ def _events_by_page(folder: Path, out: Path) -> dict[str, list[tuple]]:
     assert result.count("error") == 0, result.problems
     write_outputs(result, out)
     table = {name: pq.read_table(out / f"{name}.parquet").to_pylist()
-             for name in ("articles", "events", "event_participants")}
+             for name in ("articles", "event_mentions", "mention_participants")}
     codes: dict[str, set] = {}
-    for p in table["event_participants"]:
-        codes.setdefault(p["event_id"], set()).add(p["code"])
+    for p in table["mention_participants"]:
+        codes.setdefault(p["mention_id"], set()).add(p["code"])
     events: dict[str, list[tuple]] = {a["article_id"]: [] for a in table["articles"]}
-    for e in table["events"]:
+    for e in table["event_mentions"]:
         events[e["article_id"]].append((e["event_type"], e["subtype"], e["status"], e["date_start"],
-                                        e["date_basis"], frozenset(codes.get(e["event_id"], ()))))
+                                        e["date_basis"], frozenset(codes.get(e["mention_id"], ()))))
     return {a["source_path"]: sorted(events[a["article_id"]]) for a in table["articles"]}
 
 

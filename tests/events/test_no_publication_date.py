@@ -29,6 +29,6 @@ def test_an_undated_article_keeps_its_row_mentions_and_self_dated_events(tmp_pat
     mentions = pq.read_table(out / "mentions.parquet").to_pylist()
     assert {m["code"] for m in mentions if m["label"] == "COUNTRY"} >= {"IDN", "VNM"}
     # the signing names its day; the meeting "pada Selasa" would need the publication date to be dated
-    events = pq.read_table(out / "events.parquet").to_pylist()
+    events = pq.read_table(out / "event_mentions.parquet").to_pylist()
     assert [(e["event_type"], e["date_start"], e["date_basis"]) for e in events] == [
         ("AGREEMENT", date(2022, 12, 22), "sentence")]

@@ -41,8 +41,9 @@ def test_written_csvs_validate_against_the_package(sample_out):
     report = validate(sample_out)
     assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])
     rows = {task.name: task.stats["rows"] for task in report.tasks}
-    assert rows == {"articles": 4, "removed_lines": 10, "mentions": 17, "entities": 16, "events": 8,
-                    "event_evidence": 8, "event_participants": 17, "inputs": 7, "errors": 2}
+    assert rows == {"articles": 4, "removed_lines": 10, "text_repairs": 2, "mentions": 17, "entities": 16,
+                    "event_mentions": 8, "event_evidence": 8, "mention_participants": 17, "events": 8,
+                    "event_participants": 17, "dyads": 6, "membership_history": 3, "inputs": 7, "errors": 2}
 
 
 def test_package_mirrors_schema_py(sample_out):
@@ -55,9 +56,11 @@ def test_package_mirrors_schema_py(sample_out):
         assert described["primaryKey"] == list(table.primary_key)
         required = [f["name"] for f in described["fields"] if f.get("constraints", {}).get("required")]
         assert required == [c.name for c in table.columns if not c.nullable]
-    events = {f["name"]: f for f in resources["events"]["schema"]["fields"]}
+    events = {f["name"]: f for f in resources["event_mentions"]["schema"]["fields"]}
     assert (events["date_start"]["type"], events["confidence"]["type"]) == ("date", "number")
     assert "MEETING" in events["event_type"]["constraints"]["enum"]
+    across = {f["name"]: f for f in resources["events"]["schema"]["fields"]}
+    assert across["event_type"]["constraints"]["enum"] == events["event_type"]["constraints"]["enum"]
     assert resources["articles"]["schema"]["fields"][7]["type"] == "datetime"
     assert {"fields": ["event_id"], "reference": {"resource": "events", "fields": ["event_id"]}} in \
         resources["event_participants"]["schema"]["foreignKeys"]
@@ -68,15 +71,15 @@ def test_an_orphan_row_breaks_the_foreign_key(tmp_path):
     built["articles"] = built["articles"].filter(pc.not_equal(built["articles"]["article_id"], "a4"))
     report = validate(write(built, tmp_path))
     assert not report.valid
-    assert {("mentions", "foreign-key"), ("events", "foreign-key"),
-            ("event_participants", "foreign-key")} <= error_types(report)
+    assert {("mentions", "foreign-key"), ("event_mentions", "foreign-key"),
+            ("mention_participants", "foreign-key")} <= error_types(report)
 
 
 def test_a_value_outside_the_allowed_ones_is_a_constraint_error(tmp_path):
     built = tables.build_tables(sample_articles(), SAMPLE_PROBLEMS, SAMPLE_INPUTS)
     rows = built["events"].to_pylist()
     rows[0]["event_type"] = "PARADE"
-    built["events"] = tables.to_arrow(schema.EVENTS, rows)
+    built["events"] = tables.to_arrow(schema.EVENTS, rows)      # the events across articles keep the rules' types
     assert error_types(validate(write(built, tmp_path))) == {("events", "constraint-error")}
 
 
@@ -101,8 +104,9 @@ def test_empty_tables_validate(tmp_path):
 
 def test_event_types_allowed_are_those_the_rules_produce():
     produced = {tomllib.loads(p.read_text(encoding="utf-8"))["event_type"] for p in RULES_DIR.glob("*.toml")}
-    assert set(datapackage.allowed_values()[datapackage.EVENT_TYPE_COLUMN]) == produced
-    assert datapackage.allowed_values(["PARADE"])[datapackage.EVENT_TYPE_COLUMN] == ("PARADE",)
+    for column in datapackage.EVENT_TYPE_COLUMNS:
+        assert set(datapackage.allowed_values()[column]) == produced
+        assert datapackage.allowed_values(["PARADE"])[column] == ("PARADE",)
 
 
 def test_allowed_values_name_real_categorical_columns():
@@ -118,3 +122,30 @@ def test_foreign_keys_name_real_columns():
         for columns, target, target_columns in keys:
             assert set(columns) <= set(schema.TABLES_BY_NAME[table].column_names)
             assert tuple(target_columns) == schema.TABLES_BY_NAME[target or table].primary_key
+
+
+def test_the_package_states_licences_sources_version_and_contributors(tmp_path):
+    provenance = datapackage.Provenance("corpus", "ab" * 32, "cd" * 32)
+    built = tables.build_tables(sample_articles(), SAMPLE_PROBLEMS, SAMPLE_INPUTS)
+    tables.write_tables(built, tmp_path, provenance=provenance)
+    package = json.loads((tmp_path / DATAPACKAGE).read_text(encoding="utf-8"))
+    assert package["version"] == "0.1.0+model.abababababab.knowledge.cdcdcdcdcdcd"
+    assert package["idnews:digests"] == {"pipeline": "0.1.0", "model": "ab" * 32, "knowledge": "cd" * 32}
+    [licence] = package["licenses"]
+    assert licence["name"] == "Apache-2.0" and "belong to their publishers" in licence["title"]
+    assert [source["path"] for source in package["sources"]] == ["corpus", "manifest.json"]
+    assert package["contributors"] and (REPO_DIR / "CITATION.cff").is_file() and (REPO_DIR / "LICENSE").is_file()
+    report = validate(tmp_path)
+    assert report.valid, report.flatten(["taskName", "type", "note"])
+
+
+def test_the_package_has_no_wall_clock_field(tmp_path):
+    """Two writes of the same tables are byte-identical: run times live in manifest.json only."""
+    first, second = write_sample_outputs(tmp_path / "a"), write_sample_outputs(tmp_path / "b")
+    assert (first / DATAPACKAGE).read_bytes() == (second / DATAPACKAGE).read_bytes()
+    text = (first / DATAPACKAGE).read_text(encoding="utf-8")
+    assert not {"created", "updated", "modified", "timestamp"} & set(json.loads(text))
+
+
+def test_a_run_without_ner_says_so_in_the_version():
+    assert datapackage.Provenance("in", "", "cd" * 32).version() == "0.1.0+model.none.knowledge.cdcdcdcdcdcd"

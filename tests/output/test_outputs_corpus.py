@@ -43,7 +43,7 @@ def test_corpus_outputs_pass_the_validate_command(project):
 def test_corpus_keys_join_and_partitions_hold_every_row(project):
     out = project / "outputs"
     assert set(orphans(out).values()) == {0}
-    for name in ("articles", "mentions", "events", "event_participants", "event_evidence", "removed_lines"):
+    for name in ("articles", "mentions", "event_mentions", "mention_participants", "event_evidence", "removed_lines"):
         split = ds.dataset(out / PARTITION_DIR / name, format="parquet", partitioning="hive")
         assert split.count_rows() == pq.read_metadata(parquet(out, name)).num_rows, name
 
@@ -55,7 +55,7 @@ def test_corpus_parquet_keeps_the_declared_types(project):
 
 def test_corpus_report_builds(project):
     page = report.write_report(project / "outputs").read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == 3
+    assert page.count("data:image/png;base64,") == 4                 # timeline, actors, places, sites
     assert "<td>SCO</td>" in page
 
 

@@ -45,7 +45,7 @@ def test_pandas_gets_aware_timestamps_dates_and_categoricals(out):
 
 
 def test_duckdb_reads_the_same_instants_and_types(out):
-    described = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{parquet(out, 'events')}')").fetchall()
+    described = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{parquet(out, 'event_mentions')}')").fetchall()
     types = {row[0]: row[1] for row in described}
     assert (types["date_start"], types["confidence"], types["date_approximate"]) == ("DATE", "DOUBLE", "BOOLEAN")
     published = duckdb.sql(f"SELECT typeof(published_at), published_at AT TIME ZONE 'Asia/Jakarta' "
@@ -67,20 +67,25 @@ def test_keys_join_without_orphans(out):
 def test_an_orphan_is_found(tmp_path):
     built = tables.build_tables(sample_articles(), SAMPLE_PROBLEMS, SAMPLE_INPUTS)
     built["articles"] = built["articles"].filter(pc.not_equal(built["articles"]["article_id"], "a4"))
-    built["events"] = built["events"].filter(pc.not_equal(built["events"]["event_id"], "a1-e1"))
+    mentions = built["event_mentions"]
+    built["event_mentions"] = mentions.filter(pc.not_equal(mentions["mention_id"], "a1-e1"))
+    built["events"] = built["events"].filter(pc.not_equal(built["events"]["first_mention_id"], "a2-e1"))
     tables.write_tables(built, tmp_path)
     found = {key: n for key, n in orphans(tmp_path).items() if n}
-    assert found == {("mentions", "article_id"): 2, ("entities", "article_id"): 2, ("events", "article_id"): 1,
-                     ("event_evidence", "event_id"): 1, ("event_participants", "event_id"): 2,
-                     ("event_participants", "article_id"): 2}
+    assert found == {("mentions", "article_id"): 2, ("entities", "article_id"): 2,
+                     ("event_mentions", "article_id"): 1, ("event_mentions", "event_id"): 1,
+                     ("event_evidence", "mention_id"): 1, ("mention_participants", "mention_id"): 2,
+                     ("mention_participants", "article_id"): 2, ("event_participants", "event_id"): 2}
 
 
 def test_pandas_joins_participants_to_events_and_articles(out):
-    participants = pd.read_parquet(parquet(out, "event_participants"))
-    events = pd.read_parquet(parquet(out, "events"), columns=["event_id", "event_type"])
+    participants = pd.read_parquet(parquet(out, "mention_participants"))
+    events = pd.read_parquet(parquet(out, "event_mentions"), columns=["mention_id", "event_id", "event_type"])
     articles = pd.read_parquet(parquet(out, "articles"), columns=["article_id", "site"])
-    joined = participants.merge(events, on="event_id", how="left", indicator=True, validate="many_to_one")
+    joined = participants.merge(events, on="mention_id", how="left", indicator=True, validate="many_to_one")
     assert (joined["_merge"] == "both").all()
+    across = pd.read_parquet(parquet(out, "events"), columns=["event_id"])
+    assert joined.merge(across, on="event_id", validate="many_to_one").shape[0] == len(participants)
     joined = joined.drop(columns="_merge").merge(articles, on="article_id", how="left", indicator=True)
     assert (joined["_merge"] == "both").all() and len(joined) == len(participants)
 
@@ -92,7 +97,7 @@ def test_csv_reads_back_with_the_same_rows(out, tmp_path):
         assert list(plain.columns) == table.column_names
         with_bom = pd.read_csv(bom / f"{table.name}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
         assert with_bom.equals(plain), table.name
-    events = pd.read_csv(out / "events.csv", parse_dates=["date_start"])
+    events = pd.read_csv(out / "event_mentions.csv", parse_dates=["date_start"])
     assert events["date_start"].dt.year.tolist() == [2020, 2020, 2020, 2020, 2023, 2023, 2023, 2024]
     articles = pd.read_csv(out / "articles.csv", index_col="article_id")
     published = pd.to_datetime(articles["published_at"]).dt.tz_convert("Asia/Jakarta")
@@ -100,7 +105,7 @@ def test_csv_reads_back_with_the_same_rows(out, tmp_path):
 
 
 def test_partitioned_copy_holds_the_same_rows_by_wib_year(out):
-    for name in ("articles", "mentions", "events", "event_participants"):
+    for name in ("articles", "mentions", "event_mentions", "mention_participants"):
         flat = pq.read_table(parquet(out, name))
         split = ds.dataset(out / "by_year" / name, format="parquet", partitioning="hive").to_table()
         assert split.num_rows == flat.num_rows, name
@@ -109,7 +114,7 @@ def test_partitioned_copy_holds_the_same_rows_by_wib_year(out):
                        "hive_partitioning = true) ORDER BY article_id").fetchall()
     # a2 was published 2021-01-01 03:00 WIB, still 2020 in UTC: the folder follows WIB
     assert years == [("a1", 2020), ("a2", 2021), ("a3", 2023), ("a4", 2024)]
-    assert not (out / "by_year" / "inputs").exists()
+    assert not (out / "by_year" / "inputs").exists() and not (out / "by_year" / "events").exists()
 
 
 def test_undated_articles_get_a_null_year_and_reruns_replace_the_copy(tmp_path):

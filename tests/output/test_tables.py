@@ -67,11 +67,12 @@ def test_rows_carry_the_records_values():
     article = built["articles"].to_pylist()[0]
     assert article["published_at"] == datetime(2020, 11, 11, 11, 40, tzinfo=WIB)
     assert (article["n_chars"], article["n_words"], article["n_removed_lines"]) == (71, 10, 1)
-    event = built["events"].to_pylist()[0]
-    assert (event["date_start"], event["n_mentions"], event["location"]) == (date(2020, 11, 10), 2, "Moskow")
+    event = built["event_mentions"].to_pylist()[0]
+    assert (event["date_start"], event["n_sentences"], event["location_text"]) == (date(2020, 11, 10), 2, "Moskow")
+    assert (event["location"], event["geonames_id"], event["location_country"]) == ("Moscow", 524901, "RUS")
     assert built["event_evidence"].num_rows == 2
     # a participant named twice in one role is one row
-    assert [(p["role"], p["code"]) for p in built["event_participants"].to_pylist()] == [
+    assert [(p["role"], p["code"]) for p in built["mention_participants"].to_pylist()] == [
         ("attendee", "KGZ"), ("attendee", "RUS")]
     entities = {(e["canonical"], e["n_mentions"]) for e in built["entities"].to_pylist()}
     assert entities == {("Russia", 1), ("Kyrgyzstan", 1), ("Moskow", 1)}

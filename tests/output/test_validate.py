@@ -65,11 +65,13 @@ def test_a_written_folder_is_valid(sample, capsys):
 def test_an_orphan_row_breaks_a_foreign_key(out, capsys):
     articles = pq.read_table(out / "articles.parquet")
     rewrite(out, "articles", articles.filter(pc.not_equal(articles["article_id"], "a4")))
-    broken = {("mentions", "foreign-key"), ("events", "foreign-key"), ("event_participants", "foreign-key")}
+    broken = {("mentions", "foreign-key"), ("event_mentions", "foreign-key"),
+              ("mention_participants", "foreign-key")}
     assert broken <= checks(out)
     assert main(["validate", str(out)]) == 1
     printed = capsys.readouterr().out
-    assert "events: foreign-key: article_id: 1 value(s) with no row in articles.article_id, e.g. 'a4'" in printed
+    assert ("event_mentions: foreign-key: article_id: 1 value(s) with no row in articles.article_id, e.g. 'a4'"
+            in printed)
     assert not frictionless_valid(out)
 
 
@@ -114,17 +116,17 @@ def test_a_csv_edited_after_the_run(out):
 
 
 def test_a_parquet_file_replaced_or_of_another_version(out):
-    events = pq.read_table(out / "events.parquet")
-    pq.write_table(events.slice(1), out / "events.parquet")
-    assert checks(out) == {("events", "hash"), ("events", "csv"), ("event_evidence", "foreign-key"),
-                           ("event_participants", "foreign-key")}
+    events = pq.read_table(out / "event_mentions.parquet")
+    pq.write_table(events.slice(1), out / "event_mentions.parquet")
+    assert checks(out) == {("event_mentions", "hash"), ("event_mentions", "csv"), ("event_evidence", "foreign-key"),
+                           ("mention_participants", "foreign-key"), ("events", "foreign-key")}
     assert frictionless_valid(out)                                     # frictionless reads the CSVs only
     index = events.column_names.index("confidence")
     pq.write_table(events.set_column(index, "confidence", events["confidence"].cast(pa.float32())),
-                   out / "events.parquet")
+                   out / "event_mentions.parquet")
     found = pipeline.validate(out)
     assert [str(v) for v in found if v.check == "schema"] == [
-        "events: schema: confidence: float instead of double (required)"]
+        "event_mentions: schema: confidence: float instead of double (required)"]
 
 
 def test_a_missing_file(out):
@@ -147,7 +149,7 @@ def test_the_package_describes_each_parquet_twin(sample):
     assert (twin["path"], twin["mediatype"]) == ("events.parquet", "application/vnd.apache.parquet")
     assert twin["bytes"] == (sample / "events.parquet").stat().st_size
     assert twin["arrowTypes"]["cameo_code"] == "dictionary<values=string, indices=int32, ordered=0>"
-    assert twin["arrowTypes"]["confidence"] == "double"
+    assert twin["arrowTypes"]["first_reported"] == "timestamp[ms, tz=Asia/Jakarta]"
 
 
 def test_empty_tables_are_valid(tmp_path):
