@@ -96,3 +96,10 @@ def test_a_title_without_a_state_in_a_list_shares_the_state_of_the_title_before(
             "Sato Ken, dan Wakil Perdana Menteri China Li Ming.")
     [event] = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
     assert {(p.canonical, p.code) for p in event.participants} >= {("Kato Ryo", "JPN"), ("Sato Ken", "JPN")}
+
+
+def test_two_arrivals_of_one_visit_are_one_meeting_when_one_names_only_the_country(compiled):
+    body = ("Presiden Prancis Emmanuel Macron tiba di Indonesia pada 10 Februari 2025. Macron dan rombongan tiba di "
+            "Bandara Halim, Jakarta pada malam hari.")
+    meetings = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
+    assert len(meetings) == 1 and {"FRA", "IDN"} <= {p.code for p in meetings[0].participants}
