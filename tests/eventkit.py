@@ -35,6 +35,10 @@ PEOPLE = {  # name → (title, person_country)
     "Anthony Albanese": ("Perdana Menteri Australia", "AUS"), "Xi": (None, None),
     "Kim Sang-woo": ("Pelatih", None), "Dewi Lestari": (None, None),
     "Gibran Rakabuming Raka": ("Wakil Presiden", None),
+    # people of the sides tests (tests/events/test_sides.py)
+    "Joe Biden": (None, None), "Jokowi": (None, None), "Prabowo": ("Presiden", None),
+    "Tony Blair": ("Perdana Menteri Inggris", "GBR"), "Kato Ryo": ("Menteri Keuangan Jepang", "JPN"),
+    "Sato Ken": ("Menteri Perdagangan", None), "Li Ming": ("Wakil Perdana Menteri China", "CHN"),
 }
 PLACES = ("Moskow", "Samarkand", "Qingdao", "Beijing", "Astana", "Jakarta")
 

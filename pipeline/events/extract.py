@@ -32,7 +32,7 @@ from pipeline.knowledge.problems import Problems
 from pipeline.knowledge.rulebook import Rule, Rulebook, compile_rulebook
 from pipeline.record import Article, DateRef, Event, Evidence, Mention, Participant, Sentence
 
-EVENT_FIELDS = ("body", "captions")
+EVENT_FIELDS = ("body", "captions", "title")
 # How far a trigger reads on each side, within its sentence. The longest of the 1,283 sentences of the
 # development set has 468 characters, so real sentences are read whole; a run-on line of a megabyte (issue 11)
 # then costs no more per trigger than a long sentence, and the stage stays linear in the input.
@@ -164,6 +164,9 @@ def _candidate(m: Match, whole: Sentence, text: str, mentions: list[Mention], ct
     if dated is None:
         return None
     when, status = dated
+    people, checked = event_sides.in_office(people, when, ctx.actors), people
+    if sided and len(people) < len(checked) and not event_sides.international(rule, people):
+        return None                  # its sides were office holders of another time
     subtype = next((s for pattern, s in rule.subtype_cues if pattern.search(sentence.text)), rule.subtype)
     confidence = rule.confidence - (cues.weekday_penalty if when.weekday_ok is False else 0.0)
     evidence = Evidence(whole.index, whole.start, whole.end, whole.text, text[trigger[0]:trigger[1]], *trigger,
@@ -181,7 +184,8 @@ def _sides(m: Match, whole: Sentence, sentence: Sentence, clause: Clause, bounds
     acting, actor_at = event_sides.acting_mentions(whole, mentions, text, ctx)
     acting, mentions = _within(acting, sentence), _within(mentions, sentence)
     people = event_sides.with_actors(event_roles.participants(rule, clause, acting, cues), actor_at)
-    place = event_roles.location(clause, mentions, cues)
+    people_at = {k for k, a in actor_at.items() if a.basis == "leader"}   # "Sugiono" tagged as a place is a person
+    place = event_roles.location(clause, [x for x in mentions if (x.start, x.end) not in people_at], cues)
     arms = event_roles.weapons(sentence.text, ctx.book.weapon_index) if rule.require_weapon else ()
     if rule.require_weapon and not arms:
         return None
@@ -194,6 +198,8 @@ def _sides(m: Match, whole: Sentence, sentence: Sentence, clause: Clause, bounds
     if reference is not None:
         count = cues.plural_counts.get(" ".join(reference.group(0).split()).casefold(), 0)
         people = event_roles.deduplicate(people + event_sides.borrowed_sides(rule, whole, count, ctx), cues)
+    elif people and not event_sides.international(rule, people):
+        people = event_roles.deduplicate(people + event_sides.elided_subject(rule, whole, bounds, m.trigger_start, ctx), cues)
     sided = (len(people) + (1 if rule.location_counts_as_participant and place else 0) >= rule.min_participants
              and set(rule.require_roles) <= {p.role for p in people} and event_sides.international(rule, people))
     return None if people and not sided else (people, place, arms, sided)
@@ -278,9 +284,10 @@ def _mentions_by_sentence(article: Article) -> dict[tuple[str, int], list[Mentio
 
 def _context(article: Article, rules: EventRules) -> Context:
     published = article.meta.published_at
-    actors, year = rules.actors, published.year if published else None
-    return Context(article, rules.rulebook, actors, DateContext(article, rules.dates), year,
-                   event_sides.people_of(article, actors, year))
+    actors, day = rules.actors, published.date() if published else None
+    return Context(article, rules.rulebook, actors, DateContext(article, rules.dates), day,
+                   event_sides.people_of(article, actors, day),
+                   sentence_at={(s.field, s.index): s for s in article.sentences})
 
 
 def _article_senses(ctx: Context) -> frozenset[str]:

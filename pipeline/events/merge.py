@@ -57,7 +57,8 @@ def _compatible(a: Candidate, b: Candidate, book: Rulebook) -> bool:
     slack = timedelta(days=VISIT_DAYS if "visit" in (a.subtype, b.subtype) and days else 0)
     dates_meet = bool(WEAK_DATES & {a.date.basis, b.date.basis}) or (
         a.date.start <= b.date.end + slack and b.date.start <= a.date.end + slack)
-    places_meet = a.location is None or b.location is None or a.location == b.location
+    places_meet = (_vague_place(a) or _vague_place(b) or a.location == b.location
+                   or "title" in (a.field, b.field))          # a headline names the place loosely ("di Istana")
     arms_a, arms_b = (event_roles.specific_weapons(c.weapons, book.weapons) for c in (a, b))
     arms_meet = arms_a & arms_b or not (arms_a or arms_b)
     shared = _sides(a) & _sides(b)
@@ -65,6 +66,11 @@ def _compatible(a: Candidate, b: Candidate, book: Rulebook) -> bool:
     sides_meet = (not _sides(a) or not _sides(b) or len(shared) >= min(2, len(_sides(a)), len(_sides(b)))
                   or bool(shared & igos))        # one organisation's summit told twice
     return bool(same_kind and dates_meet and places_meet and arms_meet and sides_meet)
+
+
+def _vague_place(c: Candidate) -> bool:
+    """No place, or only a side's country ("tiba di Indonesia"): any place in it may be the same event's."""
+    return c.location is None or any(p.label == "COUNTRY" and c.location == p.text for p in c.participants)
 
 
 def _spans_days(a: DateRef, b: DateRef) -> bool:

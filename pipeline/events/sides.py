@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import count, takewhile
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from pipeline.events import roles as event_roles
 from pipeline.events.actors import IGO, STATE, Actor, ActorModel
 from pipeline.events.context_dates import DateContext
 from pipeline.events.roles import Clause
 from pipeline.knowledge.rulebook import Rule, Rulebook
-from pipeline.record import Article, Mention, Participant, Sentence
+from pipeline.record import Article, DateRef, Mention, Participant, Sentence
 
 BASIS_RANK = ("title", "leader", "home-title")      # how well a person's actor is known, best first
 
@@ -26,7 +28,7 @@ class Context:
     book: Rulebook
     actors: ActorModel
     dates: DateContext
-    year: int | None
+    published: date | None                  # the day offices are looked up on until the event's own date is known
     people: dict[str, Actor]                # a person's actor by canonical name, from their best-titled mention
     article_senses: frozenset[str] | None = None   # article-wide senses, found when first needed
     hits: "Hits" = field(default_factory=lambda: Hits())
@@ -34,6 +36,7 @@ class Context:
     memo: dict = field(default_factory=dict)         # left-context cue look-ups shared by the clauses (roles)
     mentions: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)   # by (field, sentence index)
     acting: dict[tuple[str, int], tuple[list[Mention], dict]] = field(default_factory=dict)   # acting_mentions
+    sentence_at: dict[tuple[str, int], Sentence] = field(default_factory=dict)    # by (field, index)
 
 
 @dataclass
@@ -69,11 +72,22 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
     mentions = sorted([m for m in mentions if m not in inside]
                       + [replace(o, field=sentence.field, sentence_index=sentence.index) for o in organs],
                       key=lambda m: m.start)
+    people = ctx.actors.untagged_leaders(text, sentence.start, sentence.end, mentions)
+    if people:
+        mentions = sorted(mentions + [replace(p, field=sentence.field, sentence_index=sentence.index)
+                                      for p in people], key=lambda m: m.start)
     kept, actor_at = [], {}
+    formers, j = _former_titles(mentions, text, ctx.actors), 0       # spans in text order: one sweep
     for m in mentions:
-        actor = ctx.actors.actor(m, text, ctx.year)
+        while j < len(formers) and formers[j][1] <= m.start:
+            j += 1
+        if j < len(formers) and formers[j][0] <= m.start and m.end <= formers[j][1]:
+            continue                 # "mantan Perdana Menteri Inggris Tony Blair": Inggris does not act through him
+        actor = actor_of(m, text, ctx.actors, ctx.published)
         if m.label == "PERSON" and not ctx.actors.former(m, text):
             actor = ctx.people.get(m.canonical, actor)
+            if actor is not None and actor.basis == "home-title" and kept:
+                actor = _listed_with(m, kept[-1], actor_at, text, ctx) or actor
         if actor is not None:
             actor_at[(m.start, m.end)] = actor
             label = {"leader": "PERSON", "seat": "COUNTRY"}.get(actor.basis, m.label) if m.label == "LOC" else m.label
@@ -81,6 +95,30 @@ def _acting(sentence: Sentence, mentions: list[Mention], text: str, ctx: Context
         elif m.label == "LOC":
             kept.append(m)
     return kept, actor_at
+
+
+def _listed_with(m: Mention, previous: Mention, actor_at: dict, text: str, ctx: Context) -> Actor | None:
+    """A title naming no state in a list after one that does shares its state: "Menteri Keuangan AS A, Menteri
+    Perdagangan B dan Perwakilan Dagang C" are all American."""
+    before = actor_at.get((previous.start, previous.end))
+    if previous.label != "PERSON" or before is None or before.basis != "title" or not m.title:
+        return None
+    gap = text[previous.end:m.start]
+    cut = gap.rfind(m.title)
+    if cut < 0 or not ctx.book.cues.coordination.match(gap[:cut]):
+        return None
+    return Actor(before.kind, before.code, "title")     # the list's title names it
+
+
+def _former_titles(mentions: list[Mention], text: str, actors: ActorModel) -> list[tuple[int, int]]:
+    """Where the titles of former office holders stand in the text, in text order."""
+    spans = []
+    for m in mentions:
+        if m.label == "PERSON" and m.title and actors.former(m, text):
+            found = text.rfind(m.title, max(0, m.start - len(m.title) - 4), m.start)
+            if found >= 0:
+                spans.append((found, m.start))
+    return spans
 
 
 def with_actors(people: list[Participant], actor_at: dict) -> list[Participant]:
@@ -125,16 +163,49 @@ def borrowed_sides(rule: Rule, sentence: Sentence, sides: int, ctx: Context) -> 
     """The sides of the nearest sentence before (or else the title) that names at least as many as the reference
     counts, the first ones it names ("Presiden X menerima PM Y. Kedua pemimpin sepakat ...": X's and Y's)."""
     role = _generic_role(rule)
-    earlier = [s for s in ctx.article.sentences if s.field == sentence.field
-               and sentence.index - ctx.book.cues.plural_lookback <= s.index < sentence.index]
-    title = [s for s in ctx.article.sentences if s.field == "title"]
-    for before in sorted(earlier, key=lambda s: -s.index) + title:
+    lookback = range(sentence.index - 1, sentence.index - ctx.book.cues.plural_lookback - 1, -1)
+    earlier = [ctx.sentence_at[(sentence.field, i)] for i in lookback if (sentence.field, i) in ctx.sentence_at]
+    title = [] if sentence.field == "title" else list(
+        takewhile(bool, (ctx.sentence_at.get(("title", i)) for i in count())))
+    for before in earlier + title:
         people = _sides_of(before, role, ctx) if role else []
         codes = list(dict.fromkeys(p.code for p in people if p.actor_kind))
         if len(codes) >= max(2, sides):
             first = set(codes[:sides] if sides else codes)   # "tiga negara": the first three the sentence names
             return [p for p in people if p.code in first]
     return []
+
+
+def elided_subject(rule: Rule, sentence: Sentence, bounds: tuple[int, int], trigger_start: int,
+                   ctx: Context) -> list[Participant]:
+    """The doer of a clause opened by a connector and naming none before its trigger ("..., saat bertemu Presiden
+    X"): the first actor of its sentence before the connector, else the first actor of the sentence before, its
+    subject ("Putin memuji ... . Pujian itu disampaikan saat bertemu Prabowo")."""
+    role = _generic_role(rule)
+    if role is None:
+        return []
+    text = ctx.article.field_text(sentence.field)
+    connector = ctx.actors.shared_subject.search(text, max(sentence.start, trigger_start - 60), trigger_start)
+    if connector is None:
+        return []
+    acting, actor_at = _actors_of(sentence, ctx)
+    if any(connector.end() <= m.start and m.end <= trigger_start for m in acting):
+        return []                                    # the clause names its doer
+    before = [m for m in acting if m.end <= connector.start()][:1]
+    if not before:
+        previous = ctx.sentence_at.get((sentence.field, sentence.index - 1))
+        if previous is None:
+            return []
+        acting, actor_at = _actors_of(previous, ctx)
+        before = acting[:1]
+    return with_actors([Participant(role, m.canonical, m.label, m.code, m.text, m.start, m.end) for m in before],
+                       actor_at)
+
+
+def _actors_of(sentence: Sentence, ctx: Context) -> tuple[list[Mention], dict]:
+    text = ctx.article.field_text(sentence.field)
+    acting, actor_at = acting_mentions(sentence, ctx.mentions.get((sentence.field, sentence.index), []), text, ctx)
+    return [m for m in acting if m.label != "LOC"], actor_at
 
 
 def _sides_of(sentence: Sentence, role: str, ctx: Context) -> list[Participant]:
@@ -167,14 +238,36 @@ def international(rule: Rule, people: list[Participant]) -> bool:
     return len(states) >= 2 or bool(states and igos) or len(igos) >= 2 or (rule.igo_alone and bool(igos))
 
 
-def people_of(article: Article, actors: ActorModel, year: int | None) -> dict[str, Actor]:
+def actor_of(m: Mention, text: str, actors: ActorModel, published: date | None) -> Actor | None:
+    """The mention's actor at publication, or else the one office leaders.tsv has the person in at another time:
+    a 2025 article on a 2019 meeting names office holders of 2019 (``in_office`` checks them at the event's date)."""
+    return actors.actor(m, text, published) or (actors.actor(m, text, None) if published else None)
+
+
+def in_office(people: list[Participant], when: DateRef, actors: ActorModel) -> list[Participant]:
+    """The participants whose office came from leaders.tsv, checked at the event's date: one out of office that day
+    leaves (Joe Biden after 2025-01-20); a person named by an alias of the table takes its name ("Prabowo" →
+    "Prabowo Subianto") when they act for a state the table has them in."""
+    kept = []
+    for p in people:
+        if p.label == "PERSON" and p.actor_basis == "leader" and actors.holder(p.canonical, None) is not None:
+            held = actors.holder(p.canonical, when.start, when.end)
+            if held is None:
+                continue
+            p = replace(p, code=held.code, actor_kind=held.kind)
+        name = actors.leader_name(p.canonical, p.code) if p.label == "PERSON" else None
+        kept.append(replace(p, canonical=name) if name else p)
+    return kept
+
+
+def people_of(article: Article, actors: ActorModel, published: date | None) -> dict[str, Actor]:
     """Each person's actor from the mention that tells it best (a title over leaders.tsv over a bare office):
     "Menlu Timor-Leste Aurelio Sergio Guterres" makes the later "Guterres" act for TLS."""
     best: dict[str, Actor] = {}
     for m in article.mentions:
         if m.label != "PERSON":
             continue
-        actor = actors.actor(m, article.field_text(m.field), year)
+        actor = actor_of(m, article.field_text(m.field), actors, published)
         known = best.get(m.canonical)
         if actor is not None and (known is None or BASIS_RANK.index(actor.basis) < BASIS_RANK.index(known.basis)):
             best[m.canonical] = actor

@@ -27,7 +27,8 @@ from pipeline.record import STAGES
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 LABELS = ("PERSON", "ORG", "COUNTRY", "LOC")
-EVENT_FIELDS = ("body", "captions")
+REPAIRED_FIELDS = ("body", "captions")
+EVENT_FIELDS = ("body", "captions", "title")     # a headline can tell an event too (issue 18)
 PRECISIONS = ("day", "month", "year")
 STATUSES = ("happened", "planned", "proposed", "cancelled")
 ACTOR_KINDS = ("state", "igo")
@@ -39,7 +40,7 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("articles", "input_format"): ("txt", "html", "jsonl"),
     ("articles", "date_source"): ("json-ld", "meta-tag", "time-element", "page", "html-meta",
                                   "inferred-from-text", "out-of-range"),
-    ("text_repairs", "field"): EVENT_FIELDS,
+    ("text_repairs", "field"): REPAIRED_FIELDS,
     ("mentions", "field"): ("title", "body", "captions"),
     ("mentions", "label"): LABELS,
     ("mentions", "source"): ("model", "gazetteer", "definition", "coreference"),

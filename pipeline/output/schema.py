@@ -266,7 +266,8 @@ EVENT_MENTIONS = Table(
         _c("location_basis", CATEGORY, "How location was resolved: alias (place_aliases.tsv), city (a GeoNames "
            "city name), country (a country name), unresolved, or dateline (the text is only the article's "
            "dateline, the place of reporting: not resolved).", "alias"),
-        _c("field", CATEGORY, "Field of the main evidence sentence: body or captions.", "body", False),
+        _c("field", CATEGORY, "Field of the main evidence sentence: body, captions or title (the headline).", "body",
+           False),
         _c("trigger", pa.string(), "Trigger word of the main evidence.", "pertemuan puncak", False),
         _c("sentence", pa.string(), "Main evidence sentence.", nullable=False),
         _c("sentence_start", pa.int32(), "Start offset of the main evidence sentence in its field.", "310", False),
@@ -295,7 +296,7 @@ EVENT_EVIDENCE = Table(
         _key("mention_id", "Telling the sentence supports (event_mentions.mention_id)."),
         ARTICLE_ID,
         _c("evidence_index", pa.int32(), "0 for the main evidence, then in text order.", "0", False),
-        _c("field", CATEGORY, "body or captions.", "body", False),
+        _c("field", CATEGORY, "body, captions or title.", "body", False),
         _c("sentence_index", pa.int32(), "0-based sentence number within the field.", "2", False),
         _c("sentence_start", pa.int32(), "Start offset of the sentence in its field.", "310", False),
         _c("sentence_end", pa.int32(), "End offset of the sentence in its field.", "470", False),

@@ -1,6 +1,8 @@
 """Who acts for which state or organisation (pipeline/events/actors.py): countries, organisations, organs, officials."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from pipeline.events.actors import IGO, STATE
@@ -19,8 +21,8 @@ def mention(text: str, surface: str, label: str, canonical: str | None = None, c
                    title=title, person_country=person_country)
 
 
-def acts(actors, text, *args, year=2024, **kwargs):
-    found = actors.actor(mention(text, *args, **kwargs), text, year)
+def acts(actors, text, *args, on=date(2024, 6, 1), **kwargs):
+    found = actors.actor(mention(text, *args, **kwargs), text, on)
     return (found.kind, found.code) if found else None
 
 
@@ -75,14 +77,50 @@ def test_people_act_through_their_office(actors, text, name, title, country, exp
 
 def test_an_office_holder_acts_for_what_they_held_that_year(actors):
     text = "Mark Rutte tiba di Jakarta."
-    assert acts(actors, text, "Mark Rutte", "PERSON", year=2019) == (STATE, "NLD")
-    assert acts(actors, text, "Mark Rutte", "PERSON", year=2025) == (IGO, "NATO")
-    assert acts(actors, text, "Mark Rutte", "PERSON", year=2005) is None
+    assert acts(actors, text, "Mark Rutte", "PERSON", on=date(2019, 3, 1)) == (STATE, "NLD")
+    assert acts(actors, text, "Mark Rutte", "PERSON", on=date(2025, 3, 1)) == (IGO, "NATO")
+    assert acts(actors, text, "Mark Rutte", "PERSON", on=date(2005, 3, 1)) is None
+
+
+@pytest.mark.parametrize("name, day, expected", [
+    ("Joko Widodo", date(2024, 10, 19), (STATE, "IDN")),     # his last days in office
+    ("Joko Widodo", date(2024, 10, 21), None),               # the day after Prabowo Subianto's inauguration
+    ("Prabowo Subianto", date(2024, 10, 21), (STATE, "IDN")),
+    ("Joe Biden", date(2025, 1, 19), (STATE, "USA")),
+    ("Joe Biden", date(2025, 1, 22), None),                   # same year, no longer president
+    ("Donald Trump", date(2025, 1, 22), (STATE, "USA")),
+    ("Donald Trump", date(2024, 6, 1), None),                 # between his two terms
+])
+def test_offices_begin_and_end_on_their_day(actors, name, day, expected):
+    assert acts(actors, f"{name} tiba di Jakarta.", name, "PERSON", on=day) == expected
+
+
+def test_the_table_is_asked_by_the_day_and_its_aliases(actors):
+    assert actors.holder("Jokowi", date(2023, 5, 1)).code == "IDN"
+    assert actors.holder("Jokowi", date(2025, 5, 1)) is None
+    assert actors.holder("Jokowi", date(2024, 12, 1), date(2024, 10, 1)) is None    # a range: any day in it
+    assert actors.holder("Joko Widodo", date(2024, 10, 1), date(2024, 10, 31)).code == "IDN"
+    assert actors.leader_name("Prabowo", "IDN") == "Prabowo Subianto"
+    assert actors.leader_name("Prabowo", "USA") is None                # an alias of another state's person
+    assert actors.leader_name("Budi", None) is None
+
+
+@pytest.mark.parametrize("text, name, title, expected", [
+    ("Presiden Joko Widodo tiba.", "Joko Widodo", "Presiden", (STATE, "IDN")),
+    ("Presiden Hendra Kusuma tiba.", "Hendra Kusuma", "Presiden", None),           # not an Indonesian president
+    ("Menteri Pertahanan Ryamizard Ryacudu tiba.", "Ryamizard Ryacudu", "Menteri Pertahanan", (STATE, "IDN")),
+    ("Menteri Pariwisata Arief Yahya hadir.", "Arief Yahya", "Menteri Pariwisata", (STATE, "IDN")),  # many hold it
+    ("Ayatollah Ali Khamenei berpidato.", "Ali Khamenei", "Ayatollah", (STATE, "IRN")),  # the table, not a guess
+])
+def test_a_bare_title_of_an_office_of_one_holder_needs_the_table(actors, text, name, title, expected):
+    day = date(2016, 6, 1)
+    assert acts(actors, text, name, "PERSON", title=title, person_country="ISR" if "Ayatollah" in text else None,
+                on=day) == expected
 
 
 def test_an_office_holder_tagged_as_a_place_still_acts(actors):
     text = "Menteri Luar Negeri Sugiono tiba di Kairo."
-    assert acts(actors, text, "Sugiono", "LOC", year=2025) == (STATE, "IDN")
+    assert acts(actors, text, "Sugiono", "LOC", on=date(2025, 2, 1)) == (STATE, "IDN")
 
 
 def test_untagged_state_organs_are_found_with_their_country(actors):
@@ -90,7 +128,7 @@ def test_untagged_state_organs_are_found_with_their_country(actors):
     china = mention(text, "China", "COUNTRY", code="CHN")
     [organ] = actors.untagged_organs(text, 0, len(text), [china])
     assert text[organ.start:organ.end] == "Kementerian Luar Negeri China"
-    assert actors.actor(organ, text, 2024).code == "CHN"
+    assert actors.actor(organ, text, date(2024, 6, 1)).code == "CHN"
 
 
 def test_a_city_gives_its_state(actors):
@@ -106,3 +144,53 @@ def test_a_city_gives_its_state(actors):
 ])
 def test_a_seat_of_government_acts_for_its_state_only_as_a_doer(actors, text, expected):
     assert acts(actors, text, "Tokyo", "LOC") == expected
+
+
+def _model_with_leader_row(knowledge, compiled, **row):
+    from pipeline.events.actors import compile_actor_model
+    from pipeline.knowledge.problems import Problems
+    lexicons = dict(knowledge.lexicons)
+    base = {"name": "Budi Contoh", "actor": "IDN", "office": "Menteri", "from": "2020-01-01", "to": "", "aliases": ""}
+    lexicons["leaders"] = [{**base, **row}]
+    problems = Problems(None)
+    return compile_actor_model(lexicons, compiled.names.gazetteer, problems), problems
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"from": "2020-02-30"}, "not a calendar day"),
+    ({"from": "2021-05-01", "to": "2020-05-01"}, "ends"),
+    ({"from": "1 Mei 2020"}, "YYYY-MM-DD"),
+])
+def test_a_leader_row_with_a_bad_day_is_reported(knowledge, compiled, row, message):
+    model, problems = _model_with_leader_row(knowledge, compiled, **row)
+    assert model is None and message in " ".join(str(p) for p in problems.found)
+
+
+def test_a_leader_row_with_a_bare_year_covers_the_whole_year(knowledge, compiled):
+    model, _ = _model_with_leader_row(knowledge, compiled, **{"from": "2020", "to": "2021"})
+    assert model.holder("Budi Contoh", date(2020, 1, 1)).code == "IDN"
+    assert model.holder("Budi Contoh", date(2021, 12, 31)).code == "IDN"
+    assert model.holder("Budi Contoh", date(2022, 1, 1)) is None
+
+
+def test_a_title_naming_another_state_than_the_office_held_that_day_is_misplaced(actors):
+    text = "Menhan Malaysia dan Prabowo Subianto tiba."
+    assert acts(actors, text, "Prabowo Subianto", "PERSON", title="Menhan Malaysia", person_country="MYS",
+                on=date(2025, 10, 25)) == (STATE, "IDN")
+    # out of office that day, the title decides
+    assert acts(actors, "Perdana Menteri Inggris Boris Johnson tiba.", "Boris Johnson", "PERSON",
+                title="Perdana Menteri Inggris", person_country="GBR", on=date(2016, 1, 1)) == (STATE, "GBR")
+
+
+@pytest.mark.parametrize("text, surface, label, expected", [
+    ("JAKARTA – Presiden menerima tamu.", "JAKARTA", "LOC", None),
+    ("Liputan6.com, Jakarta - Presiden menerima tamu.", "Jakarta", "LOC", None),
+    ("Pembuka.\nLondon (ANTARA) - Perdana Menteri berbicara.", "London", "LOC", None),
+    ("JAKARTA, KOMPAS.com – Presiden menerima tamu.", "JAKARTA", "LOC", None),
+    ("SINGAPURA – Perdana Menteri berbicara.", "SINGAPURA", "COUNTRY", None),
+    ("Tokyo dan Washington memiliki perjanjian pertahanan.", "Washington", "LOC", (STATE, "USA")),  # a seat acting
+    ("Singapura - Malaysia menandatangani perjanjian.", "Malaysia", "COUNTRY", (STATE, "MYS")),  # mid-line
+])
+def test_the_dateline_is_never_an_actor(actors, text, surface, label, expected):
+    code = {"SINGAPURA": "SGP", "Malaysia": "MYS"}.get(surface)
+    assert acts(actors, text, surface, label, code=code) == expected
