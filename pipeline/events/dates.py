@@ -64,6 +64,7 @@ class Grammar:
     report: re.Pattern          # the words before a date of writing or quoting, up to the date
     then: re.Pattern            # "saat itu": a clause dated by a time told before it
     duration: re.Pattern        # "selama dua hari": how long the event of a day lasts
+    years: tuple[int, int]      # the first and last year a date can lie in (meta_dates.toml ``years``)
 
 
 # Rule id → pattern; <NAME> stands for a word list (see _slots). Longer matches win over shorter overlapping ones.
@@ -151,9 +152,11 @@ DATES_SHAPE = Table({
 }, {"extra_months": Table(values=int), "extra_weekdays": Table(values=int)})
 
 
-def compile_grammar(lex: Mapping[str, Any] | None, problems: Problems) -> Grammar | None:
-    """The date grammar of the dates_id lexicon, or None when it is missing or broken (every problem reported)."""
-    if lex is None or not check(problems, DATES_FILE, lex, DATES_SHAPE):
+def compile_grammar(lex: Mapping[str, Any] | None, problems: Problems,
+                    years: tuple[int, int] | None) -> Grammar | None:
+    """The date grammar of the dates_id lexicon, or None when it is missing or broken (every problem reported).
+    ``years`` is the metadata's range of plausible years (None when meta_dates is broken: reported there)."""
+    if lex is None or not check(problems, DATES_FILE, lex, DATES_SHAPE) or years is None:
         return None
     months = {name: n + 1 for name, n in _dateparser_names(MONTH_KEYS, 3).items()}
     months.update(lex.get("extra_months", {}))
@@ -170,6 +173,7 @@ def compile_grammar(lex: Mapping[str, Any] | None, problems: Problems) -> Gramma
         then=re.compile(rf"\b(?:{_alt(lex['then_words'])})\b", re.IGNORECASE),
         duration=re.compile(rf"\b(?:{_alt(lex['duration_words'])})\s+(?P<n>\d{{1,2}}|{_alt(lex['numbers'])})\s+"
                             rf"(?:{_alt(lex['day_units'])})\b", re.IGNORECASE),
+        years=years,
     )
 
 
@@ -365,6 +369,8 @@ def _to_dateref(rule: str, m: re.Match, gr: Grammar, pub: date, future: bool, of
         else:
             start, end = _choose_year(reading, pub, future)
     except (ValueError, TypeError, KeyError):   # 31/2, month 13, …: not a date
+        return None
+    if not gr.years[0] <= start.year <= end.year <= gr.years[1]:     # "tahun 0001", "9999": a typo or a code
         return None
     weekday_ok = None if reading.weekday is None or rule in WEEKDAY_ONLY else start.weekday() == reading.weekday
     at = "at" if m.groupdict().get("at") else 0

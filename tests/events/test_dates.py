@@ -191,7 +191,7 @@ def test_broken_lexicon_is_reported_with_the_missing_key(knowledge):
     broken = {k: v for k, v in knowledge.lexicon("dates_id").items() if k != "past"}
     broken["month_parts"] = {**broken["month_parts"], "akhir": [21]}
     problems = Problems(None)
-    assert compile_grammar(broken, problems) is None
+    assert compile_grammar(broken, problems, (1800, 2100)) is None
     assert [str(p) for p in problems.found] == [
         "lexicons/dates_id.toml: month_parts.akhir: must be a list of 2 whole numbers, not 1",
         "lexicons/dates_id.toml: past: missing: this key is required"]
@@ -339,3 +339,21 @@ def test_a_duration_in_days_makes_its_day_a_range(grammar):
 def test_a_duration_not_clearly_of_the_day_leaves_it_one_day(grammar, sentence):
     [ref] = find_dates(sentence, PUB_FRI, grammar)
     assert ref.start == ref.end == date(2025, 3, 12)
+
+
+@pytest.mark.parametrize("sentence,found", [
+    ("Prasasti itu diklaim berasal dari tahun 0001 oleh pengunggahnya.", []),
+    ("Kode kedaluwarsa kartu tercetak tahun 9999 di sistem lama.", []),
+    ("Perjanjian itu berlaku hingga 31 Desember 9999 menurut arsip.", []),
+    ("Benteng itu dibangun pada tahun 1800 oleh pemerintah kolonial.", [(date(1800, 1, 1), date(1800, 12, 31))]),
+    ("Rencana induk kota disusun untuk tahun 2100 dan seterusnya.", [(date(2100, 1, 1), date(2100, 12, 31))]),
+])
+def test_a_year_outside_the_plausible_range_is_no_date(grammar, sentence, found):
+    assert [(r.start, r.end) for r in find_dates(sentence, wib(2025, 6, 3), grammar)] == found
+
+
+def test_the_plausible_years_are_the_metadata_ones(knowledge, compiled):
+    assert compiled.events.dates.years == tuple(knowledge.lexicon("meta_dates")["years"])
+    narrow = compile_grammar(knowledge.lexicon("dates_id"), Problems(None), (2000, 2010))
+    sentence = "Kota itu berdiri pada tahun 1999 dan diperluas pada tahun 2005."
+    assert [r.text for r in find_dates(sentence, wib(2025, 6, 3), narrow)] == ["tahun 2005"]
