@@ -90,7 +90,8 @@ ARTICLES = Table(
         _c("language_ok", pa.bool_(), "False when the body is not Indonesian (rows are kept, flagged).", "true"),
         _c("n_chars", pa.int32(), "Characters in body.", "2874", False),
         _c("n_words", pa.int32(), "Whitespace-separated words in body.", "412", False),
-        _c("n_removed_lines", pa.int32(), "Page lines the cleaner removed whole or in part (see removed_lines).", "31", False),
+        _c("n_removed_lines", pa.int32(), "Page lines the cleaner removed whole or in part (see removed_lines).",
+           "31", False),
         _c("n_mentions", pa.int32(), "Entity mentions found (see mentions).", "57", False),
         _c("n_events", pa.int32(), "Events extracted (see events).", "4", False),
         _c("body_kind", CATEGORY, "What the body is: prose (paragraphs of sentences), list (numbered or bulleted "
