@@ -199,18 +199,20 @@ class _Parts:
 
 def _read_day(g: dict, r: _Parts) -> _Reading:
     day = int(g["d"])
-    return _Reading(lambda y: (date(y, r.month, day),) * 2, r.year, "day", weekday=r.weekday, ahead=r.ahead)
+    return _Reading(lambda y: (date(y, r.month, day),) * 2, r.year, "day", weekday=r.weekday, ahead=r.ahead,
+                    past=bool(g.get("past")))
 
 
 def _read_day_range(g: dict, r: _Parts) -> _Reading:
     first, last = int(g["d"]), int(g["d2"])
-    return _Reading(lambda y: (date(y, r.month, first), date(y, r.month, last)), r.year, "day", ahead=r.ahead)
+    return _Reading(lambda y: (date(y, r.month, first), date(y, r.month, last)), r.year, "day", ahead=r.ahead,
+                    past=bool(g.get("past")))
 
 
 def _read_part_month(g: dict, r: _Parts) -> _Reading:
     lo, hi = r.lexicon["month_parts"][g["part"].lower()]
     return _Reading(lambda y: (date(y, r.month, lo), date(y, r.month, min(hi, _month_end(y, r.month)))),
-                    r.year, "month", approximate=True)
+                    r.year, "month", approximate=True, past=bool(g.get("past")))
 
 
 def _read_part_year(g: dict, r: _Parts) -> _Reading:
@@ -325,7 +327,8 @@ def _on_day(day: date) -> _Reading:
 
 def _choose_year(reading: _Reading, pub: date, future: bool) -> tuple[date, date]:
     """Year-less dates take the latest year not after publication (the next one if the sentence speaks of
-    the future). A weekday written beside the date picks among those years the one where it agrees:
+    the future), except in the publication month itself: the month not yet over is this year's unless marked
+    past ("Juni lalu" in a June paper is last year's; "akhir Juni", "25 Juni" are this June). A weekday written beside the date picks among those years the one where it agrees:
     "dijadwalkan ... Kamis (29/6)" in a paper of 30 June is this year's Thursday, not next year's."""
     if reading.year is not None:
         return reading.build(reading.year)
@@ -340,9 +343,9 @@ def _choose_year(reading: _Reading, pub: date, future: bool) -> tuple[date, date
         return reading.build(pub.year - 1)
     if future and end < pub - FUTURE_GRACE:
         return reading.build(pub.year + 1)
-    if not future and start > pub:
+    if not future and start > pub and (start.year, start.month) != (pub.year, pub.month):
         return reading.build(pub.year - 1)
-    return start, end
+    return start, end       # the publication month not over: "akhir Juni" in a paper of 3 June is this June
 
 
 def _valid(reading: _Reading, year: int) -> bool:

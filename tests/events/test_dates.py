@@ -357,3 +357,20 @@ def test_the_plausible_years_are_the_metadata_ones(knowledge, compiled):
     narrow = compile_grammar(knowledge.lexicon("dates_id"), Problems(None), (2000, 2010))
     sentence = "Kota itu berdiri pada tahun 1999 dan diperluas pada tahun 2005."
     assert [r.text for r in find_dates(sentence, wib(2025, 6, 3), narrow)] == ["tahun 2005"]
+
+
+@pytest.mark.parametrize("sentence, start, end", [
+    # a later part or day of the publication month, no tense word: this month, not last year's
+    ("Para menteri pertahanan bertemu di Brussel pada akhir bulan Juni untuk membahas anggaran.",
+     date(2025, 6, 21), date(2025, 6, 30)),
+    ("Festival budaya itu digelar di alun-alun kota pada 25 Juni.", date(2025, 6, 25), date(2025, 6, 25)),
+    # counter-examples: marked past, the same month is last year's; a later month without tense is last year's
+    ("Festival budaya itu digelar di alun-alun kota pada akhir Juni lalu.", date(2024, 6, 21), date(2024, 6, 30)),
+    ("Festival budaya itu digelar di alun-alun kota pada 25 Juni lalu.", date(2024, 6, 25), date(2024, 6, 25)),
+    ("Festival budaya itu digelar di alun-alun kota pada pertengahan Juli.", date(2024, 7, 11), date(2024, 7, 20)),
+    # an earlier part of the month: this month, as before
+    ("Festival budaya itu digelar di alun-alun kota pada 1 Juni.", date(2025, 6, 1), date(2025, 6, 1)),
+])
+def test_the_publication_month_not_yet_over_is_this_years_unless_marked_past(grammar, sentence, start, end):
+    [ref] = find_dates(sentence, datetime(2025, 6, 3, 9, 0, tzinfo=WIB), grammar)
+    assert (ref.start, ref.end) == (start, end)
