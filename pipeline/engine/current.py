@@ -9,7 +9,7 @@ what can be read cheaply, and the command line skips the run when it holds (``qu
   ``.py``, ``.toml`` and ``.tsv`` of the package: its code and knowledge), the model files, the settings that
   change the tables, and each input's relative path and bytes (SHA-256), as this run's walk lists them;
 - every library the manifest lists is installed at the version it lists (and Python is the same);
-- every output file the manifest lists is there, unchanged (SHA-256), and no other output file is.
+- every output file the manifest lists is there, unchanged (SHA-256) (nothing else in OUT is compared).
 
 ``--force``, ``--stages`` and ``--no-cache`` (which all say: do not trust what earlier runs left) never take it.
 
@@ -34,7 +34,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.ingest.walk import list_inputs
 from pipeline.knowledge import PACKAGE_DIR
-from pipeline.output.layout import MANIFEST, PARTITION_DIR, REPORT_DIR
+from pipeline.output.layout import MANIFEST
 from pipeline.output.swap import write_atomically
 from pipeline.record import STAGES, PipelineError, utc_now
 from pipeline.settings import OutputOptions, RunOptions, Settings
@@ -58,8 +58,7 @@ def quick_check(input_dir: Path, settings: Settings, options: RunOptions, output
     if manifest is None or manifest.get(KEY_FIELD) != key or not _same_libraries(manifest.get("libraries")):
         return Check(key, None)
     listed = manifest.get("output_files") or {}
-    current = bool(listed) and _output_files(Path(options.output_dir), listed) == listed
-    return Check(key, manifest if current else None)
+    return Check(key, manifest if listed_files_unchanged(Path(options.output_dir), listed) else None)
 
 
 def record_current_run(out_dir: Path, manifest: dict, config: dict, started_at: str) -> None:
@@ -178,17 +177,10 @@ def _installed(name: str) -> str | None:
         return None
 
 
-def _output_files(out_dir: Path, listed: dict[str, str]) -> dict[str, str]:
-    """The digests of the files ``listed`` names that are there, and of any other file in by_year/ or report/
-    (as pipeline/output/manifest.py ``output_digests`` finds them)."""
-    found = {}
-    for rel in listed:
-        path = out_dir / rel
-        if path.is_file():
-            found[rel] = file_sha256(path)
-    for folder in (PARTITION_DIR, REPORT_DIR):
-        for path in (out_dir / folder).rglob("*"):
-            rel = path.relative_to(out_dir).as_posix()
-            if path.is_file() and rel not in found and not any(part.startswith(".") for part in Path(rel).parts):
-                found[rel] = file_sha256(path)
-    return found
+def listed_files_unchanged(out_dir: Path, listed: dict[str, str]) -> bool:
+    """Every file the manifest lists as the pipeline's is there with its SHA-256. Nothing else in OUT is compared:
+    a user's own folder or file there (notes/, a by_year/ of their own, the report/ the report command writes) is
+    not the run's output and never makes its tables stale."""
+    return isinstance(listed, dict) and bool(listed) and all(
+        (out_dir / rel).is_file() and file_sha256(out_dir / rel) == sha
+        for rel, sha in listed.items())

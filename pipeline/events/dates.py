@@ -64,6 +64,7 @@ class Grammar:
     report: re.Pattern          # the words before a date of writing or quoting, up to the date
     then: re.Pattern            # "saat itu": a clause dated by a time told before it
     duration: re.Pattern        # "selama dua hari": how long the event of a day lasts
+    years: tuple[int, int]      # the first and last year a date can lie in (meta_dates.toml ``years``)
 
 
 # Rule id → pattern; <NAME> stands for a word list (see _slots). Longer matches win over shorter overlapping ones.
@@ -151,9 +152,11 @@ DATES_SHAPE = Table({
 }, {"extra_months": Table(values=int), "extra_weekdays": Table(values=int)})
 
 
-def compile_grammar(lex: Mapping[str, Any] | None, problems: Problems) -> Grammar | None:
-    """The date grammar of the dates_id lexicon, or None when it is missing or broken (every problem reported)."""
-    if lex is None or not check(problems, DATES_FILE, lex, DATES_SHAPE):
+def compile_grammar(lex: Mapping[str, Any] | None, problems: Problems,
+                    years: tuple[int, int] | None) -> Grammar | None:
+    """The date grammar of the dates_id lexicon, or None when it is missing or broken (every problem reported).
+    ``years`` is the metadata's range of plausible years (None when meta_dates is broken: reported there)."""
+    if lex is None or not check(problems, DATES_FILE, lex, DATES_SHAPE) or years is None:
         return None
     months = {name: n + 1 for name, n in _dateparser_names(MONTH_KEYS, 3).items()}
     months.update(lex.get("extra_months", {}))
@@ -170,6 +173,7 @@ def compile_grammar(lex: Mapping[str, Any] | None, problems: Problems) -> Gramma
         then=re.compile(rf"\b(?:{_alt(lex['then_words'])})\b", re.IGNORECASE),
         duration=re.compile(rf"\b(?:{_alt(lex['duration_words'])})\s+(?P<n>\d{{1,2}}|{_alt(lex['numbers'])})\s+"
                             rf"(?:{_alt(lex['day_units'])})\b", re.IGNORECASE),
+        years=years,
     )
 
 
@@ -195,18 +199,20 @@ class _Parts:
 
 def _read_day(g: dict, r: _Parts) -> _Reading:
     day = int(g["d"])
-    return _Reading(lambda y: (date(y, r.month, day),) * 2, r.year, "day", weekday=r.weekday, ahead=r.ahead)
+    return _Reading(lambda y: (date(y, r.month, day),) * 2, r.year, "day", weekday=r.weekday, ahead=r.ahead,
+                    past=bool(g.get("past")))
 
 
 def _read_day_range(g: dict, r: _Parts) -> _Reading:
     first, last = int(g["d"]), int(g["d2"])
-    return _Reading(lambda y: (date(y, r.month, first), date(y, r.month, last)), r.year, "day", ahead=r.ahead)
+    return _Reading(lambda y: (date(y, r.month, first), date(y, r.month, last)), r.year, "day", ahead=r.ahead,
+                    past=bool(g.get("past")))
 
 
 def _read_part_month(g: dict, r: _Parts) -> _Reading:
     lo, hi = r.lexicon["month_parts"][g["part"].lower()]
     return _Reading(lambda y: (date(y, r.month, lo), date(y, r.month, min(hi, _month_end(y, r.month)))),
-                    r.year, "month", approximate=True)
+                    r.year, "month", approximate=True, past=bool(g.get("past")))
 
 
 def _read_part_year(g: dict, r: _Parts) -> _Reading:
@@ -321,7 +327,8 @@ def _on_day(day: date) -> _Reading:
 
 def _choose_year(reading: _Reading, pub: date, future: bool) -> tuple[date, date]:
     """Year-less dates take the latest year not after publication (the next one if the sentence speaks of
-    the future). A weekday written beside the date picks among those years the one where it agrees:
+    the future), except in the publication month itself: the month not yet over is this year's unless marked
+    past ("Juni lalu" in a June paper is last year's; "akhir Juni", "25 Juni" are this June). A weekday written beside the date picks among those years the one where it agrees:
     "dijadwalkan ... Kamis (29/6)" in a paper of 30 June is this year's Thursday, not next year's."""
     if reading.year is not None:
         return reading.build(reading.year)
@@ -336,9 +343,9 @@ def _choose_year(reading: _Reading, pub: date, future: bool) -> tuple[date, date
         return reading.build(pub.year - 1)
     if future and end < pub - FUTURE_GRACE:
         return reading.build(pub.year + 1)
-    if not future and start > pub:
+    if not future and start > pub and (start.year, start.month) != (pub.year, pub.month):
         return reading.build(pub.year - 1)
-    return start, end
+    return start, end       # the publication month not over: "akhir Juni" in a paper of 3 June is this June
 
 
 def _valid(reading: _Reading, year: int) -> bool:
@@ -365,6 +372,8 @@ def _to_dateref(rule: str, m: re.Match, gr: Grammar, pub: date, future: bool, of
         else:
             start, end = _choose_year(reading, pub, future)
     except (ValueError, TypeError, KeyError):   # 31/2, month 13, …: not a date
+        return None
+    if not gr.years[0] <= start.year <= end.year <= gr.years[1]:     # "tahun 0001", "9999": a typo or a code
         return None
     weekday_ok = None if reading.weekday is None or rule in WEEKDAY_ONLY else start.weekday() == reading.weekday
     at = "at" if m.groupdict().get("at") else 0

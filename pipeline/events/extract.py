@@ -53,8 +53,17 @@ def compile_event_rules(rule_files: tuple[Mapping[str, Any], ...], lexicons: Map
     """The rule files and the event lexicons (as parsed; a missing one is None) compiled, or None when any
     is broken (every problem reported)."""
     parts = (compile_rulebook(rule_files, lexicons, problems), compile_actor_model(lexicons, gaz, problems),
-             compile_grammar(lexicons.get("dates_id"), problems))
+             compile_grammar(lexicons.get("dates_id"), problems, _plausible_years(lexicons.get("meta_dates"))))
     return EventRules(*parts) if all(part is not None for part in parts) else None
+
+
+def _plausible_years(meta_dates: Mapping[str, Any] | None) -> tuple[int, int] | None:
+    """meta_dates' ``years``, the one range of plausible years for metadata and events; None when it is missing or
+    malformed (the metadata compiler reports it)."""
+    years = (meta_dates or {}).get("years")
+    if isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years):
+        return years[0], years[1]
+    return None
 
 
 @dataclass(frozen=True)

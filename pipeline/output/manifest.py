@@ -8,12 +8,11 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.engine.current import KEY_FIELD as INPUTS_KEY
+from pipeline.engine.current import listed_files_unchanged
 from pipeline.engine.current import run_config  # noqa: F401 - where pipeline.api and the command line find it
-from pipeline.engine.cache import (STAGE_MODULES, code_digest, file_sha256, knowledge_digest, model_digests,
-                                   stage_libraries)
+from pipeline.engine.cache import STAGE_MODULES, code_digest, knowledge_digest, model_digests, stage_libraries
 from pipeline.knowledge import KNOWLEDGE_DIRS, Knowledge
-from pipeline.output import schema
-from pipeline.output.layout import DATAPACKAGE, MANIFEST, PARTITION_DIR, REPORT_DIR
+from pipeline.output.layout import MANIFEST
 from pipeline.output.swap import write_atomically
 from pipeline.record import RunResult, utc_now
 from pipeline.settings import REPO_DIR, OutputOptions, Settings
@@ -22,26 +21,9 @@ TABLE_CODE = ("pipeline.output.tables", "pipeline.output.schema", "pipeline.outp
               "pipeline.output.partition", "pipeline.output.swap")
 
 
-def output_digests(out_dir: Path) -> dict[str, str]:
-    """SHA-256 of every file the pipeline writes into OUT (tables, datapackage.json, by_year/..., report/...),
-    not the manifest or the cache, and nothing else that shares the folder (OUT may be the input folder)."""
-    out_dir = Path(out_dir)
-    if not out_dir.is_dir():
-        return {}
-    names = {f"{t.name}{suffix}" for t in schema.TABLES for suffix in (".csv", ".parquet")} | {DATAPACKAGE}
-    files = [p for p in sorted(out_dir.rglob("*")) if p.is_file() and _written_here(p.relative_to(out_dir), names)]
-    return {p.relative_to(out_dir).as_posix(): file_sha256(p) for p in files}
-
-
 def relative_digests(written: dict[Path, str], out_dir: Path) -> dict[str, str]:
     """The digests of files just written (by path), as ``output_files`` lists them."""
     return {path.relative_to(out_dir).as_posix(): sha for path, sha in sorted(written.items())}
-
-
-def _written_here(rel: Path, names: set[str]) -> bool:
-    if any(part.startswith(".") for part in rel.parts):
-        return False
-    return rel.as_posix() in names or (rel.parts[0] in (PARTITION_DIR, REPORT_DIR) and len(rel.parts) > 1)
 
 
 def outputs_key(result: RunResult, output: OutputOptions) -> str | None:
@@ -57,14 +39,13 @@ def outputs_key(result: RunResult, output: OutputOptions) -> str | None:
 def current_outputs(out_dir: Path, key: str | None) -> dict[str, str] | None:
     """The files' digests when OUT already holds exactly what this run would write (the last manifest has the
     same key, and every file it lists is there, unchanged); None otherwise (a hand-edited or deleted table
-    is written again)."""
+    is written again). Files it does not list (a user's folder in OUT) are not compared."""
     try:
         manifest = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     listed = manifest.get("output_files") or {}
-    current = key is not None and manifest.get("outputs_key") == key and bool(listed) and \
-        output_digests(out_dir) == listed
+    current = key is not None and manifest.get("outputs_key") == key and listed_files_unchanged(Path(out_dir), listed)
     return listed if current else None
 
 

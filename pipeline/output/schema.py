@@ -90,7 +90,8 @@ ARTICLES = Table(
         _c("language_ok", pa.bool_(), "False when the body is not Indonesian (rows are kept, flagged).", "true"),
         _c("n_chars", pa.int32(), "Characters in body.", "2874", False),
         _c("n_words", pa.int32(), "Whitespace-separated words in body.", "412", False),
-        _c("n_removed_lines", pa.int32(), "Boilerplate lines removed (see removed_lines).", "31", False),
+        _c("n_removed_lines", pa.int32(), "Page lines the cleaner removed whole or in part (see removed_lines).",
+           "31", False),
         _c("n_mentions", pa.int32(), "Entity mentions found (see mentions).", "57", False),
         _c("n_events", pa.int32(), "Events extracted (see events).", "4", False),
         _c("body_kind", CATEGORY, "What the body is: prose (paragraphs of sentences), list (numbered or bulleted "
@@ -105,15 +106,19 @@ ARTICLES = Table(
 
 REMOVED_LINES = Table(
     "removed_lines",
-    "Audit trail of the cleaner: every line removed from a page, with the rule that removed it.",
+    "Audit trail of the cleaner: every line removed from a page, with the rule that removed it; a line that lost "
+    "pieces and kept the rest in the body (a dateline opening it, a writer's initials closing it) has one row per "
+    "removed piece.",
     (
         ARTICLE_ID,
         _c("line_no", pa.int32(), "0-based line number in the decoded page text.", "3", False),
-        _c("rule_id", CATEGORY, "Site-profile rule that removed the line.", "kontan.ticker", False),
-        _c("text", pa.string(), "The removed line.", "• EMAS1.335.000 1,06%", False),
+        _c("piece", pa.int32(), "0-based number of the removed piece within its line, in line order; 0 for a "
+           "whole line.", "0", False),
+        _c("rule_id", CATEGORY, "Site-profile rule that removed the line or piece.", "kontan.ticker", False),
+        _c("text", pa.string(), "The removed line or piece.", "• EMAS1.335.000 1,06%", False),
     ),
-    primary_key=("article_id", "line_no"),
-    sort_by=("article_id", "line_no"),
+    primary_key=("article_id", "line_no", "piece"),
+    sort_by=("article_id", "line_no", "piece"),
 )
 
 TEXT_REPAIRS = Table(

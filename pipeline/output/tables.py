@@ -34,7 +34,7 @@ def article_rows(article: Article) -> Iterator[dict]:
         "date_text": meta.date_text, "author": meta.author, "editor": meta.editor, "wire_source": meta.wire_source,
         "dateline": meta.dateline, "body": article.body, "captions": article.captions or None,
         "language": meta.language, "language_ok": meta.language_ok, "n_chars": len(article.body),
-        "n_words": len(article.body.split()), "n_removed_lines": len(article.removed),
+        "n_words": len(article.body.split()), "n_removed_lines": len({r.line_no for r in article.removed}),
         "n_mentions": len(article.mentions), "n_events": len(article.events), "body_kind": article.body_kind,
         "fetched_at": _fetched_at(page.html_meta.get("fetched_at")),
     }
@@ -50,9 +50,13 @@ def _fetched_at(text: str | None) -> datetime | None:
 
 
 def removed_line_rows(article: Article) -> Iterator[dict]:
+    """One row per removed piece of a line. A line can lose two pieces and keep the rest (a dateline opening it, a
+    writer's initials closing it); the cleaner lists the pieces of a line in their order in it."""
+    pieces: Counter = Counter()
     for removed in article.removed:
-        yield {"article_id": article.article_id, "line_no": removed.line_no, "rule_id": removed.rule_id,
-               "text": removed.text}
+        yield {"article_id": article.article_id, "line_no": removed.line_no, "piece": pieces[removed.line_no],
+               "rule_id": removed.rule_id, "text": removed.text}
+        pieces[removed.line_no] += 1
 
 
 def text_repair_rows(article: Article) -> Iterator[dict]:

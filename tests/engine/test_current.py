@@ -123,3 +123,19 @@ def test_force_and_stages_never_take_the_quick_path(folder_run):
     assert code == 0 and "pyarrow" in imported
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["stages_run"] == {"events": 3}
+
+
+@pytest.mark.parametrize("own", ["notes", "by_year", "report"])
+def test_a_users_own_folder_in_out_leaves_the_tables_up_to_date(folder_run, own):
+    """Only the files the manifest lists are the pipeline's: notes/, a by_year/ without --partition-by-year or
+    the report command's report/ are the user's, on the quick path and on the full one (--force)."""
+    folder, out = folder_run
+    (out / own).mkdir()
+    (out / own / "catatan.md").write_text("Catatan peneliti tentang hasil minggu ini.\n", encoding="utf-8")
+    before = snapshot(out)
+    code, imported, printed = run_fresh("run", str(folder), "-o", str(out), "--no-ner", "-w", "1")
+    assert code == 0 and imported == [] and "already up to date" in printed, printed
+    assert main(["run", str(folder), "-o", str(out), "--no-ner", "-w", "1", "-q", "--force"]) == 0
+    assert "already up to date" in (out / "run.log").read_text(encoding="utf-8")
+    assert {rel: seen for rel, seen in snapshot(out).items() if not rel.startswith(".cache")} == \
+        {rel: seen for rel, seen in before.items() if not rel.startswith(".cache")}

@@ -3,6 +3,7 @@ entries, no article is lost behind a failed duplicate, file names cannot pass fo
 from __future__ import annotations
 
 import json
+from datetime import date
 import os
 import subprocess
 from pathlib import Path
@@ -503,6 +504,8 @@ for _ in range(int(sys.argv[2])):          # (shutil.rmtree, and so pytest's cle
 
 
 def test_the_report_leaves_events_dated_in_year_1_or_9999_off_its_timeline(tmp_path):
+    """The events stage reads no such year (pipeline/events/dates.py); an events table from elsewhere (an older
+    run, a hand edit) may hold one, and the report leaves it off its timeline."""
     from pipeline.report import render as report
 
     folder, out = tmp_path / "in", tmp_path / "out"
@@ -513,7 +516,13 @@ def test_the_report_leaves_events_dated_in_year_1_or_9999_off_its_timeline(tmp_p
             f"di Laut Arafura pada tahun {year} untuk meningkatkan kemampuan patroli kedua negara.\n\nLatihan itu "
             "melibatkan kapal perang dari kedua negara, kata juru bicara, Senin (4/3/2024).\n", encoding="utf-8")
     assert main(cli(folder, out)) == 0
-    assert {e["date_start"].year for e in read(out, "events")} >= {1, 9999, 2023}
+    events = pq.read_table(out / "events.parquet")
+    assert {e["date_start"].year for e in events.to_pylist()} <= set(range(1800, 2101))
+    starts = events["date_start"].to_pylist()
+    starts[:2] = [date(1, 1, 1), date(9999, 12, 31)]
+    column = events.schema.get_field_index("date_start")
+    pq.write_table(events.set_column(column, events.schema.field(column), pa.array(starts, pa.date32())),
+                   out / "events.parquet")
     assert report.main([str(out)]) == 0
     page = (out / "report" / "index.html").read_text(encoding="utf-8")
     assert "2 event(s) dated outside 1800–2100" in page

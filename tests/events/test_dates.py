@@ -191,7 +191,7 @@ def test_broken_lexicon_is_reported_with_the_missing_key(knowledge):
     broken = {k: v for k, v in knowledge.lexicon("dates_id").items() if k != "past"}
     broken["month_parts"] = {**broken["month_parts"], "akhir": [21]}
     problems = Problems(None)
-    assert compile_grammar(broken, problems) is None
+    assert compile_grammar(broken, problems, (1800, 2100)) is None
     assert [str(p) for p in problems.found] == [
         "lexicons/dates_id.toml: month_parts.akhir: must be a list of 2 whole numbers, not 1",
         "lexicons/dates_id.toml: past: missing: this key is required"]
@@ -339,3 +339,38 @@ def test_a_duration_in_days_makes_its_day_a_range(grammar):
 def test_a_duration_not_clearly_of_the_day_leaves_it_one_day(grammar, sentence):
     [ref] = find_dates(sentence, PUB_FRI, grammar)
     assert ref.start == ref.end == date(2025, 3, 12)
+
+
+@pytest.mark.parametrize("sentence,found", [
+    ("Prasasti itu diklaim berasal dari tahun 0001 oleh pengunggahnya.", []),
+    ("Kode kedaluwarsa kartu tercetak tahun 9999 di sistem lama.", []),
+    ("Perjanjian itu berlaku hingga 31 Desember 9999 menurut arsip.", []),
+    ("Benteng itu dibangun pada tahun 1800 oleh pemerintah kolonial.", [(date(1800, 1, 1), date(1800, 12, 31))]),
+    ("Rencana induk kota disusun untuk tahun 2100 dan seterusnya.", [(date(2100, 1, 1), date(2100, 12, 31))]),
+])
+def test_a_year_outside_the_plausible_range_is_no_date(grammar, sentence, found):
+    assert [(r.start, r.end) for r in find_dates(sentence, wib(2025, 6, 3), grammar)] == found
+
+
+def test_the_plausible_years_are_the_metadata_ones(knowledge, compiled):
+    assert compiled.events.dates.years == tuple(knowledge.lexicon("meta_dates")["years"])
+    narrow = compile_grammar(knowledge.lexicon("dates_id"), Problems(None), (2000, 2010))
+    sentence = "Kota itu berdiri pada tahun 1999 dan diperluas pada tahun 2005."
+    assert [r.text for r in find_dates(sentence, wib(2025, 6, 3), narrow)] == ["tahun 2005"]
+
+
+@pytest.mark.parametrize("sentence, start, end", [
+    # a later part or day of the publication month, no tense word: this month, not last year's
+    ("Para menteri pertahanan bertemu di Brussel pada akhir bulan Juni untuk membahas anggaran.",
+     date(2025, 6, 21), date(2025, 6, 30)),
+    ("Festival budaya itu digelar di alun-alun kota pada 25 Juni.", date(2025, 6, 25), date(2025, 6, 25)),
+    # counter-examples: marked past, the same month is last year's; a later month without tense is last year's
+    ("Festival budaya itu digelar di alun-alun kota pada akhir Juni lalu.", date(2024, 6, 21), date(2024, 6, 30)),
+    ("Festival budaya itu digelar di alun-alun kota pada 25 Juni lalu.", date(2024, 6, 25), date(2024, 6, 25)),
+    ("Festival budaya itu digelar di alun-alun kota pada pertengahan Juli.", date(2024, 7, 11), date(2024, 7, 20)),
+    # an earlier part of the month: this month, as before
+    ("Festival budaya itu digelar di alun-alun kota pada 1 Juni.", date(2025, 6, 1), date(2025, 6, 1)),
+])
+def test_the_publication_month_not_yet_over_is_this_years_unless_marked_past(grammar, sentence, start, end):
+    [ref] = find_dates(sentence, datetime(2025, 6, 3, 9, 0, tzinfo=WIB), grammar)
+    assert (ref.start, ref.end) == (start, end)

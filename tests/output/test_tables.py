@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.annotate import clean
 from pipeline.output import dictionary
 from pipeline.output import swap as outputs
 from pipeline.output import schema
@@ -76,6 +77,20 @@ def test_rows_carry_the_records_values():
         ("attendee", "KGZ"), ("attendee", "RUS")]
     entities = {(e["canonical"], e["n_mentions"]) for e in built["entities"].to_pylist()}
     assert entities == {("Russia", 1), ("Kyrgyzstan", 1), ("Moskow", 1)}
+
+
+def test_a_line_cut_in_pieces_has_one_row_per_piece_and_a_unique_key(compiled):
+    """A one-line article whose dateline opens it and whose writer's initials close it loses two pieces of line 0."""
+    text = ("Hujan Deras Rendam Permukiman di Pesisir\n\n"
+            "SEMARANG - Hujan deras sejak Minggu malam merendam ratusan rumah warga di pesisir utara kota itu, "
+            "dan petugas mengungsikan lansia ke balai kelurahan. (xyz)")
+    article = clean.clean(Page("p1", "p1.txt", text, "utf_8", "txt"), compiled.profiles)
+    rows = tables.build_tables([article], (), ())["removed_lines"].to_pylist()
+    assert [(r["line_no"], r["piece"], r["rule_id"], r["text"]) for r in rows] == [
+        (0, 0, "common.title", "Hujan Deras Rendam Permukiman di Pesisir"),
+        (2, 0, "generic.dateline", "SEMARANG -"), (2, 1, "common.signoff", "(xyz)")]
+    assert len({tuple(r[k] for k in schema.REMOVED_LINES.primary_key) for r in rows}) == len(rows)
+    assert tables.build_tables([article], (), ())["articles"].to_pylist()[0]["n_removed_lines"] == 2
 
 
 def test_rows_are_sorted_whatever_the_input_order():
