@@ -81,6 +81,7 @@ class ActorModel:
     body_home_heads: re.Pattern
     body_igo_heads: re.Pattern
     country_modifier: re.Pattern               # "wisatawan asal | Prancis": the country qualifies a noun
+    treaty_name: re.Pattern                    # "perjanjian iklim | Paris": the city names a treaty
     country_names: Mapping[str, str]           # ISO3 → canonical country name
     untagged_organ: re.Pattern                 # "Kementerian Luar Negeri" where the model tagged nothing
     cities: Mapping[str, str]                  # city → ISO3 of its state (capitals.tsv)
@@ -157,7 +158,8 @@ class ActorModel:
         """ "Tokyo dan Washington memiliki perjanjian": a seat of government named as a doer is its state."""
         folded = _fold(m.text)
         before = text[max(0, m.start - 60):m.start]
-        if folded not in self.seats or self.place_marker.search(before) or self.country_modifier.search(before):
+        if folded not in self.seats or self.place_marker.search(before) or self.country_modifier.search(before) \
+                or self.treaty_name.search(before):
             return None
         if re.search(r"(?:^|\s)[A-Z][\w.-]*\s*$", before):
             return None               # "KBRI Kairo", "Universitas Tokyo": the city qualifies a name
@@ -286,7 +288,7 @@ def _organ_names(heads) -> re.Pattern:
 
 ACTORS_FILE = "lexicons/actors_id.toml"
 ACTORS_SHAPE = Table({
-    "place_markers": WORDS, "home_country": Text(r"^[A-Z]{3}$", "an ISO 3166-1 alpha-3 code"),
+    "place_markers": WORDS, "treaty_words": WORDS, "home_country": Text(r"^[A-Z]{3}$", "an ISO 3166-1 alpha-3 code"),
     "person": Table({"state_heads": WORDS, "home_heads": WORDS, "body_heads": WORDS, "former": WORDS,
                      "unique_home_offices": WORDS}),
     "body": Table({"state_heads": WORDS, "home_heads": WORDS, "untagged_heads": WORDS, "igo_heads": WORDS}),
@@ -363,6 +365,7 @@ def compile_actor_model(lexicons: Mapping[str, Any], gaz: Gazetteer | None, prob
         body_state_heads=_heads(body["state_heads"]), body_home_heads=_heads(body["home_heads"]),
         body_igo_heads=_heads(body["igo_heads"]),
         country_modifier=left_context_pattern(country["modifier_nouns"], int(country["modifier_gap_words"])),
+        treaty_name=left_context_pattern(lex["treaty_words"], 1),
         country_names={e.code: e.canonical for e in gaz.entries.values() if e.label == "COUNTRY" and e.code},
         untagged_organ=_organ_names(body["untagged_heads"]),
         cities={_fold(r["city"]): r["code"] for r in capitals},

@@ -141,6 +141,9 @@ def test_a_city_gives_its_state(actors):
     ("Pertemuan digelar di Tokyo pekan lalu.", None),                                    # a place
     ("Staf KBRI Tokyo menjemput para pelajar.", None),                                   # part of a name
     ("Bursa Tokyo ditutup menguat.", None),
+    ("Target itu sejalan dengan perjanjian iklim Tokyo yang berlaku sejak 2005.", None),  # a treaty's name
+    ("Negara maju terikat pada Protokol Tokyo soal emisi.", None),
+    ("Dalam kesepakatan itu, Tokyo berjanji menurunkan tarif.", (STATE, "JPN")),       # a party after all
 ])
 def test_a_seat_of_government_acts_for_its_state_only_as_a_doer(actors, text, expected):
     assert acts(actors, text, "Tokyo", "LOC") == expected
