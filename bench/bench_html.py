@@ -31,7 +31,7 @@ from pipeline.ingest import html_extract
 from pipeline.ingest import pages as ingest
 from pipeline.annotate import metadata  # noqa: E402
 from pipeline.knowledge import load_knowledge  # noqa: E402
-from pipeline.knowledge.compiled import Compiled, compile_knowledge  # noqa: E402
+from pipeline.compiled import Compiled, compile_knowledge  # noqa: E402
 from pipeline.record import Page  # noqa: E402
 
 PAGES_DIR = REPO_DIR / "tests" / "pages" / "html"

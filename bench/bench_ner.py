@@ -43,7 +43,7 @@ from pipeline.ingest import pages as ingest
 from pipeline.annotate import metadata
 from pipeline.annotate import ner, reference_tagger  # noqa: E402
 from pipeline.knowledge import load_knowledge  # noqa: E402
-from pipeline.knowledge.compiled import compile_knowledge  # noqa: E402
+from pipeline.compiled import compile_knowledge  # noqa: E402
 from pipeline.record import Page, replace  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 

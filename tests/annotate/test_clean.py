@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.annotate import clean
 from pipeline.knowledge import Knowledge, KnowledgeError
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.compiled import compile_knowledge
 from pipeline.knowledge.profiles import pick_profile
 from pipeline.record import Page, PipelineError
 
