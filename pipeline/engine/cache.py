@@ -15,7 +15,7 @@ pickled payload. The folder is the cache's only when it says so: ``claim`` write
 standard cache-folder tag, which backup tools skip) into an empty or new folder and refuses one holding other
 files, or holding the input folder; ``prune`` deletes only entries of this layout, nothing else it finds
 there. A torn or edited entry fails the hash check and is recomputed, never trusted. Entries are
-written to a temporary file and renamed (pipeline/output/swap.py), without fsync: a SIGKILL loses nothing the
+written to a temporary file and renamed (pipeline/swap.py), without fsync: a SIGKILL loses nothing the
 kernel already has, and after a power cut the hash check catches a half-written entry. Only this project reads the folder:
 pickle is safe here because the entries are our own (do not point --cache-dir at files from elsewhere).
 """
@@ -38,7 +38,7 @@ from typing import Any
 from pipeline.annotate import ner
 from pipeline.engine.libraries import library_versions
 from pipeline.knowledge import Knowledge
-from pipeline.output.swap import write_atomically
+from pipeline.swap import write_atomically
 from pipeline.record import ARTICLE_STAGES, INGEST, STAGES, Article, Page, PipelineError, Problem, RunResult, replace
 from pipeline.settings import Settings
 
@@ -54,7 +54,7 @@ TAG_FILE = "CACHEDIR.TAG"
 TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
        b"# The cache of idnews-pipeline: it deletes only its own entries here (STAGE/ab/NAME.KEY.pkl).\n")
 RUN_MARKER = ".idnews-run"          # the token a Dask run leaves in its cache folder (engine/chunk.py)
-# An entry's file, and the temporary file it is written through (output/swap.py: mkstemp ".NAME.XXXX.tmp").
+# An entry's file, and the temporary file it is written through (pipeline/swap.py: mkstemp ".NAME.XXXX.tmp").
 ENTRY_NAME = re.compile(r"[0-9A-Za-z_-]+\.[0-9a-f]{32}\.pkl")
 TEMP_NAME = re.compile(r"\.[0-9A-Za-z_-]+\.[0-9a-f]{32}\.pkl\.[^/]+\.tmp")
 MISS = object()

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.output import dictionary
-from pipeline.output import swap as outputs
+from pipeline import swap as outputs
 from pipeline.output import schema
 from pipeline.output import tables
 from pipeline.record import (Article, DateRef, Event, Evidence, Mention, Meta, Page, Participant, Problem,

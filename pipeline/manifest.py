@@ -14,12 +14,12 @@ from pipeline.engine.cache import (STAGE_MODULES, code_digest, file_sha256, know
 from pipeline.knowledge import KNOWLEDGE_DIRS, Knowledge
 from pipeline.output import schema
 from pipeline.output.layout import DATAPACKAGE, MANIFEST, PARTITION_DIR, REPORT_DIR
-from pipeline.output.swap import write_atomically
+from pipeline.swap import write_atomically
 from pipeline.record import RunResult, utc_now
 from pipeline.settings import REPO_DIR, OutputOptions, Settings
 
 TABLE_CODE = ("pipeline.output.tables", "pipeline.output.schema", "pipeline.output.datapackage",
-              "pipeline.output.partition", "pipeline.output.swap")
+              "pipeline.output.partition", "pipeline.swap")
 
 
 def output_digests(out_dir: Path) -> dict[str, str]:
