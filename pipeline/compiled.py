@@ -6,8 +6,8 @@ a problem too. Any problem stops the compile with one KnowledgeError that lists 
 frozen ``Compiled`` record, is kept once per knowledge digest: the run compiles it before reading the input
 folder, and each worker process (local pool, Dask) once when it starts.
 
-The stages take the parts they need (``pages`` for ingest, ``profiles`` and ``repairs`` for clean, ``metadata``, ``names``
-for NER, ``events``), so that a stage's cache fingerprint (pipeline/engine/cache.py) covers the code of its
+The stages take the parts they need (``pages`` for ingest, ``profiles`` and ``repairs`` for clean, ``metadata``,
+``names`` for NER, ``events``), so that a stage's cache fingerprint (pipeline/engine/cache.py) covers the code of its
 own compilers only: this module, which imports them all, is wiring (beside pipeline/run.py), imported by the
 run and the engine, never by a stage.
 """

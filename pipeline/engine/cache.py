@@ -16,8 +16,8 @@ standard cache-folder tag, which backup tools skip) into an empty or new folder 
 files, or holding the input folder; ``prune`` deletes only entries of this layout, nothing else it finds
 there. A torn or edited entry fails the hash check and is recomputed, never trusted. Entries are
 written to a temporary file and renamed (pipeline/swap.py), without fsync: a SIGKILL loses nothing the
-kernel already has, and after a power cut the hash check catches a half-written entry. Only this project reads the folder:
-pickle is safe here because the entries are our own (do not point --cache-dir at files from elsewhere).
+kernel already has, and after a power cut the hash check catches a half-written entry. Only this project reads the
+folder: pickle is safe here because the entries are our own (do not point --cache-dir at files from elsewhere).
 """
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ Pages are read as the run asks for them, so only the pages of the chunks in flig
 
 Decoding (charset detection, HTML extraction) is most of a warm run's cost, so each file's pages are cached
 under the SHA-256 of its bytes and its path (a compressed dump or web archive larger than the size limit is
-read page by page instead, and not cached whole). The folder is listed once, at the start (pipeline/ingest/walk.py: every
-path met is a file to read or an error row; the run's own outputs are left out): a file added during the run
+read page by page instead, and not cached whole). The folder is listed once, at the start (pipeline/ingest/walk.py:
+every path met is a file to read or an error row; the run's own outputs are left out): a file added during the run
 waits for the next run, and a file removed before it was read becomes an error row ("vanished").
 """
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """``datapackage.json``: a Frictionless Data Package describing every CSV table, derived from schema.py.
 
-Field types, required columns, primary keys and descriptions come from ``pipeline/output/schema.py``; the allowed
-values of the closed categorical columns and the foreign keys between tables are declared here, but for the event
-types, which come from the rule files (``event_type_names`` of pipeline/knowledge/rulebook.py). Validate an output folder with
+Field types, required columns, primary keys and descriptions come from ``pipeline/output/schema.py``; the allowed values
+of the closed categorical columns and the foreign keys between tables are declared here, but for the event types, which
+come from the rule files (``event_type_names`` of pipeline/knowledge/rulebook.py). Validate an output folder with
 ``idnews-pipeline validate OUT`` (CSV and Parquet) or ``frictionless validate OUT/datapackage.json`` (the CSVs).
 
 Each resource also describes the table's Parquet twin in a ``parquet`` property of its own (path, size,

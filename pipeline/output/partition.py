@@ -89,6 +89,7 @@ class YearPartitions:
         rows = pa.concat_tables(self.pending.pop(key)).combine_chunks()
         if key not in self.writers:
             table, year = key
-            handle = self.files.enter_context(self.staged.open_in(self.target, f"{table}/{year_folder(year)}/{PART_FILE}"))
+            part = f"{table}/{year_folder(year)}/{PART_FILE}"
+            handle = self.files.enter_context(self.staged.open_in(self.target, part))
             self.writers[key] = pq.ParquetWriter(handle, rows.schema, compression="zstd")
         self.writers[key].write_table(rows)

@@ -160,6 +160,7 @@ def test_a_value_of_the_wrong_type_fails_loudly():
 
 def test_data_dictionary_is_up_to_date():
     committed = (REPO / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
-    assert committed == dictionary.render(), "regenerate: python -m pipeline.output.dictionary > docs/data_dictionary.md"
+    regenerate = "regenerate: python -m pipeline.output.dictionary > docs/data_dictionary.md"
+    assert committed == dictionary.render(), regenerate
     for table in schema.TABLES:
         assert f"## {table.name}" in committed
