@@ -29,7 +29,7 @@ import os
 import pickle
 import re
 from collections import Counter
-from dataclasses import astuple, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -39,7 +39,7 @@ from pipeline.annotate import ner
 from pipeline.engine.libraries import library_versions
 from pipeline.knowledge import Knowledge
 from pipeline.swap import write_atomically
-from pipeline.record import ARTICLE_STAGES, INGEST, STAGES, Article, Page, PipelineError, Problem, RunResult, replace
+from pipeline.record import ARTICLE_STAGES, INGEST, STAGES, Article, Page, PipelineError, Problem, replace
 from pipeline.settings import Settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -163,19 +163,6 @@ def page_key(page: Page) -> str:
     """What an article's stages read from its page: everything but the file name."""
     return _sha([page.text, page.encoding, page.input_format, page.url,
                  sorted((str(k), str(v)) for k, v in page.html_meta.items())])
-
-
-def content_digest(pages: list[Page], result: RunResult) -> str:
-    """Digest of everything the tables are built from: input statuses, problems, each article's page and
-    the fingerprints of the stages that annotated it. Two runs with the same digest build the same tables."""
-    sha = hashlib.sha256(json.dumps(result.fingerprints, sort_keys=True).encode())
-    for status in sorted(result.inputs.values(), key=lambda s: s.source_path):
-        sha.update(repr(astuple(status)).encode())
-    for problem in result.problems:
-        sha.update(repr(astuple(problem)).encode())
-    for page in pages:
-        sha.update(f"{page.source_path}\0{page_key(page)}".encode())
-    return sha.hexdigest()
 
 
 # ---------------------------------------------------------------- whose folder
