@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 from pipeline.engine.cache import MISS, Cache
 from pipeline.ingest import archives
-from pipeline.ingest import pages as ingest
+from pipeline.ingest import pages
 from pipeline.ingest.walk import VANISHED, escape_name, list_inputs, read_regular
 from pipeline.ingest.html_extract import PageRules
 from pipeline.record import (INGEST, INTERNAL, ArchiveRecords, InputStatus, Page, PipelineError, Problem, RunResult,
@@ -132,7 +132,7 @@ def _streamed(path: Path, settings: Settings) -> bool:
 def _streamed_items(path: Path, rel: str, settings: Settings, rules: PageRules) -> Iterator:
     found = False
     try:
-        for item in ingest.iter_pages(path, settings, rules):
+        for item in pages.iter_pages(path, settings, rules):
             found = True
             yield _relative(path, rel, item)
     except PipelineError:           # the file went away: ingest saw no file and no folder there
@@ -148,7 +148,7 @@ def _relative(path: Path, rel: str, item):
 
 def _pages_of(path: Path, settings: Settings, rules: PageRules) -> list[Page | Problem]:
     try:
-        return list(ingest.iter_pages(path, settings, rules))
+        return list(pages.iter_pages(path, settings, rules))
     except PipelineError:           # the file went away: ingest saw no file and no folder there
         return []
 
