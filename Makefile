@@ -47,6 +47,7 @@ report: $(VENV)/.installed-report
 	$(PY) -m pipeline report $(OUT)
 
 test: install
+	$(PY) -m ruff check pipeline tests bench scripts
 	$(PY) -m pytest -q $(ARGS)
 
 # Scores the events on the annotated development set in $(DATA)/events_dev (a measuring instrument, never

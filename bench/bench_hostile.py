@@ -118,7 +118,7 @@ def run_child(path: Path, use_ner: bool) -> None:
     from pipeline.annotate import ner
     from pipeline.output import tables
     from pipeline.knowledge import load_knowledge
-    from pipeline.knowledge.compiled import compile_knowledge
+    from pipeline.compiled import compile_knowledge
     from pipeline.record import Problem
     from pipeline.settings import Settings
 

@@ -31,7 +31,7 @@ from pipeline.ingest import html_extract
 from pipeline.ingest import pages as ingest
 from pipeline.annotate import metadata  # noqa: E402
 from pipeline.knowledge import load_knowledge  # noqa: E402
-from pipeline.knowledge.compiled import Compiled, compile_knowledge  # noqa: E402
+from pipeline.compiled import Compiled, compile_knowledge  # noqa: E402
 from pipeline.record import Page  # noqa: E402
 
 PAGES_DIR = REPO_DIR / "tests" / "pages" / "html"
@@ -52,7 +52,8 @@ def padding(n: int, kb: int) -> tuple[str, str]:
         + "</ul></div>" for m in MENU) + "</nav>\n"
     related = "<div class='box-terpopuler'><ul>" + "".join(
         f"<li><a href='/read/{n}/{i}'><img src='/thumb/{i}.jpg' alt=''>Judul berita populer nomor {i} hari ini</a>"
-        f"<span class='date'>Senin, 1{i % 9} Januari 2024 0{i % 9}:15 WIB</span></li>" for i in range(60)) + "</ul></div>\n"
+        f"<span class='date'>Senin, 1{i % 9} Januari 2024 0{i % 9}:15 WIB</span></li>"
+        for i in range(60)) + "</ul></div>\n"
     # the same blocks under neutral names, which no boilerplate rule knows: trafilatura has to cope with them
     neutral = (menu.replace("<nav class='mega-menu'>", "<div class='wrap-top'>").replace("</nav>", "</div>")
                + related.replace("box-terpopuler", "col-md-4 list-wrap"))

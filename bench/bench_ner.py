@@ -7,11 +7,11 @@
 Speed (default): the articles of the --corpus folders (after clean + metadata; default corpus/ and
 ../shared/data/events_dev/pages) are tagged by ``--tagger``: ``pipeline`` is ``ner.load_tagger``, what the
 pipeline runs (the direct tagger of pipeline/annotate/tagger.py), ``stanza`` is
-``reference_tagger.load_reference_tagger`` (the same model through a Stanza Pipeline). Every repeat starts
-from a freshly loaded tagger, so its caches hold nothing yet and each article is new to it; the figures are the median over --repeat. Printed: model load time; the
-tagger's tokens/s on all sentences at once, with empty caches and again with the token cache filled by the
-first pass (the state of a worker some chunks into a run); the NER stage (tokenise + tag + normalise, batches
-of 32 articles as pipeline/run.py) in articles/s and tokens/s; peak RSS of this process.
+``reference_tagger.load_reference_tagger`` (the same model through a Stanza Pipeline). Every repeat starts from a
+freshly loaded tagger, so its caches hold nothing yet and each article is new to it; the figures are the median over
+--repeat. Printed: model load time; the tagger's tokens/s on all sentences at once, with empty caches and again with the
+token cache filled by the first pass (the state of a worker some chunks into a run); the NER stage (tokenise + tag +
+normalise, batches of 32 articles as pipeline/run.py) in articles/s and tokens/s; peak RSS of this process.
 
 --agreement: the direct tagger against the Stanza pipeline on the NER-UI test split (label mapping and
 splits as scripts/ner_data.py reads them): share of tokens with the same label, entity-level P/R/F1 of
@@ -43,7 +43,7 @@ from pipeline.ingest import pages as ingest
 from pipeline.annotate import metadata
 from pipeline.annotate import ner, reference_tagger  # noqa: E402
 from pipeline.knowledge import load_knowledge  # noqa: E402
-from pipeline.knowledge.compiled import compile_knowledge  # noqa: E402
+from pipeline.compiled import compile_knowledge  # noqa: E402
 from pipeline.record import Page, replace  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 
@@ -89,7 +89,8 @@ def speed(args) -> None:
     median = {key: tuple(statistics.median(run[key][i] for run in runs) for i in (0, 1)) for key in runs[0]}
     name = "ner.load_tagger" if args.tagger == "pipeline" else "reference_tagger.load_reference_tagger"
     print(f"tagger               {args.tagger} ({name}), torch threads {torch.get_num_threads()}")
-    print(f"model load           {first_load[0]:.2f} s the first time (imports included), then {median['load'][0]:.2f} s")
+    print(f"model load           {first_load[0]:.2f} s the first time (imports included), "
+          f"then {median['load'][0]:.2f} s")
     print(f"articles             {len(articles)} distinct, {len(sentences)} sentences, {n_tokens} tokens "
           f"(median of {args.repeat} runs, each with a fresh tagger; wall clock / CPU time of this process)")
     for key, label in (("cold", "tagger, cold caches "), ("warm", "tagger, token cache ")):

@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO_DIR))
 
 from pipeline.annotate.repair import rebuild, repair_text  # noqa: E402
 from pipeline.knowledge import load_knowledge  # noqa: E402
-from pipeline.knowledge.compiled import compile_knowledge  # noqa: E402
+from pipeline.compiled import compile_knowledge  # noqa: E402
 
 DEFAULT = Path("/tmp/news2025")
 

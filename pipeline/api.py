@@ -8,8 +8,8 @@ from pathlib import Path
 from pipeline.annotate import ner
 from pipeline.engine.driver import remove_parts
 from pipeline.knowledge import Knowledge, load_knowledge
-from pipeline.knowledge.compiled import compile_knowledge
-from pipeline.output.manifest import current_outputs, outputs_key, relative_digests, run_config, write_manifest
+from pipeline.compiled import compile_knowledge
+from pipeline.manifest import current_outputs, outputs_key, relative_digests, run_config, write_manifest
 from pipeline.record import RunResult
 from pipeline.run import process_folder as run_folder
 from pipeline.run import write_outputs as write_tables

@@ -13,9 +13,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.knowledge import Knowledge
 from pipeline.settings import RunOptions, Settings
+
+if TYPE_CHECKING:                       # a run's knowledge, for one annotation: records stand below knowledge
+    from pipeline.knowledge import Knowledge
 
 # The stages, by the names used everywhere: cache folders, --stages, the summary, manifest.json and the
 # ``stage`` column of the errors table. Ingest runs once per input file; the others once per article, in order.

@@ -1,7 +1,7 @@
 """The pipeline, written out: ingest → clean → metadata → ner → events → tables.
 
 Each stage is a function of (record, its part of the compiled knowledge[, tagger]) that returns an enriched
-record. The knowledge is compiled and checked once, before any page is read (pipeline/knowledge/compiled.py): a
+record. The knowledge is compiled and checked once, before any page is read (pipeline/compiled.py): a
 broken data file stops the run there. A stage that fails on one article turns that article into a Problem row,
 and the run goes on with the next one.
 
@@ -27,7 +27,7 @@ from pipeline.engine.chunk import Chunk, ChunkResult, WorkItem
 from pipeline.engine.driver import Driver, write_cached_parts
 from pipeline.events import extract as events
 from pipeline.knowledge import Knowledge, load_knowledge
-from pipeline.knowledge.compiled import Compiled, compile_knowledge
+from pipeline.compiled import Compiled, compile_knowledge
 from pipeline.output import events_across, parts, schema, tables
 from pipeline.output.datapackage import Provenance
 from pipeline.record import RunResult, utc_now

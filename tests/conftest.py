@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.knowledge import load_knowledge
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.compiled import compile_knowledge
 from pipeline.record import Page
 
 REPO_DIR = Path(__file__).resolve().parent.parent

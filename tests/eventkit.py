@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pipeline.knowledge import load_knowledge
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.compiled import compile_knowledge
 from pipeline.record import Article, Meta, Mention, Page, Sentence
 
 WIB = ZoneInfo("Asia/Jakarta")

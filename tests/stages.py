@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pipeline.annotate import clean, metadata
-from pipeline.knowledge.compiled import Compiled
+from pipeline.compiled import Compiled
 from pipeline.record import Article, Page
 
 

@@ -87,7 +87,7 @@ def articles(corpus_pages, compiled):
 def corpus_paths() -> list[str]:
     from pipeline.ingest import pages as ingest
     from pipeline.knowledge import load_knowledge
-    from pipeline.knowledge.compiled import compile_knowledge
+    from pipeline.compiled import compile_knowledge
     from pipeline.record import Page
     from pipeline.settings import Settings
     rules = compile_knowledge(load_knowledge()).pages

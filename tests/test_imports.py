@@ -69,3 +69,42 @@ def test_the_graph_sees_imports_inside_functions_and_finds_a_cycle():
     looped = {**graph, "pipeline.record": graph["pipeline.record"] | {"pipeline.run"}}
     found = cycle_in(looped)
     assert found is not None and found[0] == found[-1] and "pipeline.record" in found
+
+
+def floor_of(module: str) -> str:
+    """The unit a module belongs to: its stage package (pipeline.annotate, pipeline.engine, ...) or, for a
+    module at the top of the package (pipeline.run, pipeline.record, ...), the module itself."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if len(parts) > 2 or (PACKAGE / parts[-1]).is_dir() else module
+
+
+def run_time_imports(tree: ast.Module, known: set[str]) -> set[str]:
+    """``imported``, less the imports under ``if TYPE_CHECKING:`` (annotations only, never run)."""
+    checked = [node for node in ast.walk(tree) if isinstance(node, ast.If)
+               and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"]
+    for node in checked:
+        node.body = []
+    return imported(tree, known)
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Which unit imports which: a stage package as one node, each top-level module as one node."""
+    sources = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    known, graph = set(sources), {}
+    for name, path in sources.items():
+        targets = run_time_imports(ast.parse(path.read_text(encoding="utf-8")), known)
+        graph.setdefault(floor_of(name), set()).update(floor_of(t) for t in targets)
+    return {unit: targets - {unit} for unit, targets in graph.items()}
+
+
+def test_no_package_imports_one_that_imports_it_back():
+    found = cycle_in(package_graph())
+    assert found is None, " → ".join(found)
+
+
+def test_the_package_graph_joins_a_stage_package_and_sees_a_loop_between_two():
+    graph = package_graph()
+    assert {"pipeline.annotate", "pipeline.events", "pipeline.ingest"} <= graph["pipeline.compiled"]
+    assert "pipeline.knowledge" not in graph["pipeline.record"]             # only under TYPE_CHECKING
+    looped = {**graph, "pipeline.knowledge": graph["pipeline.knowledge"] | {"pipeline.annotate"}}
+    assert "pipeline.annotate" in (cycle_in(looped) or [])

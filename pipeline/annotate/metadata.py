@@ -76,7 +76,7 @@ class DateRules:
 
 @dataclass(frozen=True)
 class MetadataRules:
-    """What the metadata stage reads an article with (compiled once, pipeline/knowledge/compiled.py)."""
+    """What the metadata stage reads an article with (compiled once, pipeline/compiled.py)."""
 
     profiles: Mapping[str, Profile]
     titles: titles.TitleRules

@@ -35,7 +35,7 @@ NORMALISE_SHAPE = Table({
 
 @dataclass(frozen=True)
 class NameRules:
-    """What the NER stage reads an article with (compiled once, pipeline/knowledge/compiled.py)."""
+    """What the NER stage reads an article with (compiled once, pipeline/compiled.py)."""
 
     tokenizer: Tokenizer
     gazetteer: Gazetteer

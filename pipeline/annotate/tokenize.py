@@ -41,7 +41,7 @@ def _alternation(words: list[str]) -> str:
 
 
 class Tokenizer:
-    """Compiled from the ``tokenize_id`` lexicon, once per run (pipeline/knowledge/compiled.py)."""
+    """Compiled from the ``tokenize_id`` lexicon, once per run (pipeline/compiled.py)."""
 
     def __init__(self, lexicon: Mapping[str, Any]):
         patterns = lexicon["patterns"]

@@ -15,9 +15,9 @@ pickled payload. The folder is the cache's only when it says so: ``claim`` write
 standard cache-folder tag, which backup tools skip) into an empty or new folder and refuses one holding other
 files, or holding the input folder; ``prune`` deletes only entries of this layout, nothing else it finds
 there. A torn or edited entry fails the hash check and is recomputed, never trusted. Entries are
-written to a temporary file and renamed (pipeline/output/swap.py), without fsync: a SIGKILL loses nothing the
-kernel already has, and after a power cut the hash check catches a half-written entry. Only this project reads the folder:
-pickle is safe here because the entries are our own (do not point --cache-dir at files from elsewhere).
+written to a temporary file and renamed (pipeline/swap.py), without fsync: a SIGKILL loses nothing the
+kernel already has, and after a power cut the hash check catches a half-written entry. Only this project reads the
+folder: pickle is safe here because the entries are our own (do not point --cache-dir at files from elsewhere).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ import os
 import pickle
 import re
 from collections import Counter
-from dataclasses import astuple, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -38,8 +38,8 @@ from typing import Any
 from pipeline.annotate import ner
 from pipeline.engine.libraries import library_versions
 from pipeline.knowledge import Knowledge
-from pipeline.output.swap import write_atomically
-from pipeline.record import ARTICLE_STAGES, INGEST, STAGES, Article, Page, PipelineError, Problem, RunResult, replace
+from pipeline.swap import write_atomically
+from pipeline.record import ARTICLE_STAGES, INGEST, STAGES, Article, Page, PipelineError, Problem, replace
 from pipeline.settings import Settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -54,7 +54,7 @@ TAG_FILE = "CACHEDIR.TAG"
 TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
        b"# The cache of idnews-pipeline: it deletes only its own entries here (STAGE/ab/NAME.KEY.pkl).\n")
 RUN_MARKER = ".idnews-run"          # the token a Dask run leaves in its cache folder (engine/chunk.py)
-# An entry's file, and the temporary file it is written through (output/swap.py: mkstemp ".NAME.XXXX.tmp").
+# An entry's file, and the temporary file it is written through (pipeline/swap.py: mkstemp ".NAME.XXXX.tmp").
 ENTRY_NAME = re.compile(r"[0-9A-Za-z_-]+\.[0-9a-f]{32}\.pkl")
 TEMP_NAME = re.compile(r"\.[0-9A-Za-z_-]+\.[0-9a-f]{32}\.pkl\.[^/]+\.tmp")
 MISS = object()
@@ -163,19 +163,6 @@ def page_key(page: Page) -> str:
     """What an article's stages read from its page: everything but the file name."""
     return _sha([page.text, page.encoding, page.input_format, page.url,
                  sorted((str(k), str(v)) for k, v in page.html_meta.items())])
-
-
-def content_digest(pages: list[Page], result: RunResult) -> str:
-    """Digest of everything the tables are built from: input statuses, problems, each article's page and
-    the fingerprints of the stages that annotated it. Two runs with the same digest build the same tables."""
-    sha = hashlib.sha256(json.dumps(result.fingerprints, sort_keys=True).encode())
-    for status in sorted(result.inputs.values(), key=lambda s: s.source_path):
-        sha.update(repr(astuple(status)).encode())
-    for problem in result.problems:
-        sha.update(repr(astuple(problem)).encode())
-    for page in pages:
-        sha.update(f"{page.source_path}\0{page_key(page)}".encode())
-    return sha.hexdigest()
 
 
 # ---------------------------------------------------------------- whose folder

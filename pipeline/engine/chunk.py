@@ -21,7 +21,7 @@ import fsspec
 
 from pipeline.engine import cache as stage_cache
 from pipeline.engine.cache import MISS, Cache
-from pipeline.knowledge.compiled import Compiled
+from pipeline.compiled import Compiled
 from pipeline.output import parts, tables
 from pipeline.record import (ARTICLE_STAGES, INTERNAL, Article, Page, PipelineError, Problem, RunResult,
                              problem_from, traceback_text)

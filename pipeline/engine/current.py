@@ -1,7 +1,7 @@
 """Whether OUT already holds the tables a run would write, decided before anything heavy is imported.
 
 A re-run with nothing changed should cost what it takes to see that nothing changed. The full run decides it
-late (pipeline/output/manifest.py ``outputs_key``): after reading every input and looking up every stage of every
+late (pipeline/manifest.py ``outputs_key``): after reading every input and looking up every stage of every
 article in the cache, with pandas, pyarrow, dateparser and torch imported. This check decides it first, from
 what can be read cheaply, and the command line skips the run when it holds (``quick_check``):
 
@@ -35,7 +35,7 @@ from pipeline import __version__
 from pipeline.ingest.walk import list_inputs
 from pipeline.knowledge import PACKAGE_DIR
 from pipeline.output.layout import MANIFEST
-from pipeline.output.swap import write_atomically
+from pipeline.swap import write_atomically
 from pipeline.record import STAGES, PipelineError, utc_now
 from pipeline.settings import OutputOptions, RunOptions, Settings
 

@@ -4,8 +4,8 @@ Pages are read as the run asks for them, so only the pages of the chunks in flig
 
 Decoding (charset detection, HTML extraction) is most of a warm run's cost, so each file's pages are cached
 under the SHA-256 of its bytes and its path (a compressed dump or web archive larger than the size limit is
-read page by page instead, and not cached whole). The folder is listed once, at the start (pipeline/ingest/walk.py: every
-path met is a file to read or an error row; the run's own outputs are left out): a file added during the run
+read page by page instead, and not cached whole). The folder is listed once, at the start (pipeline/ingest/walk.py:
+every path met is a file to read or an error row; the run's own outputs are left out): a file added during the run
 waits for the next run, and a file removed before it was read becomes an error row ("vanished").
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 
 from pipeline.engine.cache import MISS, Cache
 from pipeline.ingest import archives
-from pipeline.ingest import pages as ingest
+from pipeline.ingest import pages
 from pipeline.ingest.walk import VANISHED, escape_name, list_inputs, read_regular
 from pipeline.ingest.html_extract import PageRules
 from pipeline.record import (INGEST, INTERNAL, ArchiveRecords, InputStatus, Page, PipelineError, Problem, RunResult,
@@ -132,7 +132,7 @@ def _streamed(path: Path, settings: Settings) -> bool:
 def _streamed_items(path: Path, rel: str, settings: Settings, rules: PageRules) -> Iterator:
     found = False
     try:
-        for item in ingest.iter_pages(path, settings, rules):
+        for item in pages.iter_pages(path, settings, rules):
             found = True
             yield _relative(path, rel, item)
     except PipelineError:           # the file went away: ingest saw no file and no folder there
@@ -148,7 +148,7 @@ def _relative(path: Path, rel: str, item):
 
 def _pages_of(path: Path, settings: Settings, rules: PageRules) -> list[Page | Problem]:
     try:
-        return list(ingest.iter_pages(path, settings, rules))
+        return list(pages.iter_pages(path, settings, rules))
     except PipelineError:           # the file went away: ingest saw no file and no folder there
         return []
 

@@ -21,7 +21,7 @@ from typing import Iterator
 from pipeline.engine import worker
 from pipeline.engine.chunk import ChunkFunction, ChunkSummary, Task, TaskContext, failed_task, run_task
 from pipeline.knowledge import Knowledge
-from pipeline.knowledge.compiled import Compiled
+from pipeline.compiled import Compiled
 from pipeline.record import PipelineError
 from pipeline.settings import RunOptions, Settings
 

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from pipeline.annotate import ner
 from pipeline.engine.chunk import ChunkFunction, ChunkSummary, Task, TaskContext, WorkItem, run_task
 from pipeline.knowledge import Knowledge
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.compiled import compile_knowledge
 from pipeline.record import ARTICLE_STAGES
 from pipeline.settings import Settings
 

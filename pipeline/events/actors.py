@@ -331,7 +331,8 @@ def _check_leaders(rows: list[dict], orgs: Mapping[str, Entry], problems: Proble
     for row in rows:
         code, where = row["actor"], ("lexicons/leaders.tsv", ((0, row["name"]), "actor"))
         if not (len(code) == 3 and code.isupper()) and code not in orgs:
-            problems.add(*where, f"{code!r} is neither an ISO3 code nor an igo of orgs.tsv", needle=f"\n{row['name']}\t")
+            problems.add(*where, f"{code!r} is neither an ISO3 code nor an igo of orgs.tsv",
+                         needle=f"\n{row['name']}\t")
         try:
             first, last = _day(row["from"], last=False), _day(row["to"], last=True) if row["to"] else None
         except ValueError as error:

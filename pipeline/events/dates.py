@@ -97,7 +97,8 @@ PATTERNS = {
     "date.year_past": r"<NOT_AFTER_NUMBER>(?P<y>(?:19|20)\d{2})\s+(?:<PAST>)\b",
     "date.yesterday": r"\b(?:<YESTERDAY>)\b",
     "date.today": r"\b(?:<TODAY>)\b",
-    "date.weekday_of_week": r"\b(?:(?:<WEEKDAY_MARKER>)\s+)?(?P<wd><WEEKDAY_CAP>)\s+(?:<WEEK_WORD>)\s+(?P<rel><RELATIVE>)\b",
+    "date.weekday_of_week": (r"\b(?:(?:<WEEKDAY_MARKER>)\s+)?(?P<wd><WEEKDAY_CAP>)\s+(?:<WEEK_WORD>)\s+"
+                             r"(?P<rel><RELATIVE>)\b"),
     "date.weekday_past": r"\b(?:(?:<WEEKDAY_MARKER>)\s+)?(?P<wd><WEEKDAY_CAP>)\s+(?:<PAST>)\b",
     "date.ago": r"\b(?P<n>\d{1,3}|<NUMBER>)\s+(?P<unit><UNIT>)\s+(?P<past><PAST>)\b",
     "date.ahead": r"\b(?P<n>\d{1,3}|<NUMBER>)\s+(?P<unit><UNIT>)\s+(?:<AHEAD_COUNT>)\b",
@@ -328,7 +329,8 @@ def _on_day(day: date) -> _Reading:
 def _choose_year(reading: _Reading, pub: date, future: bool) -> tuple[date, date]:
     """Year-less dates take the latest year not after publication (the next one if the sentence speaks of
     the future), except in the publication month itself: the month not yet over is this year's unless marked
-    past ("Juni lalu" in a June paper is last year's; "akhir Juni", "25 Juni" are this June). A weekday written beside the date picks among those years the one where it agrees:
+    past ("Juni lalu" in a June paper is last year's; "akhir Juni", "25 Juni" are this June). A weekday written
+    beside the date picks among those years the one where it agrees:
     "dijadwalkan ... Kamis (29/6)" in a paper of 30 June is this year's Thursday, not next year's."""
     if reading.year is not None:
         return reading.build(reading.year)

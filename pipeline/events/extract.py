@@ -208,7 +208,8 @@ def _sides(m: Match, whole: Sentence, sentence: Sentence, clause: Clause, bounds
         count = cues.plural_counts.get(" ".join(reference.group(0).split()).casefold(), 0)
         people = event_roles.deduplicate(people + event_sides.borrowed_sides(rule, whole, count, ctx), cues)
     elif people and not event_sides.international(rule, people):
-        people = event_roles.deduplicate(people + event_sides.elided_subject(rule, whole, bounds, m.trigger_start, ctx), cues)
+        elided = event_sides.elided_subject(rule, whole, bounds, m.trigger_start, ctx)
+        people = event_roles.deduplicate(people + elided, cues)
     sided = (len(people) + (1 if rule.location_counts_as_participant and place else 0) >= rule.min_participants
              and set(rule.require_roles) <= {p.role for p in people} and event_sides.international(rule, people))
     return None if people and not sided else (people, place, arms, sided)

@@ -66,7 +66,7 @@ _WIDE_NUL_SHARE = 0.25
 def iter_pages(input_dir: Path, settings: Settings, rules: PageRules,
                exclude: Iterable[Path] = ()) -> Iterator[Page | Problem]:
     """Every page and problem below ``input_dir`` (or of that one file), in relative-path order; ``rules``:
-    the compiled knowledge's ``pages`` (pipeline/knowledge/compiled.py)."""
+    the compiled knowledge's ``pages`` (pipeline/compiled.py)."""
     listing = list_inputs(Path(input_dir), exclude, settings.follow_links)
     for rel, entry in listing.entries():
         if isinstance(entry, Problem):

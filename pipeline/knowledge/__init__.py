@@ -1,6 +1,6 @@
 """Loads the declarative knowledge once: site profiles, event rules, lexicons.
 
-Knowledge is data (``sites/*.toml``, ``rules/*.toml``, ``lexicons/*.toml|*.tsv``). ``pipeline.knowledge.compiled``
+Knowledge is data (``sites/*.toml``, ``rules/*.toml``, ``lexicons/*.toml|*.tsv``). ``pipeline.compiled``
 checks and compiles all of it once, before any page is read; the stages take the compiled parts. The content
 digest keys that compile and the stage caches, and is written to the manifest.
 """

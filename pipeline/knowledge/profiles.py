@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from pipeline.knowledge.problems import Problems
 from pipeline.knowledge.shape import Choice, ListOf, OneOf, Regex, Table, check
 from pipeline.record import Page
+
+SelectorCompiler = Callable[[str], Any]      # a CSS selector expression -> a compiled selector
 
 BASE_PROFILE = "generic"
 RULE_LISTS = ("drop", "end", "related", "caption", "meta", "body_kinds", "redirect")
@@ -148,35 +150,34 @@ def _after_title_rules(data: Mapping) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _selectors(raw: Any, where: str, path: tuple, problems: Problems) -> tuple[Any, ...]:
+def _selectors(raw: Any, where: str, path: tuple, problems: Problems, selector: SelectorCompiler) -> tuple[Any, ...]:
     from cssselect import SelectorError
-
-    from pipeline.ingest.css_select import Selector
 
     compiled = []
     for expression in [raw] if isinstance(raw, str) else list(raw):
         try:
-            compiled.append(Selector(expression))
+            compiled.append(selector(expression))
         except SelectorError as exc:
             problems.add(where, path, f"bad CSS selector {expression!r} ({exc})", needle=expression)
     return tuple(compiled)
 
 
-def _html_rules(data: Mapping, base: Profile | None, where: str, problems: Problems) -> HtmlRules:
+def _html_rules(data: Mapping, base: Profile | None, where: str, problems: Problems,
+                selector: SelectorCompiler) -> HtmlRules:
     raw = data.get("html", {})
-    fields = {key: _selectors(raw[key], where, ("html", key), problems) for key in HTML_FIELDS if key in raw}
+    fields = {key: _selectors(raw[key], where, ("html", key), problems, selector) for key in HTML_FIELDS if key in raw}
     own_drop = list(raw.get("drop", []))
     simple = {kind: frozenset(m.group(1) for sel in own_drop for m in [pattern.match(sel)] if m)
               for kind, pattern in _SIMPLE_SELECTOR.items()}
     other = [sel for sel in own_drop if not any(p.match(sel) for p in _SIMPLE_SELECTOR.values())]
-    drop = _selectors(other, where, ("html", "drop"), problems) + (base.html.drop if base else ())
+    drop = _selectors(other, where, ("html", "drop"), problems, selector) + (base.html.drop if base else ())
     if base:
         simple = {kind: names | getattr(base.html, f"drop_{kind}") for kind, names in simple.items()}
     drop_class = re.compile(raw["drop_class"]) if "drop_class" in raw else (base.html.drop_class if base else None)
     return HtmlRules(fields, drop, drop_class, simple["tags"], simple["classes"], simple["ids"])
 
 
-def _compile_profile(data: Mapping, base: Profile | None, problems: Problems) -> Profile:
+def _compile_profile(data: Mapping, base: Profile | None, problems: Problems, selector: SelectorCompiler) -> Profile:
     pid, where = data["id"], f"sites/{data['id']}.toml"
     lists = {key: _compile_list(data, key) for key in RULE_LISTS}
     raw_datelines = data.get("dateline", [])
@@ -193,13 +194,16 @@ def _compile_profile(data: Mapping, base: Profile | None, problems: Problems) ->
         prose_min_words=int(data.get("prose_min_words", base.prose_min_words if base else 12)),
         datelines=(*own_datelines, *(base.datelines if base else ())),
         after_title=_after_title_rules(data), signoff=signoff or (base.signoff if base else None),
-        own_sources=tuple(data.get("own_sources", [])), html=_html_rules(data, base, where, problems),
+        own_sources=tuple(data.get("own_sources", [])), html=_html_rules(data, base, where, problems, selector),
         **{key: lists[key] for key in RULE_LISTS},
     )
 
 
-def compile_profiles(sites: tuple[Mapping[str, Any], ...], problems: Problems) -> Mapping[str, Profile] | None:
-    """All profiles by id (every site's extends generic), or None when a file is broken (reported)."""
+def compile_profiles(sites: tuple[Mapping[str, Any], ...], problems: Problems,
+                     selector: SelectorCompiler) -> Mapping[str, Profile] | None:
+    """All profiles by id (every site's extends generic), or None when a file is broken (reported).
+    ``selector`` compiles one CSS selector (pipeline/ingest/css_select.py's ``Selector``, handed in by the wiring,
+    pipeline/compiled.py); it raises cssselect's SelectorError on a bad one."""
     by_id = {site["id"]: site for site in sites}
     if BASE_PROFILE not in by_id:
         problems.add(f"sites/{BASE_PROFILE}.toml", (), "is missing: it is the fallback and base of every profile")
@@ -208,11 +212,11 @@ def compile_profiles(sites: tuple[Mapping[str, Any], ...], problems: Problems) -
     if not all(valid):
         return None
     reported = len(problems)
-    base = _compile_profile(by_id[BASE_PROFILE], None, problems)
+    base = _compile_profile(by_id[BASE_PROFILE], None, problems, selector)
     profiles = {BASE_PROFILE: base}
     for pid, data in by_id.items():
         if pid != BASE_PROFILE:
-            profiles[pid] = _compile_profile(data, base, problems)
+            profiles[pid] = _compile_profile(data, base, problems, selector)
     return MappingProxyType(profiles) if len(problems) == reported else None
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
-from pipeline.knowledge import senses
+from pipeline.knowledge import Knowledge, senses
 from pipeline.knowledge.problems import Problems
 from pipeline.knowledge.senses import Sense
 from pipeline.knowledge.shape import WORD, WORDS, Choice, ListOf, Regex, Table, Text, check, entry_step
@@ -198,6 +198,13 @@ def _rules_of_file(data: Mapping[str, Any], gap: int, problems: Problems) -> lis
 def _weapons(lexicon: Mapping[str, Any]) -> tuple[Weapon, ...]:
     return tuple(Weapon(w["name"], _regexes(w["patterns"]), bool(w.get("specific", True)), w.get("origin"))
                  for w in lexicon["weapon"])
+
+
+def event_type_names(knowledge: Knowledge) -> tuple[str, ...]:
+    """The event types of the rule files, in the order of the codes lexicon, without compiling them: the
+    compiled rulebook's ``types`` for knowledge that compiles (the table writer's default)."""
+    named = {data.get("event_type") for data in knowledge.rules}
+    return tuple(name for name in knowledge.lexicons.get("cameo_plover", {}) if name in named)
 
 
 def _event_types(files: list[Mapping[str, Any]], codes: Mapping[str, Any], problems: Problems) -> tuple[EventType, ...]:

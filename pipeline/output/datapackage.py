@@ -1,8 +1,8 @@
 """``datapackage.json``: a Frictionless Data Package describing every CSV table, derived from schema.py.
 
-Field types, required columns, primary keys and descriptions come from ``pipeline/output/schema.py``; the allowed
-values of the closed categorical columns and the foreign keys between tables are declared here, but for the event
-types, which come from the rule files (the compiled knowledge's ``event_types``). Validate an output folder with
+Field types, required columns, primary keys and descriptions come from ``pipeline/output/schema.py``; the allowed values
+of the closed categorical columns and the foreign keys between tables are declared here, but for the event types, which
+come from the rule files (``event_type_names`` of pipeline/knowledge/rulebook.py). Validate an output folder with
 ``idnews-pipeline validate OUT`` (CSV and Parquet) or ``frictionless validate OUT/datapackage.json`` (the CSVs).
 
 Each resource also describes the table's Parquet twin in a ``parquet`` property of its own (path, size,
@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from pipeline import __version__
 from pipeline.knowledge import load_knowledge
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.knowledge.rulebook import event_type_names
 from pipeline.output import events_across, schema
 from pipeline.record import STAGES
 
@@ -105,9 +105,9 @@ def field_type(type_: pa.DataType) -> dict:
 
 
 def allowed_values(event_types: Sequence[str] | None = None) -> dict[tuple[str, str], tuple[str, ...]]:
-    """ALLOWED_VALUES and the event types (default: those of the package's knowledge files)."""
+    """ALLOWED_VALUES and the event types (default: those of the package's rule files, read, not compiled)."""
     if event_types is None:
-        event_types = compile_knowledge(load_knowledge()).event_type_names
+        event_types = event_type_names(load_knowledge())
     return {**ALLOWED_VALUES, **{column: tuple(event_types) for column in EVENT_TYPE_COLUMNS}}
 
 

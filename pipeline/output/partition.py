@@ -6,7 +6,7 @@ mentions, events and participants always sit in the same year folder and joins s
 articles: they are not partitioned. Articles without a date go to
 ``year=__HIVE_DEFAULT_PARTITION__`` (read back as a null year by pyarrow, pandas and DuckDB). The copy is
 written while the flat tables are (batch by batch, in their order) into a staged folder that is swapped in
-with them (pipeline/output/swap.py).
+with them (pipeline/swap.py).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from pipeline.output.swap import Staging
+from pipeline.swap import Staging
 
 YEAR = "year"
 PARTITIONING = ds.partitioning(pa.schema([(YEAR, pa.int16())]), flavor="hive")
@@ -89,6 +89,7 @@ class YearPartitions:
         rows = pa.concat_tables(self.pending.pop(key)).combine_chunks()
         if key not in self.writers:
             table, year = key
-            handle = self.files.enter_context(self.staged.open_in(self.target, f"{table}/{year_folder(year)}/{PART_FILE}"))
+            part = f"{table}/{year_folder(year)}/{PART_FILE}"
+            handle = self.files.enter_context(self.staged.open_in(self.target, part))
             self.writers[key] = pq.ParquetWriter(handle, rows.schema, compression="zstd")
         self.writers[key].write_table(rows)

@@ -54,7 +54,8 @@ def _key(name: str, description: str, example: str = "") -> Column:
 
 ARTICLE_ID = _key("article_id", "Stable hash (sha256 prefix) of the normalised page text.", "65dd71f6f6c36440")
 SPAN_COLUMNS = (
-    _c("start", pa.int32(), "Start character offset into the field's text (0-based, Python str indexing).", "24", False),
+    _c("start", pa.int32(), "Start character offset into the field's text (0-based, Python str indexing).", "24",
+       False),
     _c("end", pa.int32(), "End character offset (exclusive): field_text[start:end] == text.", "38", False),
 )
 

@@ -1,5 +1,5 @@
 """Records → rows → Arrow tables (schemas from schema.py) → CSV and Parquet, swapped in together with
-datapackage.json and the year partitions (pipeline/output/swap.py)."""
+datapackage.json and the year partitions (pipeline/swap.py)."""
 from __future__ import annotations
 
 import csv
@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from pipeline.output import actor_ids, arms, codebook, datapackage, events_across, partition, places, schema
 from pipeline.output.layout import DATAPACKAGE, PARTITION_DIR
-from pipeline.output.swap import Staging
+from pipeline.swap import Staging
 from pipeline.record import Article, Event, InputStatus, Problem
 from pipeline.settings import OutputOptions
 

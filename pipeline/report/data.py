@@ -7,7 +7,7 @@ from typing import Sequence
 import pandas as pd
 
 from pipeline.knowledge import load_knowledge
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.compiled import compile_knowledge
 from pipeline.knowledge.rulebook import EventType
 from pipeline.output.load import load
 

@@ -24,7 +24,7 @@ import pandas as pd  # noqa: E402
 from pipeline.report import data as report_data  # noqa: E402
 from pipeline.output.layout import REPORT_DIR  # noqa: E402
 from pipeline.record import PipelineError  # noqa: E402
-from pipeline.output.swap import write_atomically  # noqa: E402
+from pipeline.swap import write_atomically  # noqa: E402
 
 REPORT_PATH = Path(REPORT_DIR) / "index.html"
 OTHER_COLOUR = "#333"      # an event type the rule files do not define (an older output folder)

@@ -164,7 +164,7 @@ import json, resource, sys
 from pathlib import Path
 from pipeline.annotate import ner
 from pipeline.knowledge import load_knowledge
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.compiled import compile_knowledge
 from pipeline.record import Article, Meta, Page
 
 compiled, tagger = compile_knowledge(load_knowledge()), ner.load_tagger(Path(sys.argv[1]))

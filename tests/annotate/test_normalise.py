@@ -1,4 +1,5 @@
-"""pipeline.annotate.normalise: hand-made model spans (RawSpan) and the gazetteer over the seed pages and small texts."""
+"""pipeline.annotate.normalise: hand-made model spans (RawSpan) and the gazetteer over the seed pages and small
+texts."""
 from __future__ import annotations
 
 import random

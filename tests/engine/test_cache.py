@@ -190,7 +190,7 @@ def test_an_unknown_stage_name_is_a_usage_error(folder, tmp_path, capsys):
 
 
 def test_stage_fingerprints_follow_imports_and_knowledge_parts(knowledge):
-    assert "pipeline.annotate.normalise" in stage_cache.stage_modules(("pipeline.annotate.ner",))      # imported inside a function
+    assert "pipeline.annotate.normalise" in stage_cache.stage_modules(("pipeline.annotate.ner",))  # in a function
     assert "pipeline.knowledge.rulebook" in stage_cache.stage_modules(("pipeline.events.extract",))
     edited = stage_cache.knowledge_digest(knowledge, ("rules",))
     assert edited != stage_cache.knowledge_digest(knowledge, ("sites",))

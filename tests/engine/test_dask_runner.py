@@ -63,7 +63,8 @@ def test_workers_write_their_parts_to_the_parts_url_and_only_counts_come_back(tm
                                  cache_dir=tmp_path / "cache", parts_url=f"file://{shared}")
         on_dask, written = tables(options, tmp_path / "dask")
     assert written == expected
-    assert on_dask.parts.paths["articles"] and all(p.startswith(f"file://{shared}/") for p in on_dask.parts.paths["articles"])
+    articles = on_dask.parts.paths["articles"]
+    assert articles and all(p.startswith(f"file://{shared}/") for p in articles)
     # what came back: counts and problems; no rows, no cache entries (the workers saw the cache and wrote it)
     assert sum(s.articles for s in returned) == local.n_articles and all(not s.entries for s in returned)
     assert (tmp_path / "cache" / "events").is_dir()

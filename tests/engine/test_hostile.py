@@ -55,7 +55,7 @@ from pipeline.annotate import metadata
 from pipeline.annotate import ner
 from pipeline.ingest.pages import article_id
 from pipeline.knowledge import load_knowledge
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.compiled import compile_knowledge
 from pipeline.record import Page
 
 class NameTagger:

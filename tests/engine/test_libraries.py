@@ -11,7 +11,7 @@ from pipeline import run
 from pipeline.engine import cache as stage_cache
 from pipeline.engine import libraries
 from pipeline.knowledge import load_knowledge
-from pipeline.output.manifest import library_versions
+from pipeline.manifest import library_versions
 from pipeline.settings import Settings
 from tests.paths import CORPUS_DIR, copy_seeds
 

@@ -175,7 +175,7 @@ def test_without_a_publication_date_only_events_with_a_date_of_their_own_are_kep
     ("Arab Saudi telah menunjukkan minat untuk mengajukan keanggotaan BRICS.", "proposed", "minat"),
     ("Rusia ingin menjalin kemitraan strategis dengan Asean.", "proposed", "ingin"),
     ("Putin berharap dapat bertemu Xi Jinping tahun depan.", "proposed", "berharap"),
-    ("Presiden Rusia Vladimir Putin dijadwalkan bertemu Presiden China Xi Jinping di Beijing.", "planned", "dijadwalkan"),
+    ("Presiden Rusia Vladimir Putin dijadwalkan bertemu Presiden China Xi Jinping di Beijing.", "planned", "dijadwalkan"),  # noqa: E501 - one case a line
     ("Kunjungan Presiden Rusia ke China batal karena cuaca buruk.", "cancelled", "batal"),
     ("Iran dan Argentina secara resmi mengajukan keanggotaan BRICS pada akhir Juni.", "happened", None),
 ])

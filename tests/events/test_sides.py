@@ -70,7 +70,8 @@ def test_a_name_inside_another_word_is_no_office_holder(compiled):
 
 
 def test_arriving_to_attend_a_summit_is_part_of_the_summit(compiled):
-    body = "Perdana Menteri Australia Anthony Albanese tiba di Kuala Lumpur untuk menghadiri KTT ASEAN pada 10 Februari 2025."
+    body = ("Perdana Menteri Australia Anthony Albanese tiba di Kuala Lumpur untuk menghadiri KTT ASEAN pada "
+            "10 Februari 2025.")
     [event] = [e for e in events_of(compiled, body) if e.event_type == "MEETING"]
     assert event.rule_id == "meeting.summit" and {"ASEAN", "AUS"} <= {p.code for p in event.participants}
 

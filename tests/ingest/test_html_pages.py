@@ -1,7 +1,7 @@
-"""Sample HTML pages, one or more per site profile: tests/pages/html/<site>_<story>.html (three of them in
-corpus/ instead, where they also run end to end) with the expected result in tests/pages/html/ (<same>.json, written by hand, never regenerated): title, publication time to the
-second with its source, dateline, author and editor, every body paragraph in order, captions, and the
-boilerplate strings that must not survive in the body.
+"""Sample HTML pages, one or more per site profile: tests/pages/html/<site>_<story>.html (three of them in corpus/
+instead, where they also run end to end) with the expected result in tests/pages/html/ (<same>.json, written by hand,
+never regenerated): title, publication time to the second with its source, dateline, author and editor, every body
+paragraph in order, captions, and the boilerplate strings that must not survive in the body.
 
 The pages are written for this project, modelled on each site's public page structure (JSON-LD blocks,
 meta tags, in-body ads and "Baca juga" boxes, related lists, share widgets, comment policies, copyright

@@ -117,7 +117,8 @@ def test_declared_charset_of_an_html_page(head, charset):
 def test_html_page_declaring_latin1_but_utf8_is_read_as_utf8(tmp_path, compiled):
     body = "".join(f"<p>\u201cIndonesia dan Brasil {w} kerja sama bioenergi,\u201d ujar menteri itu di Jakarta.</p>"
                    for w in ("memperkuat", "memperluas"))
-    html = f"<html><head><meta charset='iso-8859-1'><title>Judul</title></head><body><article>{body}</article></body></html>"
+    html = (f"<html><head><meta charset='iso-8859-1'><title>Judul</title></head>"
+            f"<body><article>{body}</article></body></html>")
     (tmp_path / "page.html").write_bytes(html.encode("utf-8"))
     page = run(tmp_path, compiled)["page.html"]
     assert page.encoding == "utf_8" and "\u201cIndonesia dan Brasil memperkuat" in page.text

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.events.extract import add_events
 from pipeline.knowledge import Knowledge, KnowledgeError, load_knowledge
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.compiled import compile_knowledge
 from tests.eventkit import WIB, article
 
 BOOK = compile_knowledge(load_knowledge()).events.rulebook

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.events.extract import add_events
 from pipeline.knowledge import load_knowledge
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline.compiled import compile_knowledge
 from pipeline.knowledge.problems import Problems
 from pipeline.knowledge.senses import compile_senses
 from tests.eventkit import WIB, article

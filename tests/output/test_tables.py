@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.annotate import clean
 from pipeline.output import dictionary
-from pipeline.output import swap as outputs
+from pipeline import swap as outputs
 from pipeline.output import schema
 from pipeline.output import tables
 from pipeline.record import (Article, DateRef, Event, Evidence, Mention, Meta, Page, Participant, Problem,
@@ -175,6 +175,7 @@ def test_a_value_of_the_wrong_type_fails_loudly():
 
 def test_data_dictionary_is_up_to_date():
     committed = (REPO / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
-    assert committed == dictionary.render(), "regenerate: python -m pipeline.output.dictionary > docs/data_dictionary.md"
+    regenerate = "regenerate: python -m pipeline.output.dictionary > docs/data_dictionary.md"
+    assert committed == dictionary.render(), regenerate
     for table in schema.TABLES:
         assert f"## {table.name}" in committed

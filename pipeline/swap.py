@@ -46,15 +46,6 @@ def write_atomically(path: Path, payload: bytes, durable: bool = True) -> str:
     return staged.digests[Path(path)]
 
 
-def replace_all(payloads: dict[Path, bytes]) -> dict[Path, str]:
-    """Several files swapped in together; returns the SHA-256 of each."""
-    with Staging() as staged:
-        for target, payload in payloads.items():
-            staged.write(target, payload)
-        staged.commit()
-    return staged.digests
-
-
 class HashingWriter(io.RawIOBase):
     """A binary file that keeps the SHA-256 and the size of what is written to it (pyarrow writes to it too)."""
 

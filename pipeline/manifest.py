@@ -13,12 +13,12 @@ from pipeline.engine.current import run_config  # noqa: F401 - where pipeline.ap
 from pipeline.engine.cache import STAGE_MODULES, code_digest, knowledge_digest, model_digests, stage_libraries
 from pipeline.knowledge import KNOWLEDGE_DIRS, Knowledge
 from pipeline.output.layout import MANIFEST
-from pipeline.output.swap import write_atomically
+from pipeline.swap import write_atomically
 from pipeline.record import RunResult, utc_now
 from pipeline.settings import REPO_DIR, OutputOptions, Settings
 
 TABLE_CODE = ("pipeline.output.tables", "pipeline.output.schema", "pipeline.output.datapackage",
-              "pipeline.output.partition", "pipeline.output.swap")
+              "pipeline.output.partition", "pipeline.swap")
 
 
 def relative_digests(written: dict[Path, str], out_dir: Path) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The knowledge is compiled and checked once, before any page is read (pipeline/knowledge/compiled.py).
+"""The knowledge is compiled and checked once, before any page is read (pipeline/compiled.py).
 
 A broken data file stops the run with exit code 2 and a message naming its file, key and line; the proof that no
 page was read is that reading the input folder fails the test if it is ever called. Event types come from the
@@ -19,8 +19,8 @@ from pipeline import run
 from pipeline.engine import inputs, worker
 from pipeline.events.extract import add_events
 from pipeline.knowledge import PACKAGE_DIR, KnowledgeError, load_knowledge
-from pipeline.knowledge import compiled as compiled_module
-from pipeline.knowledge.compiled import compile_knowledge
+from pipeline import compiled as compiled_module
+from pipeline.compiled import compile_knowledge
 from pipeline.knowledge.problems import find_line
 from pipeline.output import datapackage
 from pipeline.settings import Settings

@@ -6,9 +6,10 @@ a problem too. Any problem stops the compile with one KnowledgeError that lists 
 frozen ``Compiled`` record, is kept once per knowledge digest: the run compiles it before reading the input
 folder, and each worker process (local pool, Dask) once when it starts.
 
-The stages take the parts they need (``pages`` for ingest, ``profiles`` and ``repairs`` for clean, ``metadata``, ``names``
-for NER, ``events``), so that a stage's cache fingerprint (pipeline/engine/cache.py) covers the code of its
-own compilers only: this module, which imports them all, is imported by the run, never by a stage.
+The stages take the parts they need (``pages`` for ingest, ``profiles`` and ``repairs`` for clean, ``metadata``,
+``names`` for NER, ``events``), so that a stage's cache fingerprint (pipeline/engine/cache.py) covers the code of its
+own compilers only: this module, which imports them all, is wiring (beside pipeline/run.py), imported by the
+run and the engine, never by a stage.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from pipeline.annotate.normalise import NameRules, compile_name_rules
 from pipeline.annotate.repair import RepairRules, compile_repair_rules
 from pipeline.annotate.tokenize import compile_tokenizer
 from pipeline.events.extract import EventRules, compile_event_rules
+from pipeline.ingest.css_select import Selector
 from pipeline.ingest.html_extract import PageRules, compile_page_rules
 from pipeline.knowledge import Knowledge, KnowledgeError
 from pipeline.knowledge.gazetteer import compile_gazetteer
@@ -112,7 +114,7 @@ class _Lexicons(Mapping[str, Any]):
 def _compile(knowledge: Knowledge) -> Compiled:
     problems = Problems(knowledge.root)
     lexicons = _Lexicons(knowledge, problems)
-    profiles = compile_profiles(knowledge.sites, problems)
+    profiles = compile_profiles(knowledge.sites, problems, Selector)
     title_rules = titles.compile_title_rules(lexicons["meta_titles"], problems)
     gazetteer = compile_gazetteer(lexicons["countries"], lexicons["orgs"], problems)
     parts = {
