@@ -36,6 +36,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.annotate import ner
+from pipeline.engine.current import file_sha256
 from pipeline.engine.libraries import library_versions
 from pipeline.knowledge import Knowledge
 from pipeline.swap import write_atomically
@@ -132,14 +133,6 @@ def model_digests(model_dir: Path) -> dict[str, str]:
         path = Path(model_dir) / name
         digests[name] = file_sha256(path) if path.is_file() else ""
     return digests
-
-
-def file_sha256(path: Path) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
 
 
 def fingerprints(settings: Settings, knowledge: Knowledge) -> dict[str, str]:
